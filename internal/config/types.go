@@ -1,0 +1,172 @@
+// Package config is the typed configuration of every stack of the platform.
+//
+// It imports neither Pulumi nor AWS: anyone can read what a stack accepts without reading how it is built.
+// The pipeline is fixed (see Load): parse the stack's raw config once, validate what the user wrote, fill
+// defaults into a copy, validate the completed config. Nothing is registered before Load returns without error.
+package config
+
+// Namespace is the Pulumi config namespace (the project name) that holds the platform's keys.
+const Namespace = "platform"
+
+// Layer names the part of the estate a stack builds. Deploy order is the order of Layers.
+type Layer string
+
+const (
+	LayerOrganization Layer = "organization"
+	LayerSecurity     Layer = "security"
+	LayerNetwork      Layer = "network"
+	LayerWorkload     Layer = "workload"
+)
+
+// Layers lists every layer in deploy order.
+var Layers = []Layer{LayerOrganization, LayerSecurity, LayerNetwork, LayerWorkload}
+
+// Rank is the layer's position in deploy order; unknown layers rank last.
+func (l Layer) Rank() int {
+	for i, x := range Layers {
+		if x == l {
+			return i
+		}
+	}
+	return len(Layers)
+}
+
+// Stack is everything one stack's config holds.
+type Stack struct {
+	// Name is the Pulumi stack name (org, security, network, dev, staging, prod).
+	Name string
+	// Layer comes from platform:layer.
+	Layer Layer
+	// Estate comes from platform:estate and is shared by every stack.
+	Estate Estate
+	// Organization comes from platform:organization; required by the organization layer only.
+	Organization *Organization
+}
+
+// Estate is the company-wide configuration every stack carries.
+type Estate struct {
+	// Company is a short lowercase name used as the prefix of account names.
+	Company string `json:"company"`
+	// PulumiOrg is the Pulumi organization that owns the stacks; stack references are <pulumiOrg>/<project>/<stack>.
+	PulumiOrg string `json:"pulumiOrg"`
+	// HomeRegion is the primary region.
+	HomeRegion string `json:"homeRegion"`
+	// DRRegion is the disaster-recovery region.
+	DRRegion string `json:"drRegion"`
+	// AllowedRegions are the only regions where the region guardrail lets member accounts act.
+	AllowedRegions []string `json:"allowedRegions"`
+	// AccessRoleName is the role Organizations creates in each member account and the platform assumes.
+	AccessRoleName string `json:"accessRoleName,omitempty"`
+	// PipelineRoleName is the deploy pipeline's role in every account (exempt from some guardrails).
+	PipelineRoleName string `json:"pipelineRoleName,omitempty"`
+	// BreakGlassPermissionSet is the IAM Identity Center permission set used for emergencies.
+	BreakGlassPermissionSet string `json:"breakGlassPermissionSet,omitempty"`
+	// Tags are the values of the mandatory cost-allocation tags and any extra tags.
+	Tags Tags `json:"tags"`
+}
+
+// Tags holds the values of the mandatory cost-allocation tags. environment and managed-by are derived.
+type Tags struct {
+	Owner       string            `json:"owner"`
+	Team        string            `json:"team"`
+	CostCenter  string            `json:"costCenter"`
+	Application string            `json:"application"`
+	Extra       map[string]string `json:"extra,omitempty"`
+}
+
+// AccountRole is what a member account is for.
+type AccountRole string
+
+const (
+	RoleIdentity        AccountRole = "identity"
+	RoleLogArchive      AccountRole = "logArchive"
+	RoleSecurityTooling AccountRole = "securityTooling"
+	RoleNetworking      AccountRole = "networking"
+	RoleBackup          AccountRole = "backup"
+	RoleWorkload        AccountRole = "workload"
+)
+
+// SingletonRoles are the roles exactly one account must hold.
+var SingletonRoles = []AccountRole{RoleIdentity, RoleLogArchive, RoleSecurityTooling, RoleNetworking, RoleBackup}
+
+// Environments a workload account can run.
+var Environments = []string{"prod", "staging", "dev"}
+
+// Organization configures the organization layer (stack org, management account).
+type Organization struct {
+	OrganizationalUnits []OU             `json:"organizationalUnits"`
+	Accounts            []Account        `json:"accounts"`
+	Budgets             Budgets          `json:"budgets"`
+	AnomalyDetection    AnomalyDetection `json:"anomalyDetection"`
+	BackupPolicy        BackupPolicy     `json:"backupPolicy"`
+}
+
+// OU is an organizational unit; Parent names another OU, or is empty for the root.
+type OU struct {
+	Name   string `json:"name"`
+	Parent string `json:"parent,omitempty"`
+}
+
+// Account is a member account.
+type Account struct {
+	// Name is the short key of the account (log-archive); the AWS account name is <company>-<name>.
+	Name  string      `json:"name"`
+	Email string      `json:"email"`
+	Role  AccountRole `json:"role"`
+	// Environment is set for workload accounts only: prod, staging or dev.
+	Environment string        `json:"environment,omitempty"`
+	OU          string        `json:"ou"`
+	Budget      AccountBudget `json:"budget"`
+}
+
+// IsProd reports whether the account runs the production workload.
+func (a Account) IsProd() bool { return a.Role == RoleWorkload && a.Environment == "prod" }
+
+// AccountBudget is the monthly cost budget of one account.
+type AccountBudget struct {
+	MonthlyLimitUSD float64 `json:"monthlyLimitUsd"`
+	// HardLimit attaches the deny-new-spend SCP to the account when actual spend crosses
+	// budgets.hardLimitPercent of the limit. Defaults to true for non-prod workload accounts; never allowed on prod.
+	HardLimit *bool `json:"hardLimit,omitempty"`
+}
+
+// Budgets configures alerting and spending limits.
+type Budgets struct {
+	AlertEmails               []string     `json:"alertEmails"`
+	ActualThresholdsPercent   []float64    `json:"actualThresholdsPercent,omitempty"`
+	ForecastThresholdsPercent []float64    `json:"forecastThresholdsPercent,omitempty"`
+	HardLimitPercent          float64      `json:"hardLimitPercent,omitempty"`
+	Teams                     []TeamBudget `json:"teams,omitempty"`
+}
+
+// TeamBudget is a monthly budget over the cost of everything tagged team=<Name>.
+type TeamBudget struct {
+	Name            string   `json:"name"`
+	MonthlyLimitUSD float64  `json:"monthlyLimitUsd"`
+	AlertEmails     []string `json:"alertEmails,omitempty"`
+}
+
+// AnomalyDetection configures Cost Anomaly Detection.
+type AnomalyDetection struct {
+	// ThresholdUSD is the total impact above which an anomaly is reported.
+	ThresholdUSD float64  `json:"thresholdUsd,omitempty"`
+	Emails       []string `json:"emails"`
+}
+
+// BackupPolicy is the organization backup policy baseline attached to the Workloads OU.
+type BackupPolicy struct {
+	// VaultName is the vault, in each member account and in the Backup account, that recovery points go to.
+	VaultName string `json:"vaultName,omitempty"`
+	// Schedule is an AWS Backup cron expression.
+	Schedule      string `json:"schedule,omitempty"`
+	RetentionDays int    `json:"retentionDays,omitempty"`
+	// CopyRetentionDays is how long the copies in the Backup account's DR-region vault are kept.
+	CopyRetentionDays int `json:"copyRetentionDays,omitempty"`
+	// TagKey and TagValue select the resources the baseline backs up.
+	TagKey   string `json:"tagKey,omitempty"`
+	TagValue string `json:"tagValue,omitempty"`
+	// RoleName is the role AWS Backup uses in each member account (created by the security layer's baseline).
+	RoleName string `json:"roleName,omitempty"`
+	// TargetOUs are the OUs the policy is attached to.
+	TargetOUs []string `json:"targetOUs,omitempty"`
+}

@@ -1,0 +1,184 @@
+// Package iampolicy is the typed form of every JSON policy document the platform writes (IAM, SCP, trust, key,
+// bucket, topic and queue policies) and the checker that holds them to AWS's action and condition-key lists.
+package iampolicy
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// Version is the only policy language version AWS accepts for new documents.
+const Version = "2012-10-17"
+
+// Document is a policy document.
+type Document struct {
+	Version   string      `json:"Version"`
+	Statement []Statement `json:"Statement"`
+}
+
+// Statement is one statement. Slices marshal as JSON arrays; AWS accepts a one-element array wherever a string
+// is allowed.
+type Statement struct {
+	Sid          string     `json:"Sid,omitempty"`
+	Effect       string     `json:"Effect"`
+	Principal    *Principal `json:"Principal,omitempty"`
+	NotPrincipal *Principal `json:"NotPrincipal,omitempty"`
+	Action       []string   `json:"Action,omitempty"`
+	NotAction    []string   `json:"NotAction,omitempty"`
+	Resource     []string   `json:"Resource,omitempty"`
+	NotResource  []string   `json:"NotResource,omitempty"`
+	Condition    Condition  `json:"Condition,omitempty"`
+}
+
+// Principal names who a resource policy or trust policy applies to.
+type Principal struct {
+	AWS       []string `json:"AWS,omitempty"`
+	Service   []string `json:"Service,omitempty"`
+	Federated []string `json:"Federated,omitempty"`
+}
+
+// Condition maps an operator (StringEquals) to condition keys and their values.
+type Condition map[string]map[string][]string
+
+// Effects.
+const (
+	Allow = "Allow"
+	Deny  = "Deny"
+)
+
+// New returns a document of the statements.
+func New(statements ...Statement) Document {
+	return Document{Version: Version, Statement: statements}
+}
+
+// JSON returns the compact JSON form. Compact matters: SCPs are limited to 5,120 characters, whitespace included.
+func (d Document) JSON() (string, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("marshalling policy document: %w", err)
+	}
+	return string(b), nil
+}
+
+// MustJSON is JSON for documents built from constants, where an error is a programming error.
+func (d Document) MustJSON() string {
+	s, err := d.JSON()
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Parse reads a policy document, accepting the string-or-array forms AWS accepts.
+func Parse(text string) (Document, error) {
+	var raw struct {
+		Version   string            `json:"Version"`
+		Statement []json.RawMessage `json:"Statement"`
+	}
+	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+		return Document{}, fmt.Errorf("policy is not JSON: %w", err)
+	}
+	doc := Document{Version: raw.Version}
+	for i, rs := range raw.Statement {
+		var s struct {
+			Sid          string                                `json:"Sid"`
+			Effect       string                                `json:"Effect"`
+			Principal    json.RawMessage                       `json:"Principal"`
+			NotPrincipal json.RawMessage                       `json:"NotPrincipal"`
+			Action       stringOrList                          `json:"Action"`
+			NotAction    stringOrList                          `json:"NotAction"`
+			Resource     stringOrList                          `json:"Resource"`
+			NotResource  stringOrList                          `json:"NotResource"`
+			Condition    map[string]map[string]json.RawMessage `json:"Condition"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(rs))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&s); err != nil {
+			return Document{}, fmt.Errorf("Statement[%d]: %w", i, err)
+		}
+		st := Statement{Sid: s.Sid, Effect: s.Effect, Action: s.Action, NotAction: s.NotAction,
+			Resource: s.Resource, NotResource: s.NotResource}
+		var err error
+		if st.Principal, err = parsePrincipal(s.Principal); err != nil {
+			return Document{}, fmt.Errorf("Statement[%d].Principal: %w", i, err)
+		}
+		if st.NotPrincipal, err = parsePrincipal(s.NotPrincipal); err != nil {
+			return Document{}, fmt.Errorf("Statement[%d].NotPrincipal: %w", i, err)
+		}
+		if s.Condition != nil {
+			st.Condition = Condition{}
+			for op, keys := range s.Condition {
+				st.Condition[op] = map[string][]string{}
+				for k, v := range keys {
+					var vals stringOrList
+					if err := vals.UnmarshalJSON(v); err != nil {
+						return Document{}, fmt.Errorf("Statement[%d].Condition.%s.%s: %w", i, op, k, err)
+					}
+					st.Condition[op][k] = vals
+				}
+			}
+		}
+		doc.Statement = append(doc.Statement, st)
+	}
+	return doc, nil
+}
+
+func parsePrincipal(raw json.RawMessage) (*Principal, error) {
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	var star string
+	if json.Unmarshal(raw, &star) == nil {
+		if star != "*" {
+			return nil, fmt.Errorf("a string principal must be \"*\", got %q", star)
+		}
+		return &Principal{AWS: []string{"*"}}, nil
+	}
+	var m map[string]stringOrList
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	p := &Principal{}
+	for k, v := range m {
+		switch k {
+		case "AWS":
+			p.AWS = v
+		case "Service":
+			p.Service = v
+		case "Federated":
+			p.Federated = v
+		default:
+			return nil, fmt.Errorf("unknown principal type %q", k)
+		}
+	}
+	return p, nil
+}
+
+type stringOrList []string
+
+func (s *stringOrList) UnmarshalJSON(b []byte) error {
+	var one any
+	if err := json.Unmarshal(b, &one); err != nil {
+		return err
+	}
+	switch v := one.(type) {
+	case string:
+		*s = []string{v}
+	case bool:
+		*s = []string{fmt.Sprint(v)}
+	case float64:
+		*s = []string{fmt.Sprint(v)}
+	case []any:
+		for _, x := range v {
+			str, ok := x.(string)
+			if !ok {
+				return fmt.Errorf("list element %v is not a string", x)
+			}
+			*s = append(*s, str)
+		}
+	default:
+		return fmt.Errorf("want a string or a list of strings, got %T", one)
+	}
+	return nil
+}

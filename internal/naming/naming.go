@@ -1,0 +1,53 @@
+// Package naming is the one naming scheme of the platform: <env>-<component>-<role>[-<qualifier>...].
+//
+// Pulumi logical names and AWS physical names come from the same function, so a resource is found under one
+// name in the plan, in state and in the console. Physical names that AWS limits get a stable hash suffix every
+// time (kops GetResourceName32 with AlwaysAddHash), so two long names that share a prefix never collide and a
+// name does not change shape when it grows past the limit.
+package naming
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
+
+// Name joins the parts with '-', lowercased, skipping empty parts.
+func Name(env, component, role string, qualifiers ...string) string {
+	parts := make([]string, 0, 3+len(qualifiers))
+	for _, p := range append([]string{env, component, role}, qualifiers...) {
+		if p = strings.ToLower(strings.TrimSpace(p)); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "-")
+}
+
+// HashLength is the number of hex characters of the hash suffix.
+const HashLength = 6
+
+// Limited returns name shortened to at most max characters, always ending in "-<hash>", where the hash is taken
+// over the full name. Use it for every physical name AWS limits (IAM roles 64, S3 buckets 63, load balancers 32).
+func Limited(name string, max int) string {
+	sum := sha256.Sum256([]byte(name))
+	suffix := "-" + hex.EncodeToString(sum[:])[:HashLength]
+	keep := max - len(suffix)
+	if keep < 1 {
+		return suffix[1:]
+	}
+	if len(name) > keep {
+		name = strings.TrimRight(name[:keep], "-")
+	}
+	return name + suffix
+}
+
+// AWS limits that physical names are shortened to.
+const (
+	MaxIAMRoleName   = 64
+	MaxIAMPolicyName = 128
+	MaxS3BucketName  = 63
+	MaxBudgetName    = 100
+	MaxSNSTopicName  = 256
+	MaxKMSAliasName  = 256
+	MaxLBName        = 32
+)
