@@ -1,0 +1,202 @@
+package mocks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// custom answers a registration of a custom or component resource with the outputs AWS would compute.
+func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (string, resource.PropertyMap) {
+	outs := args.Inputs.Copy()
+	set := func(k string, v any) { outs[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
+	setDefault := func(k string, v any) {
+		if _, ok := outs[resource.PropertyKey(k)]; !ok {
+			set(k, v)
+		}
+	}
+	in := func(k string) string { return stringInput(args.Inputs, resource.PropertyKey(k)) }
+	name := in("name")
+	if name == "" {
+		// Auto-naming without the random suffix keeps the plan deterministic.
+		name = args.Name
+	}
+	if !args.Custom {
+		return "", outs
+	}
+	id := hexID(urn, 16)
+	acct, region := t.account, t.region
+
+	m.mu.Lock()
+	orgID, rootID := m.orgID, m.rootID
+	m.mu.Unlock()
+
+	switch args.TypeToken {
+	case "aws:organizations/organization:Organization":
+		orgID = "o-" + lowerAlnum(urn, 10)
+		rootID = "r-" + lowerAlnum(urn+"root", 4)
+		m.mu.Lock()
+		m.orgID, m.rootID = orgID, rootID
+		m.mu.Unlock()
+		id = orgID
+		var policyTypes []any
+		if v, ok := Plain(args.Inputs)["enabledPolicyTypes"].([]any); ok {
+			for _, p := range v {
+				policyTypes = append(policyTypes, map[string]any{"type": p, "status": "ENABLED"})
+			}
+		}
+		set("arn", fmt.Sprintf("arn:aws:organizations::%s:organization/%s", acct, orgID))
+		set("masterAccountId", acct)
+		set("masterAccountArn", fmt.Sprintf("arn:aws:organizations::%s:account/%s/%s", acct, orgID, acct))
+		set("roots", []any{map[string]any{
+			"id": rootID, "name": "Root", "policyTypes": policyTypes,
+			"arn": fmt.Sprintf("arn:aws:organizations::%s:root/%s/%s", acct, orgID, rootID),
+		}})
+		set("accounts", []any{})
+		set("nonMasterAccounts", []any{})
+	case "aws:organizations/organizationalUnit:OrganizationalUnit":
+		id = "ou-" + strings.TrimPrefix(rootID, "r-") + "-" + lowerAlnum(urn, 8)
+		set("arn", fmt.Sprintf("arn:aws:organizations::%s:ou/%s/%s", acct, orgID, id))
+		set("accounts", []any{})
+	case "aws:organizations/account:Account":
+		id = AccountID(in("email"))
+		set("arn", fmt.Sprintf("arn:aws:organizations::%s:account/%s/%s", acct, orgID, id))
+		set("status", "ACTIVE")
+		set("joinedMethod", "CREATED")
+	case "aws:organizations/policy:Policy":
+		id = "p-" + lowerAlnum(urn, 8)
+		kind := strings.ToLower(in("type"))
+		set("arn", fmt.Sprintf("arn:aws:organizations::%s:policy/%s/%s/%s", acct, orgID, kind, id))
+	case "aws:organizations/policyAttachment:PolicyAttachment":
+		id = in("targetId") + ":" + in("policyId")
+	case "aws:organizations/delegatedAdministrator:DelegatedAdministrator":
+		id = in("accountId") + "/" + in("servicePrincipal")
+		set("arn", fmt.Sprintf("arn:aws:organizations::%s:account/%s/%s", acct, orgID, in("accountId")))
+		set("status", "ACTIVE")
+		set("delegationEnabledDate", "2026-11-29T00:00:00Z")
+	case "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
+		"aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",
+		"aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount":
+		id = in("adminAccountId") + in("accountId")
+	case "aws:kms/key:Key":
+		id = uuid(urn)
+		set("keyId", id)
+		set("arn", fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", region, acct, id))
+	case "aws:kms/alias:Alias":
+		id = name
+		set("arn", fmt.Sprintf("arn:aws:kms:%s:%s:%s", region, acct, name))
+		set("targetKeyArn", fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", region, acct, uuid(in("targetKeyId"))))
+	case "aws:sns/topic:Topic":
+		arn := fmt.Sprintf("arn:aws:sns:%s:%s:%s", region, acct, name)
+		id = arn
+		set("name", name)
+		set("arn", arn)
+		set("owner", acct)
+	case "aws:sns/topicPolicy:TopicPolicy":
+		id = in("arn")
+		set("owner", acct)
+	case "aws:sns/topicSubscription:TopicSubscription":
+		id = in("topic") + ":" + uuid(urn)
+		set("arn", id)
+	case "aws:iam/role:Role":
+		path := in("path")
+		if path == "" {
+			path = "/"
+		}
+		id = name
+		set("name", name)
+		set("arn", fmt.Sprintf("arn:aws:iam::%s:role%s%s", acct, path, name))
+		set("uniqueId", "AROA"+strings.ToUpper(lowerAlnum(urn, 17)))
+		set("createDate", "2026-11-29T00:00:00Z")
+	case "aws:iam/rolePolicy:RolePolicy":
+		id = in("role") + ":" + name
+		set("name", name)
+	case "aws:budgets/budget:Budget":
+		id = acct + ":" + name
+		set("name", name)
+		set("accountId", acct)
+		set("arn", fmt.Sprintf("arn:aws:budgets::%s:budget/%s", acct, name))
+	case "aws:budgets/budgetAction:BudgetAction":
+		actionID := uuid(urn)
+		id = acct + ":" + actionID + ":" + in("budgetName")
+		set("actionId", actionID)
+		set("status", "STANDBY")
+		set("arn", fmt.Sprintf("arn:aws:budgets::%s:budget/%s/action/%s", acct, in("budgetName"), actionID))
+	case "aws:costexplorer/anomalyMonitor:AnomalyMonitor":
+		id = fmt.Sprintf("arn:aws:ce::%s:anomalymonitor/%s", acct, uuid(urn))
+		set("arn", id)
+	case "aws:costexplorer/anomalySubscription:AnomalySubscription":
+		id = fmt.Sprintf("arn:aws:ce::%s:anomalysubscription/%s", acct, uuid(urn))
+		set("arn", id)
+		set("accountId", acct)
+	case "aws:costexplorer/costAllocationTag:CostAllocationTag":
+		id = in("tagKey")
+		set("type", "UserDefined")
+	}
+	// Every AWS resource has an ARN; a generic one for types without a rule above.
+	if strings.HasPrefix(args.TypeToken, "aws:") {
+		svc := strings.SplitN(strings.TrimPrefix(args.TypeToken, "aws:"), "/", 2)[0]
+		kind := strings.ToLower(args.TypeToken[strings.LastIndex(args.TypeToken, ":")+1:])
+		setDefault("arn", fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", svc, region, acct, kind, id))
+	}
+	setDefault("id", id)
+	return id, outs
+}
+
+// availabilityZones are the AZ letters per region; regions not listed have a, b and c.
+var availabilityZones = map[string]string{
+	"us-east-1": "abcdef", "us-west-2": "abcd", "us-east-2": "abc", "us-west-1": "ac",
+	"eu-west-1": "abc", "eu-central-1": "abc", "ap-northeast-1": "acd",
+}
+
+// Call answers an invoke with the values AWS would return for the provider's account and region.
+func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	t := m.targetOf(args.Provider)
+	if r := stringInput(args.Args, "region"); r != "" {
+		t.region = r
+	}
+	switch args.Token {
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": t.account, "accountId": t.account,
+			"arn":    fmt.Sprintf("arn:aws:sts::%s:assumed-role/platform-deployer/pulumi", t.account),
+			"userId": "AROA" + strings.ToUpper(lowerAlnum(t.account, 17)) + ":pulumi",
+		}), nil
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": t.region, "name": t.region, "region": t.region,
+			"endpoint": fmt.Sprintf("ec2.%s.amazonaws.com", t.region), "description": t.region,
+		}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": "aws", "partition": "aws", "dnsSuffix": "amazonaws.com", "reverseDnsPrefix": "com.amazonaws",
+		}), nil
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		letters, ok := availabilityZones[t.region]
+		if !ok {
+			letters = "abc"
+		}
+		var names, ids []any
+		for i, l := range letters {
+			names = append(names, t.region+string(l))
+			ids = append(ids, fmt.Sprintf("%s-az%d", regionCode(t.region), i+1))
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": t.region, "names": names, "zoneIds": ids, "groupNames": []any{t.region},
+		}), nil
+	}
+	return nil, fmt.Errorf("mocks: no mock for invoke %s: add one to internal/mocks so the plan stays realistic", args.Token)
+}
+
+// regionCode is the short form AZ IDs use (us-east-1 -> use1).
+func regionCode(region string) string {
+	parts := strings.Split(region, "-")
+	if len(parts) != 3 {
+		return region
+	}
+	dir := map[string]string{"east": "e", "west": "w", "north": "n", "south": "s", "central": "c",
+		"northeast": "ne", "southeast": "se", "northwest": "nw", "southwest": "sw"}[parts[1]]
+	return parts[0] + dir + parts[2]
+}

@@ -1,0 +1,106 @@
+package program
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/stackref"
+	"github.com/innovate-inc/platform/internal/tags"
+	"github.com/innovate-inc/platform/org"
+)
+
+// organizationLayer builds stack org in the management account and returns its outputs.
+func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
+	env, e, o := cfg.Name, cfg.Estate, *cfg.Organization
+	defaultTags := tags.ForStack(*cfg).Map(nil)
+
+	// The management account is reached with the deployer's own credentials, through explicit providers.
+	regional := map[string]*aws.Provider{}
+	for _, region := range e.AllowedRegions {
+		p, err := providers.New(ctx, env, providers.Target{Key: "management", Region: region}, defaultTags)
+		if err != nil {
+			return nil, err
+		}
+		regional[region] = p
+	}
+	mgmt := regional[e.HomeRegion]
+
+	organization, err := org.NewOrganization(ctx, naming.Name(env, "organization", ""), org.OrganizationArgs{
+		Env: env, Estate: e, Config: o, Provider: mgmt,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	byRole := map[string]pulumi.StringOutput{}
+	for _, role := range config.SingletonRoles {
+		a, _ := o.AccountByRole(role)
+		byRole[string(role)] = organization.AccountIDs[a.Name]
+	}
+	workloads := pulumi.StringMap{}
+	for _, a := range o.Accounts {
+		if a.Role == config.RoleWorkload {
+			workloads[a.Environment] = organization.AccountIDs[a.Name]
+		}
+	}
+
+	guardrails, err := org.NewGuardrails(ctx, naming.Name(env, "guardrails", ""), org.GuardrailsArgs{
+		Env: env, Estate: e, Config: o, Provider: mgmt,
+		RootID: organization.RootID, OUIDs: organization.OUIDs, BackupAccountID: byRole[string(config.RoleBackup)],
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := org.NewDelegatedAdmins(ctx, naming.Name(env, "delegated-admins", ""), org.DelegatedAdminsArgs{
+		Env: env, Provider: mgmt, RegionalProviders: regional,
+		SecurityToolingID: byRole[string(config.RoleSecurityTooling)],
+		IdentityID:        byRole[string(config.RoleIdentity)],
+		BackupID:          byRole[string(config.RoleBackup)],
+	}, pulumi.DependsOn([]pulumi.Resource{organization})); err != nil {
+		return nil, fmt.Errorf("delegating administrators: %w", err)
+	}
+
+	costs, err := org.NewCostControls(ctx, naming.Name(env, "cost-controls", ""), org.CostControlsArgs{
+		Env: env, Config: o, Provider: mgmt,
+		ManagementAccountID: organization.ManagementAccountID,
+		AccountIDs:          organization.AccountIDs,
+		DenyNewSpendID:      guardrails.DenyNewSpend.ID().ToStringOutput(),
+		DenyNewSpendARN:     guardrails.DenyNewSpend.Arn,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	return pulumi.Map{
+		stackref.OrgOrganizationID:      organization.ID,
+		stackref.OrgOrganizationARN:     organization.ARN,
+		stackref.OrgRootID:              organization.RootID,
+		stackref.OrgManagementAccountID: organization.ManagementAccountID,
+		stackref.OrgOUIDs:               toStringMap(organization.OUIDs),
+		stackref.OrgAccountIDs:          toStringMap(organization.AccountIDs),
+		stackref.OrgAccountIDsByRole:    toStringMap(byRole),
+		stackref.OrgWorkloadAccountIDs:  workloads,
+		stackref.OrgAccessRoleName:      pulumi.String(e.AccessRoleName),
+		stackref.OrgHomeRegion:          pulumi.String(e.HomeRegion),
+		stackref.OrgDRRegion:            pulumi.String(e.DRRegion),
+		stackref.OrgAllowedRegions:      pulumi.ToStringArray(e.AllowedRegions),
+		stackref.OrgBackupVaultName:     pulumi.String(o.BackupPolicy.VaultName),
+		stackref.OrgBillingTopicARN:     costs.TopicARN,
+		stackref.OrgGuardrailPolicyIDs:  toStringMap(guardrails.PolicyIDs),
+		stackref.OrgDenyNewSpendID:      guardrails.DenyNewSpend.ID(),
+	}, nil
+}
+
+func toStringMap(m map[string]pulumi.StringOutput) pulumi.StringMap {
+	out := pulumi.StringMap{}
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,51 @@
+// Package program is the Pulumi program of the platform: load the stack's config, validate it, build the layer
+// the stack names and export its outputs. main.go runs it with pulumi.Run; the tests and the offline plan run the
+// very same function under mocks.
+package program
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+)
+
+// Run is the program main.go hands to pulumi.Run.
+func Run(ctx *pulumi.Context) error { return RunWith(ctx, nil) }
+
+// RunWith runs the program and, when observe is set, hands it the stack outputs (the offline plan records them).
+func RunWith(ctx *pulumi.Context, observe func(pulumi.Map)) error {
+	cfg, err := config.Load(ctx.Stack(), RawConfig(ctx))
+	if err != nil {
+		return fmt.Errorf("stack %q has invalid config:\n%w", ctx.Stack(), err)
+	}
+	var outputs pulumi.Map
+	switch cfg.Layer {
+	case config.LayerOrganization:
+		outputs, err = organizationLayer(ctx, cfg)
+	default:
+		err = fmt.Errorf("layer %q (stack %q) is not built by this version of the program yet", cfg.Layer, cfg.Name)
+	}
+	if err != nil {
+		return err
+	}
+	for k, v := range outputs {
+		ctx.Export(k, v)
+	}
+	if observe != nil {
+		observe(outputs)
+	}
+	return nil
+}
+
+// RawConfig reads the platform's keys from the Pulumi config, objects as JSON, the way config.Load takes them.
+func RawConfig(ctx *pulumi.Context) map[string]string {
+	raw := map[string]string{}
+	for _, k := range []string{config.KeyLayer, config.KeyEstate, config.KeyOrganization} {
+		if v, ok := ctx.GetConfig(k); ok {
+			raw[k] = v
+		}
+	}
+	return raw
+}

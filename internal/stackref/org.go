@@ -1,0 +1,80 @@
+package stackref
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Output keys of the org stack.
+const (
+	OrgOrganizationID      = "organizationId"
+	OrgOrganizationARN     = "organizationArn"
+	OrgRootID              = "rootId"
+	OrgManagementAccountID = "managementAccountId"
+	OrgOUIDs               = "organizationalUnitIds"
+	OrgAccountIDs          = "accountIds"
+	OrgAccountIDsByRole    = "accountIdsByRole"
+	OrgWorkloadAccountIDs  = "workloadAccountIds"
+	OrgAccessRoleName      = "accessRoleName"
+	OrgHomeRegion          = "homeRegion"
+	OrgDRRegion            = "drRegion"
+	OrgAllowedRegions      = "allowedRegions"
+	OrgBackupVaultName     = "backupVaultName"
+	OrgBillingTopicARN     = "billingAlertsTopicArn"
+	OrgGuardrailPolicyIDs  = "guardrailPolicyIds"
+	OrgDenyNewSpendID      = "denyNewSpendPolicyId"
+)
+
+// OrgStack is the name of the organization layer's stack.
+const OrgStack = "org"
+
+// Org is what downstream stacks read from the org stack.
+type Org struct {
+	OrganizationID      string
+	RootID              string
+	ManagementAccountID string
+	// OUIDs by OU name.
+	OUIDs map[string]string
+	// AccountIDs by account name (log-archive, prod, ...).
+	AccountIDs map[string]string
+	// AccountIDsByRole by role (identity, logArchive, securityTooling, networking, backup).
+	AccountIDsByRole map[string]string
+	// WorkloadAccountIDs by environment (prod, staging, dev).
+	WorkloadAccountIDs map[string]string
+	AccessRoleName     string
+	HomeRegion         string
+	DRRegion           string
+	AllowedRegions     []string
+	BackupVaultName    string
+}
+
+// SingletonRoleKeys are the account roles every downstream stack may need an ID for.
+var SingletonRoleKeys = []string{"identity", "logArchive", "securityTooling", "networking", "backup"}
+
+// ReadOrg reads the org stack of the same Pulumi organization and project. Every missing key is reported.
+func ReadOrg(ctx *pulumi.Context, pulumiOrg string) (*Org, error) {
+	r, err := open(ctx, pulumiOrg, OrgStack)
+	if err != nil {
+		return nil, err
+	}
+	o := &Org{
+		OrganizationID:      r.string(OrgOrganizationID),
+		RootID:              r.string(OrgRootID),
+		ManagementAccountID: r.string(OrgManagementAccountID),
+		OUIDs:               r.stringMap(OrgOUIDs),
+		AccountIDs:          r.stringMap(OrgAccountIDs),
+		AccountIDsByRole:    r.stringMap(OrgAccountIDsByRole),
+		WorkloadAccountIDs:  r.stringMap(OrgWorkloadAccountIDs),
+		AccessRoleName:      r.string(OrgAccessRoleName),
+		HomeRegion:          r.string(OrgHomeRegion),
+		DRRegion:            r.string(OrgDRRegion),
+		AllowedRegions:      r.stringSlice(OrgAllowedRegions),
+		BackupVaultName:     r.string(OrgBackupVaultName),
+	}
+	if o.AccountIDsByRole != nil {
+		r.require(OrgAccountIDsByRole, o.AccountIDsByRole, SingletonRoleKeys...)
+	}
+	if err := r.err(); err != nil {
+		return nil, err
+	}
+	return o, nil
+}

@@ -1,0 +1,91 @@
+package org
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/naming"
+)
+
+// DelegatedAdminsArgs configures DelegatedAdmins.
+type DelegatedAdminsArgs struct {
+	Env string
+	// Provider is the management account in the home region; RegionalProviders has one per allowed region
+	// (home included) for the services whose administrator is set per region.
+	Provider          *aws.Provider
+	RegionalProviders map[string]*aws.Provider
+	SecurityToolingID pulumi.StringInput
+	IdentityID        pulumi.StringInput
+	BackupID          pulumi.StringInput
+}
+
+// DelegatedServicePrincipals are the services delegated through organizations:RegisterDelegatedAdministrator,
+// by the account role that administers them. GuardDuty, Security Hub and CloudTrail have their own APIs.
+var DelegatedServicePrincipals = map[string][]string{
+	"securityTooling": {"access-analyzer.amazonaws.com", "config-multiaccountsetup.amazonaws.com", "config.amazonaws.com"},
+	"identity":        {"sso.amazonaws.com"},
+	"backup":          {"backup.amazonaws.com"},
+}
+
+// DelegatedAdmins makes, from the management account, Security Tooling the administrator of GuardDuty (in every
+// allowed region), Security Hub, CloudTrail, Config and Access Analyzer; Identity the administrator of IAM
+// Identity Center; Backup the administrator of AWS Backup (with cross-account backup turned on). The management
+// account then stays free of day-to-day administration.
+type DelegatedAdmins struct {
+	pulumi.ResourceState
+}
+
+// NewDelegatedAdmins registers the delegations.
+func NewDelegatedAdmins(ctx *pulumi.Context, name string, args DelegatedAdminsArgs, opts ...pulumi.ResourceOption) (*DelegatedAdmins, error) {
+	c := &DelegatedAdmins{}
+	if err := ctx.RegisterComponentResource("platform:org:DelegatedAdmins", name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+	ids := map[string]pulumi.StringInput{"securityTooling": args.SecurityToolingID, "identity": args.IdentityID, "backup": args.BackupID}
+
+	for _, role := range []string{"securityTooling", "identity", "backup"} {
+		for _, principal := range DelegatedServicePrincipals[role] {
+			service := principal[:len(principal)-len(".amazonaws.com")]
+			if _, err := organizations.NewDelegatedAdministrator(ctx, naming.Name(args.Env, "delegated-admin", service),
+				&organizations.DelegatedAdministratorArgs{AccountId: ids[role], ServicePrincipal: pulumi.String(principal)}, child...); err != nil {
+				return nil, fmt.Errorf("delegating %s: %w", principal, err)
+			}
+		}
+	}
+
+	for _, region := range sortedKeys(args.RegionalProviders) {
+		if _, err := guardduty.NewOrganizationAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "guardduty", region),
+			&guardduty.OrganizationAdminAccountArgs{AdminAccountId: args.SecurityToolingID},
+			pulumi.Parent(c), pulumi.Provider(args.RegionalProviders[region])); err != nil {
+			return nil, fmt.Errorf("delegating GuardDuty in %s: %w", region, err)
+		}
+	}
+	// With central configuration the Security Hub administrator is designated once, in the home region.
+	if _, err := securityhub.NewOrganizationAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "securityhub"),
+		&securityhub.OrganizationAdminAccountArgs{AdminAccountId: args.SecurityToolingID}, child...); err != nil {
+		return nil, fmt.Errorf("delegating Security Hub: %w", err)
+	}
+	if _, err := cloudtrail.NewOrganizationDelegatedAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "cloudtrail"),
+		&cloudtrail.OrganizationDelegatedAdminAccountArgs{AccountId: args.SecurityToolingID}, child...); err != nil {
+		return nil, fmt.Errorf("delegating CloudTrail: %w", err)
+	}
+	// Cross-account backup lets member accounts copy recovery points into the Backup account's vaults.
+	if _, err := backup.NewGlobalSettings(ctx, naming.Name(args.Env, "backup", "global-settings"), &backup.GlobalSettingsArgs{
+		GlobalSettings: pulumi.StringMap{"isCrossAccountBackupEnabled": pulumi.String("true")},
+	}, child...); err != nil {
+		return nil, fmt.Errorf("enabling cross-account backup: %w", err)
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})
+}
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,0 +1,179 @@
+package org
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/tags"
+)
+
+// GuardrailsArgs configures Guardrails.
+type GuardrailsArgs struct {
+	Env      string
+	Estate   config.Estate
+	Config   config.Organization
+	Provider *aws.Provider // the management account
+	RootID   pulumi.StringInput
+	OUIDs    map[string]pulumi.StringOutput
+	// BackupAccountID is where the backup policy copies recovery points (the Backup account's DR-region vault).
+	BackupAccountID pulumi.StringInput
+}
+
+// Guardrails creates, in the management account, the service control policies with their attachments, the
+// unattached deny-new-spend SCP that budget actions use, the tag policy for the cost-allocation keys (on the
+// root) and the backup policy baseline (on the workload OUs).
+//
+// It exports the IDs of the policies by key and the deny-new-spend policy.
+type Guardrails struct {
+	pulumi.ResourceState
+
+	PolicyIDs    map[string]pulumi.StringOutput
+	DenyNewSpend *organizations.Policy
+}
+
+// NewGuardrails registers the organization policies.
+func NewGuardrails(ctx *pulumi.Context, name string, args GuardrailsArgs, opts ...pulumi.ResourceOption) (*Guardrails, error) {
+	c := &Guardrails{PolicyIDs: map[string]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource("platform:org:Guardrails", name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+
+	attach := func(key string, policy *organizations.Policy, targetName string, target pulumi.StringInput) error {
+		_, err := organizations.NewPolicyAttachment(ctx, naming.Name(args.Env, "policy", key, "to", targetName),
+			&organizations.PolicyAttachmentArgs{PolicyId: policy.ID(), TargetId: target}, child...)
+		if err != nil {
+			return fmt.Errorf("attaching policy %q to %s: %w", key, targetName, err)
+		}
+		return nil
+	}
+
+	for _, g := range SCPs(args.Estate, args.Config) {
+		content, err := g.Document.JSON()
+		if err != nil {
+			return nil, fmt.Errorf("SCP %q: %w", g.Key, err)
+		}
+		p, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "scp", g.Key), &organizations.PolicyArgs{
+			Name:        pulumi.String(naming.Name(args.Env, "scp", g.Key)),
+			Description: pulumi.String(g.Description),
+			Type:        pulumi.String("SERVICE_CONTROL_POLICY"),
+			Content:     pulumi.String(content),
+		}, child...)
+		if err != nil {
+			return nil, fmt.Errorf("creating SCP %q: %w", g.Key, err)
+		}
+		c.PolicyIDs[g.Key] = p.ID().ToStringOutput()
+		if g.Root {
+			if err := attach(g.Key, p, "root", args.RootID); err != nil {
+				return nil, err
+			}
+		}
+		for _, ou := range g.OUs {
+			if err := attach(g.Key, p, ou, args.OUIDs[ou]); err != nil {
+				return nil, err
+			}
+		}
+	}
+
+	deny, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "scp", "deny-new-spend"), &organizations.PolicyArgs{
+		Name:        pulumi.String(naming.Name(args.Env, "scp", "deny-new-spend")),
+		Description: pulumi.String("Attached by a budget action when a non-prod account crosses its hard spending limit"),
+		Type:        pulumi.String("SERVICE_CONTROL_POLICY"),
+		Content:     pulumi.String(DenyNewSpend(args.Estate).MustJSON()),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("creating deny-new-spend SCP: %w", err)
+	}
+	c.DenyNewSpend = deny
+
+	tagPolicy, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "tag-policy", "cost-allocation"), &organizations.PolicyArgs{
+		Name:        pulumi.String(naming.Name(args.Env, "tag-policy", "cost-allocation")),
+		Description: pulumi.String("Spelling and allowed values of the mandatory cost-allocation tags"),
+		Type:        pulumi.String("TAG_POLICY"),
+		Content:     pulumi.String(TagPolicy()),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("creating tag policy: %w", err)
+	}
+	if err := attach("tag-policy", tagPolicy, "root", args.RootID); err != nil {
+		return nil, err
+	}
+
+	backupContent := args.BackupAccountID.ToStringOutput().ApplyT(func(backupAccount string) (string, error) {
+		return BackupPolicy(args.Estate, args.Config.BackupPolicy, backupAccount)
+	}).(pulumi.StringOutput)
+	backup, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "backup-policy", "baseline"), &organizations.PolicyArgs{
+		Name:        pulumi.String(naming.Name(args.Env, "backup-policy", "baseline")),
+		Description: pulumi.String("Daily backups of tagged resources with a copy to the Backup account in the DR region"),
+		Type:        pulumi.String("BACKUP_POLICY"),
+		Content:     backupContent,
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("creating backup policy: %w", err)
+	}
+	for _, ou := range args.Config.BackupPolicy.TargetOUs {
+		if err := attach("backup-policy", backup, ou, args.OUIDs[ou]); err != nil {
+			return nil, err
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})
+}
+
+// EnvironmentValues are the values the tag policy allows for the environment tag.
+var EnvironmentValues = append([]string{"shared"}, config.Environments...)
+
+// TagPolicy is the tag policy: the cost-allocation keys with their exact spelling, and the allowed environments.
+// It reports non-compliance; it does not block tagging (enforcement would break services that tag on our behalf).
+func TagPolicy() string {
+	assign := func(v any) map[string]any { return map[string]any{"@@assign": v} }
+	policyTags := map[string]any{}
+	for _, k := range tags.Keys() {
+		entry := map[string]any{"tag_key": assign(k)}
+		if k == tags.Environment {
+			entry["tag_value"] = assign(EnvironmentValues)
+		}
+		policyTags[k] = entry
+	}
+	b, _ := json.Marshal(map[string]any{"tags": policyTags})
+	return string(b)
+}
+
+// BackupPolicy is the organization backup policy: a daily rule into the member account's baseline vault, with a
+// copy to the Backup account's vault of the same name in the DR region, for resources tagged <tagKey>=<tagValue>.
+func BackupPolicy(e config.Estate, bp config.BackupPolicy, backupAccountID string) (string, error) {
+	assign := func(v any) map[string]any { return map[string]any{"@@assign": v} }
+	copyTarget := fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:%s", e.DRRegion, backupAccountID, bp.VaultName)
+	doc := map[string]any{"plans": map[string]any{
+		"platform-baseline": map[string]any{
+			"regions": assign([]string{e.HomeRegion}),
+			"rules": map[string]any{"daily": map[string]any{
+				"schedule_expression":            assign(bp.Schedule),
+				"start_backup_window_minutes":    assign("60"),
+				"complete_backup_window_minutes": assign("720"),
+				"target_backup_vault_name":       assign(bp.VaultName),
+				"lifecycle":                      map[string]any{"delete_after_days": assign(strconv.Itoa(bp.RetentionDays))},
+				"copy_actions": map[string]any{copyTarget: map[string]any{
+					"target_backup_vault_arn": assign(copyTarget),
+					"lifecycle":               map[string]any{"delete_after_days": assign(strconv.Itoa(bp.CopyRetentionDays))},
+				}},
+			}},
+			"selections": map[string]any{"tags": map[string]any{"platform-baseline": map[string]any{
+				"iam_role_arn": assign(fmt.Sprintf("arn:aws:iam::$account:role/%s", bp.RoleName)),
+				"tag_key":      assign(bp.TagKey),
+				"tag_value":    assign([]string{bp.TagValue}),
+			}}},
+		},
+	}}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("marshalling backup policy: %w", err)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,149 @@
+// Package org builds the organization layer in the management account: the AWS Organization, its OUs and member
+// accounts, the guardrail policies (SCPs, tag and backup policies), the delegated administrators and the cost
+// controls (budgets, spending limits, anomaly detection).
+package org
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/naming"
+)
+
+// ServiceAccessPrincipals are the services given trusted access to the organization: the security services run
+// from Security Tooling, IAM Identity Center, AWS Backup, RAM for sharing the Transit Gateway, and the account
+// management API.
+var ServiceAccessPrincipals = []string{
+	"access-analyzer.amazonaws.com",
+	"account.amazonaws.com",
+	"backup.amazonaws.com",
+	"cloudtrail.amazonaws.com",
+	"config-multiaccountsetup.amazonaws.com",
+	"config.amazonaws.com",
+	"guardduty.amazonaws.com",
+	"malware-protection.guardduty.amazonaws.com",
+	"ram.amazonaws.com",
+	"securityhub.amazonaws.com",
+	"sso.amazonaws.com",
+}
+
+// PolicyTypes are the organization policy types the platform uses.
+var PolicyTypes = []string{"SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY"}
+
+// OrganizationArgs configures an Organization.
+type OrganizationArgs struct {
+	Env      string
+	Estate   config.Estate
+	Config   config.Organization
+	Provider *aws.Provider // the management account
+}
+
+// Organization creates, in the management account, the AWS Organization with all features and the platform's
+// policy types, its OUs (parents first) and the member accounts. Accounts and the organization are protected and
+// retained on delete: removing them from the program never closes an account.
+//
+// It exports the organization ID and ARN, the root ID, the management account ID, and the OU and account IDs.
+type Organization struct {
+	pulumi.ResourceState
+
+	Organization        *organizations.Organization
+	ID                  pulumi.IDOutput
+	ARN                 pulumi.StringOutput
+	RootID              pulumi.StringOutput
+	ManagementAccountID pulumi.StringOutput
+	// OUIDs by OU name.
+	OUIDs map[string]pulumi.StringOutput
+	// AccountIDs by account name.
+	AccountIDs map[string]pulumi.StringOutput
+}
+
+// NewOrganization registers the organization, its OUs and accounts.
+func NewOrganization(ctx *pulumi.Context, name string, args OrganizationArgs, opts ...pulumi.ResourceOption) (*Organization, error) {
+	c := &Organization{OUIDs: map[string]pulumi.StringOutput{}, AccountIDs: map[string]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource("platform:org:Organization", name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+	stateful := append(append([]pulumi.ResourceOption{}, child...), pulumi.Protect(true), pulumi.RetainOnDelete(true))
+
+	o, err := organizations.NewOrganization(ctx, naming.Name(args.Env, "organization", ""), &organizations.OrganizationArgs{
+		FeatureSet:                 pulumi.String("ALL"),
+		AwsServiceAccessPrincipals: pulumi.ToStringArray(ServiceAccessPrincipals),
+		EnabledPolicyTypes:         pulumi.ToStringArray(PolicyTypes),
+	}, stateful...)
+	if err != nil {
+		return nil, fmt.Errorf("creating organization: %w", err)
+	}
+	c.Organization, c.ID, c.ARN, c.ManagementAccountID = o, o.ID(), o.Arn, o.MasterAccountId
+	c.RootID = o.Roots.Index(pulumi.Int(0)).Id().Elem()
+
+	for _, ou := range ParentsFirst(args.Config.OrganizationalUnits) {
+		parent := c.RootID
+		if ou.Parent != "" {
+			parent = c.OUIDs[ou.Parent]
+		}
+		res, err := organizations.NewOrganizationalUnit(ctx, naming.Name(args.Env, "ou", ou.Name), &organizations.OrganizationalUnitArgs{
+			Name:     pulumi.String(ou.Name),
+			ParentId: parent,
+		}, child...)
+		if err != nil {
+			return nil, fmt.Errorf("creating OU %q: %w", ou.Name, err)
+		}
+		c.OUIDs[ou.Name] = res.ID().ToStringOutput()
+	}
+
+	for _, a := range args.Config.Accounts {
+		res, err := organizations.NewAccount(ctx, naming.Name(args.Env, "account", a.Name), &organizations.AccountArgs{
+			Name:     pulumi.String(AccountName(args.Estate.Company, a.Name)),
+			Email:    pulumi.String(a.Email),
+			ParentId: c.OUIDs[a.OU],
+			RoleName: pulumi.String(args.Estate.AccessRoleName),
+			// Closing an account is a 90-day, mostly irreversible process: never a side effect of a deploy.
+			CloseOnDeletion: pulumi.Bool(false),
+			// Lets the billing/finance permission set see the account's bills.
+			IamUserAccessToBilling: pulumi.String("ALLOW"),
+		}, append(stateful,
+			// AWS cannot change these after creation; a diff on them would replace (recreate) the account.
+			pulumi.IgnoreChanges([]string{"email", "roleName", "iamUserAccessToBilling"}))...)
+		if err != nil {
+			return nil, fmt.Errorf("creating account %q: %w", a.Name, err)
+		}
+		c.AccountIDs[a.Name] = res.ID().ToStringOutput()
+	}
+
+	outs := pulumi.Map{"organizationId": c.ID, "rootId": c.RootID}
+	return c, ctx.RegisterResourceOutputs(c, outs)
+}
+
+// AccountName is the AWS account name of a member account.
+func AccountName(company, name string) string { return company + "-" + name }
+
+// ParentsFirst orders OUs so that every parent comes before its children, by depth then name.
+func ParentsFirst(ous []config.OU) []config.OU {
+	byName := map[string]config.OU{}
+	for _, ou := range ous {
+		byName[ou.Name] = ou
+	}
+	depth := func(ou config.OU) int {
+		d := 0
+		for seen := 0; ou.Parent != "" && seen <= len(ous); seen++ {
+			ou = byName[ou.Parent]
+			d++
+		}
+		return d
+	}
+	out := append([]config.OU(nil), ous...)
+	sort.SliceStable(out, func(i, j int) bool {
+		di, dj := depth(out[i]), depth(out[j])
+		if di != dj {
+			return di < dj
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
