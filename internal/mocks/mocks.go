@@ -175,7 +175,9 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		id, outs = m.provider(rec.URN, args)
 	default:
 		t := m.targetOf(args.Provider)
-		rec.Account, rec.Region = t.account, t.region
+		if args.Custom {
+			rec.Account, rec.Region = t.account, t.region
+		}
 		id, outs = m.custom(rec.URN, t, args)
 	}
 	if err != nil {

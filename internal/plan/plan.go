@@ -1,0 +1,235 @@
+// Package plan is the offline plan: it runs the real program for every stack under the shared mocks, upstream
+// stacks first, feeding each stack's outputs into the stack references of the stacks that read it, and reports
+// what `pulumi up` would create. It needs no AWS account and no Pulumi CLI.
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/mocks"
+	"github.com/innovate-inc/platform/internal/program"
+	"github.com/innovate-inc/platform/internal/stackref"
+)
+
+// Result is the plan of one or more stacks. Its JSON form is a contract other tools read: fields are only added.
+type Result struct {
+	Project string      `json:"project"`
+	Stacks  []StackPlan `json:"stacks"`
+}
+
+// StackPlan is what one stack would create.
+type StackPlan struct {
+	Name       string         `json:"name"`
+	Layer      string         `json:"layer"`
+	References []string       `json:"references"`
+	Resources  []Resource     `json:"resources"`
+	Outputs    map[string]any `json:"outputs"`
+}
+
+// Resource is one registration.
+type Resource struct {
+	URN                 string         `json:"urn"`
+	Type                string         `json:"type"`
+	Name                string         `json:"name"`
+	Custom              bool           `json:"custom"`
+	Parent              string         `json:"parent"`
+	Provider            string         `json:"provider"`
+	Inputs              map[string]any `json:"inputs"`
+	Dependencies        []string       `json:"dependencies"`
+	Protect             bool           `json:"protect"`
+	RetainOnDelete      bool           `json:"retainOnDelete"`
+	IgnoreChanges       []string       `json:"ignoreChanges"`
+	DeleteBeforeReplace bool           `json:"deleteBeforeReplace"`
+	// Account and Region are where the resource would live (mocked from its provider).
+	Account string `json:"account,omitempty"`
+	Region  string `json:"region,omitempty"`
+}
+
+// Stack returns the plan of a stack by name.
+func (r *Result) Stack(name string) (StackPlan, bool) {
+	for _, s := range r.Stacks {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return StackPlan{}, false
+}
+
+// Options selects what to plan.
+type Options struct {
+	// Dir holds Pulumi.yaml and the stack files.
+	Dir string
+	// Stack is a stack name or "all".
+	Stack string
+}
+
+// Run plans the selected stacks. Config errors of every stack are reported together, before anything runs.
+func Run(opts Options) (*Result, error) {
+	proj, err := LoadProject(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	return RunProject(proj, opts.Stack)
+}
+
+// RunProject plans stacks of an already loaded project (tests edit the config in memory).
+func RunProject(proj *Project, stack string) (*Result, error) {
+	if stack == "" {
+		stack = "all"
+	}
+	stacks := append([]StackFile(nil), proj.Stacks...)
+	var errs []error
+	for _, s := range stacks {
+		if _, err := config.Load(s.Name, s.Config); err != nil {
+			errs = append(errs, fmt.Errorf("stack %q (%s):\n%w", s.Name, s.Path, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	sort.SliceStable(stacks, func(i, j int) bool {
+		ri, rj := stacks[i].Layer().Rank(), stacks[j].Layer().Rank()
+		if ri != rj {
+			return ri < rj
+		}
+		return stacks[i].Name < stacks[j].Name
+	})
+
+	var selected []StackFile
+	if stack == "all" {
+		selected = stacks
+	} else {
+		var target *StackFile
+		for i := range stacks {
+			if stacks[i].Name == stack {
+				target = &stacks[i]
+			}
+		}
+		if target == nil {
+			var names []string
+			for _, s := range stacks {
+				names = append(names, s.Name)
+			}
+			return nil, fmt.Errorf("no stack %q: the project has %s", stack, strings.Join(names, ", "))
+		}
+		// Upstream stacks are planned too, for their outputs; only the target is reported.
+		for _, s := range stacks {
+			if s.Layer().Rank() < target.Layer().Rank() {
+				selected = append(selected, s)
+			}
+		}
+		selected = append(selected, *target)
+	}
+
+	res := &Result{Project: proj.Name}
+	upstream := map[string]map[string]any{}
+	for _, s := range selected {
+		sp, err := PlanStack(proj.Name, s, upstream)
+		if err != nil {
+			return nil, err
+		}
+		cfg, _ := config.Load(s.Name, s.Config)
+		upstream[stackref.Name(cfg.Estate.PulumiOrg, proj.Name, s.Name)] = sp.Outputs
+		if stack == "all" || s.Name == stack {
+			res.Stacks = append(res.Stacks, sp)
+		}
+	}
+	return res, nil
+}
+
+// PlanStack runs the program for one stack under the mocks; upstream maps fully qualified stack names to the
+// outputs their stack references read.
+func PlanStack(project string, s StackFile, upstream map[string]map[string]any) (StackPlan, error) {
+	cfg, err := config.Load(s.Name, s.Config)
+	if err != nil {
+		return StackPlan{}, fmt.Errorf("stack %q:\n%w", s.Name, err)
+	}
+	opts := []mocks.Option{}
+	for name, outs := range upstream {
+		opts = append(opts, mocks.WithStackOutputs(name, outs))
+	}
+	mon := mocks.New(project, s.Name, s.Region(), opts...)
+
+	var (
+		mu      sync.Mutex
+		outputs = map[string]pulumi.Output{}
+		values  = map[string]any{}
+	)
+	observe := func(m pulumi.Map) {
+		for k, v := range m {
+			out := pulumi.ToOutput(v)
+			mu.Lock()
+			outputs[k] = out
+			mu.Unlock()
+			out.ApplyT(func(x any) any {
+				mu.Lock()
+				values[k] = x
+				mu.Unlock()
+				return nil
+			})
+		}
+	}
+	err = pulumi.RunErr(func(ctx *pulumi.Context) error { return program.RunWith(ctx, observe) },
+		pulumi.WithMocksWithOrganization(cfg.Estate.PulumiOrg, project, s.Name, mon),
+		WithConfig(s.Config, s.SecretKeys))
+	if err != nil {
+		return StackPlan{}, fmt.Errorf("planning stack %q: %w", s.Name, err)
+	}
+
+	sp := StackPlan{Name: s.Name, Layer: string(cfg.Layer), References: []string{}, Resources: []Resource{}, Outputs: map[string]any{}}
+	for _, ref := range mon.References() {
+		sp.References = append(sp.References, ref[strings.LastIndex(ref, "/")+1:])
+	}
+	for k, out := range outputs {
+		if pulumi.IsSecret(out) {
+			sp.Outputs[k] = "[secret]"
+			continue
+		}
+		sp.Outputs[k] = normalise(values[k])
+	}
+	for _, r := range mon.Resources() {
+		sp.Resources = append(sp.Resources, Resource{
+			URN: r.URN, Type: r.Type, Name: r.Name, Custom: r.Custom, Parent: r.Parent, Provider: r.Provider,
+			Inputs: mocks.Plain(r.Inputs), Dependencies: nonNil(r.Dependencies), Protect: r.Protect,
+			RetainOnDelete: r.RetainOnDelete, IgnoreChanges: nonNil(r.IgnoreChanges), DeleteBeforeReplace: r.DeleteBeforeReplace,
+			Account: r.Account, Region: r.Region,
+		})
+	}
+	return sp, nil
+}
+
+// WithConfig gives the program the stack's config, as the Pulumi engine would.
+func WithConfig(cfg map[string]string, secretKeys []string) pulumi.RunOption {
+	return func(info *pulumi.RunInfo) {
+		info.Config = cfg
+		info.ConfigSecretKeys = secretKeys
+	}
+}
+
+// normalise turns resolved output values (typed maps and slices) into plain JSON values.
+func normalise(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	var out any
+	_ = json.Unmarshal(b, &out)
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}

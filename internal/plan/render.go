@@ -1,0 +1,106 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// WriteJSON prints the plan as one JSON document.
+func WriteJSON(w io.Writer, r *Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteText prints, per stack, a tree in the spirit of `pulumi preview` (type, name, under its parent), the counts
+// by type and the stack outputs. The same config gives byte-identical output.
+func WriteText(w io.Writer, r *Result) error {
+	var b strings.Builder
+	for i, s := range r.Stacks {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		refs := "none"
+		if len(s.References) > 0 {
+			refs = strings.Join(s.References, ", ")
+		}
+		fmt.Fprintf(&b, "Stack %s/%s  (layer %s, reads %s)\n", r.Project, s.Name, s.Layer, refs)
+
+		children := map[string][]Resource{}
+		known := map[string]bool{}
+		for _, res := range s.Resources {
+			known[res.URN] = true
+		}
+		for _, res := range s.Resources {
+			parent := res.Parent
+			if !known[parent] {
+				parent = ""
+			}
+			children[parent] = append(children[parent], res)
+		}
+		for _, list := range children {
+			sort.Slice(list, func(i, j int) bool {
+				if list[i].Type != list[j].Type {
+					return list[i].Type < list[j].Type
+				}
+				return list[i].Name < list[j].Name
+			})
+		}
+		var walk func(parent string, depth int)
+		walk = func(parent string, depth int) {
+			for _, res := range children[parent] {
+				var flags []string
+				if res.Protect {
+					flags = append(flags, "protect")
+				}
+				if res.RetainOnDelete {
+					flags = append(flags, "retain")
+				}
+				if len(res.IgnoreChanges) > 0 {
+					flags = append(flags, "ignoreChanges="+strings.Join(res.IgnoreChanges, ","))
+				}
+				where := ""
+				if res.Account != "" {
+					where = fmt.Sprintf("  @%s/%s", res.Account, res.Region)
+				}
+				flag := ""
+				if len(flags) > 0 {
+					flag = "  [" + strings.Join(flags, " ") + "]"
+				}
+				fmt.Fprintf(&b, "  %s+ %-60s %s%s%s\n", strings.Repeat("  ", depth), res.Type, res.Name, where, flag)
+				walk(res.URN, depth+1)
+			}
+		}
+		walk("", 0)
+
+		counts := map[string]int{}
+		for _, res := range s.Resources {
+			counts[res.Type]++
+		}
+		types := make([]string, 0, len(counts))
+		for t := range counts {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		fmt.Fprintf(&b, "\n  Resources: %d to create\n", len(s.Resources))
+		for _, t := range types {
+			fmt.Fprintf(&b, "    %4d %s\n", counts[t], t)
+		}
+
+		b.WriteString("\n  Outputs:\n")
+		keys := make([]string, 0, len(s.Outputs))
+		for k := range s.Outputs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v, _ := json.Marshal(s.Outputs[k])
+			fmt.Fprintf(&b, "    %s: %s\n", k, v)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
