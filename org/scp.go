@@ -176,7 +176,7 @@ func DenyNewSpend(e config.Estate) iampolicy.Document {
 			"rds:ModifyDBInstance", "rds:CreateDBInstanceReadReplica",
 			"elasticache:CreateCacheCluster", "elasticache:CreateReplicationGroup",
 			"sagemaker:CreateEndpoint", "sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob",
-			"redshift:CreateCluster", "es:CreateDomain", "opensearch:CreateDomain",
+			"redshift:CreateCluster", "es:CreateDomain",
 			"elasticloadbalancing:CreateLoadBalancer", "lambda:CreateFunction", "ecs:CreateService",
 		},
 	})
