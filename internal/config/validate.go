@@ -69,7 +69,7 @@ func (s Stack) Validate() error {
 	case s.Layer != LayerOrganization && s.Organization != nil:
 		p.bad(KeyOrganization, "<object>", "is only read by the organization layer, not by layer %q: move it to the org stack", s.Layer)
 	case s.Organization != nil:
-		s.Organization.validate(&p, KeyOrganization, s.Estate)
+		s.Organization.validate(&p, KeyOrganization)
 	}
 	return p.err()
 }
@@ -181,7 +181,7 @@ func mandatoryTagConfigField(k string) string {
 	}
 }
 
-func (o Organization) validate(p *problems, path string, estate Estate) {
+func (o Organization) validate(p *problems, path string) {
 	ous := map[string]OU{}
 	if len(o.OrganizationalUnits) == 0 {
 		p.missing(path+".organizationalUnits", "at least the OUs the accounts are placed in")
@@ -231,9 +231,8 @@ func (o Organization) validate(p *problems, path string, estate Estate) {
 	for i, a := range o.Accounts {
 		key := fmt.Sprintf("%s.accounts[%d]", path, i)
 		if !keyPattern.MatchString(a.Name) {
+			// With the 16-character company prefix the account name stays under AWS's 50 characters.
 			p.bad(key+".name", a.Name, "must be 2-32 lowercase letters, digits or '-', starting with a letter")
-		} else if len(estate.Company)+1+len(a.Name) > 50 {
-			p.bad(key+".name", a.Name, "makes the account name %q longer than the 50 characters AWS allows", estate.Company+"-"+a.Name)
 		}
 		if j, dup := names[a.Name]; dup {
 			p.bad(key+".name", a.Name, "is already used by %s.accounts[%d]", path, j)

@@ -1,0 +1,194 @@
+package tests
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/fixtures"
+	"github.com/innovate-inc/platform/internal/plan"
+	"github.com/innovate-inc/platform/internal/program"
+)
+
+type obj = map[string]any
+
+func list(o obj, key string) []any     { return o[key].([]any) }
+func item(o obj, key string, i int) obj { return list(o, key)[i].(obj) }
+func account(o obj, i int) obj          { return item(o, "accounts", i) }
+
+// Account indexes in Pulumi.org.yaml.
+const (
+	identity = iota
+	logArchive
+	securityTooling
+	networking
+	backup
+	prod
+	staging
+	dev
+)
+
+type badConfig struct {
+	name   string
+	estate func(obj)
+	org    func(obj)
+	raw    func(map[string]string)
+	want   []string
+}
+
+var badConfigs = []badConfig{
+	{name: "layer missing", raw: func(c map[string]string) { delete(c, config.KeyLayer) },
+		want: []string{"platform:layer is required: one of organization, security, network, workload"}},
+	{name: "layer misspelled", raw: func(c map[string]string) { c[config.KeyLayer] = "organisation" },
+		want: []string{`platform:layer "organisation" is not a layer`}},
+	{name: "unknown platform key", raw: func(c map[string]string) { c["platform:organisation"] = "{}" },
+		want: []string{"platform:organisation is not a known key"}},
+	{name: "organization section missing", raw: func(c map[string]string) { delete(c, config.KeyOrganization) },
+		want: []string{"platform:organization is required"}},
+	{name: "unknown estate field", estate: func(e obj) { e["homeRegin"] = "us-east-1" },
+		want: []string{`platform:estate: not valid: json: unknown field "homeRegin"`}},
+	{name: "company not a short lowercase name", estate: func(e obj) { e["company"] = "Innovate Inc" },
+		want: []string{`platform:estate.company "Innovate Inc" must be 2-16 lowercase letters`}},
+	{name: "pulumi org missing", estate: func(e obj) { delete(e, "pulumiOrg") },
+		want: []string{"platform:estate.pulumiOrg is required"}},
+	{name: "unknown home region", estate: func(e obj) { e["homeRegion"] = "us-east-7" },
+		want: []string{`platform:estate.homeRegion "us-east-7" is not a known AWS commercial region`}},
+	{name: "dr region equals home", estate: func(e obj) { e["drRegion"] = "us-east-1" },
+		want: []string{`platform:estate.drRegion "us-east-1" must differ from platform:estate.homeRegion`}},
+	{name: "allowed regions leave out home", estate: func(e obj) { e["allowedRegions"] = []any{"us-west-2"} },
+		want: []string{`platform:estate.allowedRegions ["us-west-2"] leaves out homeRegion "us-east-1"`}},
+	{name: "allowed region listed twice", estate: func(e obj) { e["allowedRegions"] = []any{"us-east-1", "us-west-2", "us-west-2"} },
+		want: []string{`platform:estate.allowedRegions[2] "us-west-2" is listed twice`}},
+	{name: "access role name invalid", estate: func(e obj) { e["accessRoleName"] = "bad role!" },
+		want: []string{`platform:estate.accessRoleName "bad role!" is not a valid IAM role name`}},
+	{name: "cost center tag missing", estate: func(e obj) { delete(e["tags"].(obj), "costCenter") },
+		want: []string{"platform:estate.tags.costCenter is required"}},
+	{name: "extra tag overrides a mandatory tag", estate: func(e obj) { e["tags"].(obj)["extra"] = obj{"team": "other"} },
+		want: []string{`platform:estate.tags.extra["team"] "team" overrides a mandatory tag`}},
+	{name: "extra tag uses the aws prefix", estate: func(e obj) { e["tags"].(obj)["extra"] = obj{"aws:owner": "x"} },
+		want: []string{`platform:estate.tags.extra["aws:owner"] "aws:owner" uses the reserved aws: prefix`}},
+	{name: "duplicate account name", org: func(o obj) { account(o, dev)["name"] = "staging" },
+		want: []string{`platform:organization.accounts[7].name "staging" is already used by platform:organization.accounts[6]`}},
+	{name: "duplicate account email", org: func(o obj) { account(o, staging)["email"] = "AWS-prod@example.com" },
+		want: []string{`platform:organization.accounts[6].email "AWS-prod@example.com" is already used by platform:organization.accounts[5]`}},
+	{name: "malformed email", org: func(o obj) { account(o, identity)["email"] = "aws-identity.example.com" },
+		want: []string{`platform:organization.accounts[0].email "aws-identity.example.com" is not a valid email address`}},
+	{name: "account in an unknown OU", org: func(o obj) { account(o, networking)["ou"] = "Infra" },
+		want: []string{`platform:organization.accounts[3].ou "Infra" is not an OU defined in platform:organization.organizationalUnits`}},
+	{name: "OU parent does not exist", org: func(o obj) { item(o, "organizationalUnits", 3)["parent"] = "Workload" },
+		want: []string{`platform:organization.organizationalUnits[3].parent "Workload" is not an OU`}},
+	{name: "OU cycle", org: func(o obj) { item(o, "organizationalUnits", 2)["parent"] = "Prod" },
+		want: []string{`platform:organization.organizationalUnits[2].parent "Prod" makes a cycle of OUs`}},
+	{name: "OU defined twice", org: func(o obj) { item(o, "organizationalUnits", 6)["name"] = "Sandbox" },
+		want: []string{`platform:organization.organizationalUnits[6].name "Sandbox" is defined twice`}},
+	{name: "no backup account", org: func(o obj) { account(o, backup)["role"] = "workload"; account(o, backup)["environment"] = "dev" },
+		want: []string{`platform:organization.accounts is required: an account with role "backup"`,
+			`platform:organization.accounts[7].environment "dev" is already run by platform:organization.accounts[4]`}},
+	{name: "two log archives", org: func(o obj) { account(o, securityTooling)["role"] = "logArchive" },
+		want: []string{`platform:organization.accounts[2].role "logArchive" is already held by platform:organization.accounts[1]`}},
+	{name: "unknown account role", org: func(o obj) { account(o, securityTooling)["role"] = "security" },
+		want: []string{`platform:organization.accounts[2].role "security" is not an account role`}},
+	{name: "workload without environment", org: func(o obj) { delete(account(o, dev), "environment") },
+		want: []string{"platform:organization.accounts[7].environment is required"}},
+	{name: "unknown environment", org: func(o obj) { account(o, dev)["environment"] = "qa" },
+		want: []string{`platform:organization.accounts[7].environment "qa" is not an environment: allowed are prod, staging, dev`}},
+	{name: "environment on a non-workload account", org: func(o obj) { account(o, identity)["environment"] = "prod" },
+		want: []string{`platform:organization.accounts[0].environment "prod" is only for workload accounts`}},
+	{name: "non-prod in the prod OU", org: func(o obj) { account(o, staging)["ou"] = "Prod" },
+		want: []string{`platform:organization.accounts[6].ou "Prod" is the prod account's OU`}},
+	{name: "account name not a lowercase key", org: func(o obj) { account(o, dev)["name"] = "Dev_Account" },
+		want: []string{`platform:organization.accounts[7].name "Dev_Account" must be 2-32 lowercase letters, digits or '-'`}},
+	{name: "budget amount zero", org: func(o obj) { account(o, securityTooling)["budget"] = obj{"monthlyLimitUsd": 0} },
+		want: []string{"platform:organization.accounts[2].budget.monthlyLimitUsd 0 must be greater than 0"}},
+	{name: "hard limit on prod", org: func(o obj) { account(o, prod)["budget"].(obj)["hardLimit"] = true },
+		want: []string{"platform:organization.accounts[5].budget.hardLimit true is not allowed on prod"}},
+	{name: "threshold above 100 percent", org: func(o obj) { o["budgets"].(obj)["actualThresholdsPercent"] = []any{50, 150} },
+		want: []string{"platform:organization.budgets.actualThresholdsPercent[1] 150 is outside 1-100 percent"}},
+	{name: "forecast threshold zero", org: func(o obj) { o["budgets"].(obj)["forecastThresholdsPercent"] = []any{0} },
+		want: []string{"platform:organization.budgets.forecastThresholdsPercent[0] 0 is outside 1-100 percent"}},
+	{name: "hard limit percent out of range", org: func(o obj) { o["budgets"].(obj)["hardLimitPercent"] = 120 },
+		want: []string{"platform:organization.budgets.hardLimitPercent 120 is outside 1-100 percent"}},
+	{name: "no alert emails", org: func(o obj) { o["budgets"].(obj)["alertEmails"] = []any{} },
+		want: []string{"platform:organization.budgets.alertEmails is required"}},
+	{name: "negative team budget", org: func(o obj) { item(o["budgets"].(obj), "teams", 0)["monthlyLimitUsd"] = -5 },
+		want: []string{"platform:organization.budgets.teams[0].monthlyLimitUsd -5 must be greater than 0"}},
+	{name: "team budget defined twice", org: func(o obj) { item(o["budgets"].(obj), "teams", 1)["name"] = "platform" },
+		want: []string{`platform:organization.budgets.teams[1].name "platform" is already used by platform:organization.budgets.teams[0]`}},
+	{name: "anomaly email malformed", org: func(o obj) { o["anomalyDetection"].(obj)["emails"] = []any{"finance"} },
+		want: []string{`platform:organization.anomalyDetection.emails[0] "finance" is not a valid email address`}},
+	{name: "backup retention too short", org: func(o obj) { o["backupPolicy"].(obj)["retentionDays"] = 3 },
+		want: []string{"platform:organization.backupPolicy.retentionDays 3 must be at least 7 days"}},
+	{name: "backup schedule not cron", org: func(o obj) { o["backupPolicy"].(obj)["schedule"] = "daily" },
+		want: []string{`platform:organization.backupPolicy.schedule "daily" is not an AWS cron expression`}},
+	{name: "backup target OU unknown", org: func(o obj) { o["backupPolicy"].(obj)["targetOUs"] = []any{"Workload"} },
+		want: []string{`platform:organization.backupPolicy.targetOUs[0] "Workload" is not an OU`}},
+	{name: "DR copy shorter than the original", org: func(o obj) { o["backupPolicy"].(obj)["copyRetentionDays"] = 10 },
+		want: []string{"platform:organization.backupPolicy.copyRetentionDays 10 is shorter than retentionDays 35"}},
+}
+
+func badProject(t *testing.T, c badConfig) *plan.Project {
+	proj := fixtures.Project(t)
+	for i := range proj.Stacks {
+		if proj.Stacks[i].Name != "org" {
+			continue
+		}
+		sf := &proj.Stacks[i]
+		if c.estate != nil {
+			fixtures.Edit(t, sf, config.KeyEstate, c.estate)
+		}
+		if c.org != nil {
+			fixtures.Edit(t, sf, config.KeyOrganization, c.org)
+		}
+		if c.raw != nil {
+			cfg := map[string]string{}
+			for k, v := range sf.Config {
+				cfg[k] = v
+			}
+			c.raw(cfg)
+			sf.Config = cfg
+		}
+	}
+	return proj
+}
+
+func TestBadConfigsAreRejectedNamingTheKey(t *testing.T) {
+	require.GreaterOrEqual(t, len(badConfigs), 25)
+	for _, c := range badConfigs {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := plan.RunProject(badProject(t, c), "all")
+			require.Error(t, err)
+			assert.Nil(t, res, "nothing is planned when config is bad")
+			assert.ErrorContains(t, err, `stack "org"`)
+			for _, want := range c.want {
+				assert.ErrorContains(t, err, want)
+			}
+		})
+	}
+}
+
+// Validate returns every problem at once, not the first one.
+func TestEveryProblemIsReportedAtOnce(t *testing.T) {
+	c := badConfig{
+		estate: func(e obj) { e["homeRegion"] = "mars-1"; delete(e["tags"].(obj), "owner") },
+		org: func(o obj) {
+			account(o, identity)["email"] = "nope"
+			o["budgets"].(obj)["actualThresholdsPercent"] = []any{0}
+		},
+	}
+	_, err := plan.RunProject(badProject(t, c), "all")
+	require.Error(t, err)
+	for _, want := range []string{"platform:estate.homeRegion", "platform:estate.tags.owner", "accounts[0].email", "actualThresholdsPercent[0]"} {
+		assert.ErrorContains(t, err, want)
+	}
+}
+
+// The program itself validates before it registers anything, so `pulumi up` with bad config creates nothing.
+func TestProgramRegistersNothingWithBadConfig(t *testing.T) {
+	sf := badProject(t, badConfigs[len(badConfigs)-1]).Stacks[0]
+	mon, err := fixtures.Run(t, sf.Name, sf.Region(), func(ctx *pulumi.Context) error { return program.RunWith(ctx, nil) })
+	require.Error(t, err)
+	assert.Empty(t, mon.Resources())
+}

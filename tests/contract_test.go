@@ -1,0 +1,112 @@
+package tests
+
+import (
+	"maps"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/innovate-inc/platform/internal/fixtures"
+	"github.com/innovate-inc/platform/internal/mocks"
+	"github.com/innovate-inc/platform/internal/stackref"
+)
+
+const orgRef = "innovate-inc/platform/org"
+
+// readOrgAs runs a downstream program (stack reader) that reads the org stack through its typed adapter, with
+// the org outputs the plan produced fed into the stack reference.
+func readOrgAs(t *testing.T, reader string, orgOutputs map[string]any) (*stackref.Org, *mocks.Monitor, error) {
+	t.Helper()
+	var got *stackref.Org
+	mon, err := fixtures.Run(t, reader, "us-east-1", func(ctx *pulumi.Context) error {
+		o, err := stackref.ReadOrg(ctx, "innovate-inc")
+		got = o
+		return err
+	}, mocks.WithStackOutputs(orgRef, orgOutputs))
+	return got, mon, err
+}
+
+func orgOutputs(t *testing.T) map[string]any {
+	s, ok := fullPlan(t).Stack("org")
+	require.True(t, ok)
+	return maps.Clone(s.Outputs)
+}
+
+// The multi-stack wiring: what the org stack exports is what downstream stacks read.
+func TestDownstreamStacksReadTheOrgOutputs(t *testing.T) {
+	outs := orgOutputs(t)
+	got, mon, err := readOrgAs(t, "network", outs)
+	require.NoError(t, err)
+	assert.Equal(t, []string{orgRef}, mon.References())
+
+	assert.Equal(t, outs[stackref.OrgOrganizationID], got.OrganizationID)
+	assert.Equal(t, outs[stackref.OrgRootID], got.RootID)
+	assert.Equal(t, outs[stackref.OrgManagementAccountID], got.ManagementAccountID)
+	assert.Equal(t, "OrganizationAccountAccessRole", got.AccessRoleName)
+	assert.Equal(t, []string{"us-east-1", "us-west-2"}, got.AllowedRegions)
+	assert.Equal(t, "us-west-2", got.DRRegion)
+	assert.Equal(t, "platform-baseline", got.BackupVaultName)
+	byRole := outs[stackref.OrgAccountIDsByRole].(map[string]any)
+	for _, role := range stackref.SingletonRoleKeys {
+		assert.Equal(t, byRole[role], got.AccountIDsByRole[role], role)
+		assert.Len(t, got.AccountIDsByRole[role], 12)
+	}
+	workloads := outs[stackref.OrgWorkloadAccountIDs].(map[string]any)
+	assert.Equal(t, workloads["prod"], got.WorkloadAccountIDs["prod"])
+	assert.Len(t, got.WorkloadAccountIDs, 3)
+	assert.Equal(t, outs[stackref.OrgOUIDs].(map[string]any)["Prod"], got.OUIDs["Prod"])
+	// Account IDs in the org outputs are the ones the mocks gave the accounts, so downstream providers assume
+	// roles in the right accounts.
+	assert.Equal(t, mocks.AccountID("aws-prod@example.com"), got.WorkloadAccountIDs["prod"])
+}
+
+func TestMissingOrgOutputFailsNamingBothStacksAndTheKey(t *testing.T) {
+	outs := orgOutputs(t)
+	delete(outs, stackref.OrgAccountIDsByRole)
+	delete(outs, stackref.OrgHomeRegion)
+	_, _, err := readOrgAs(t, "network", outs)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, `stack "network" reads output "accountIdsByRole" of stack "org", which does not export it`)
+	assert.ErrorContains(t, err, `stack "network" reads output "homeRegion" of stack "org"`, "every missing key is reported")
+}
+
+func TestMissingAccountRoleFailsNamingTheRole(t *testing.T) {
+	outs := orgOutputs(t)
+	byRole := maps.Clone(outs[stackref.OrgAccountIDsByRole].(map[string]any))
+	delete(byRole, "backup")
+	outs[stackref.OrgAccountIDsByRole] = byRole
+	_, _, err := readOrgAs(t, "security", outs)
+	assert.ErrorContains(t, err, `stack "security" reads accountIdsByRole["backup"] of stack "org"`)
+}
+
+func TestWronglyTypedOrgOutputFails(t *testing.T) {
+	outs := orgOutputs(t)
+	outs[stackref.OrgAllowedRegions] = "us-east-1"
+	_, _, err := readOrgAs(t, "network", outs)
+	assert.ErrorContains(t, err, `reads output "allowedRegions" of stack "org" as a list of strings, but it is string`)
+}
+
+func TestReadingAStackThatWasNotPlannedFails(t *testing.T) {
+	_, err := fixtures.Run(t, "network", "us-east-1", func(ctx *pulumi.Context) error {
+		_, err := stackref.ReadOrg(ctx, "innovate-inc")
+		return err
+	})
+	assert.ErrorContains(t, err, `stack reference "innovate-inc/platform/org": no such stack has been planned (stack "network" reads it)`)
+}
+
+// Every key the adapter requires is exported by the org layer, and the org layer exports nothing unnamed.
+func TestOrgExportsEveryKeyTheAdapterNames(t *testing.T) {
+	outs := orgOutputs(t)
+	for _, key := range []string{
+		stackref.OrgOrganizationID, stackref.OrgOrganizationARN, stackref.OrgRootID, stackref.OrgManagementAccountID,
+		stackref.OrgOUIDs, stackref.OrgAccountIDs, stackref.OrgAccountIDsByRole, stackref.OrgWorkloadAccountIDs,
+		stackref.OrgAccessRoleName, stackref.OrgHomeRegion, stackref.OrgDRRegion, stackref.OrgAllowedRegions,
+		stackref.OrgBackupVaultName, stackref.OrgBillingTopicARN, stackref.OrgGuardrailPolicyIDs, stackref.OrgDenyNewSpendID,
+	} {
+		assert.NotEmpty(t, outs[key], "org exports %s", key)
+		delete(outs, key)
+	}
+	assert.Empty(t, outs, "org exports keys that have no constant in internal/stackref")
+}
