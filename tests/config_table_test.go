@@ -15,7 +15,7 @@ import (
 
 type obj = map[string]any
 
-func list(o obj, key string) []any     { return o[key].([]any) }
+func list(o obj, key string) []any      { return o[key].([]any) }
 func item(o obj, key string, i int) obj { return list(o, key)[i].(obj) }
 func account(o obj, i int) obj          { return item(o, "accounts", i) }
 
