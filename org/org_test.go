@@ -1,0 +1,393 @@
+package org_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/fixtures"
+	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/mocks"
+	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/org"
+)
+
+const (
+	typeAccount    = "aws:organizations/account:Account"
+	typeOU         = "aws:organizations/organizationalUnit:OrganizationalUnit"
+	typePolicy     = "aws:organizations/policy:Policy"
+	typeAttachment = "aws:organizations/policyAttachment:PolicyAttachment"
+	typeBudget     = "aws:budgets/budget:Budget"
+	typeAction     = "aws:budgets/budgetAction:BudgetAction"
+)
+
+// orgStack is the repository's org stack config with overrides.
+func orgStack(t *testing.T, overrides ...func(*config.Stack)) *config.Stack {
+	return fixtures.Stack(t, "org", overrides...)
+}
+
+// runOrganization registers the Organization component alone.
+func runOrganization(t *testing.T, s *config.Stack) (*mocks.Monitor, error) {
+	return fixtures.Run(t, "org", "us-east-1", func(ctx *pulumi.Context) error {
+		p, err := providers.New(ctx, "org", providers.Target{Key: "management", Region: "us-east-1"}, nil)
+		if err != nil {
+			return err
+		}
+		_, err = org.NewOrganization(ctx, "org-organization", org.OrganizationArgs{Env: "org", Estate: s.Estate, Config: *s.Organization, Provider: p})
+		return err
+	})
+}
+
+func str(r mocks.Resource, key string) string {
+	v, _ := mocks.Plain(r.Inputs)[key].(string)
+	return v
+}
+
+func TestOrganizationHasAllFeaturesAndPolicyTypes(t *testing.T) {
+	mon, err := runOrganization(t, orgStack(t))
+	require.NoError(t, err)
+	o, ok := mon.Named("aws:organizations/organization:Organization", "org-organization")
+	require.True(t, ok)
+	in := mocks.Plain(o.Inputs)
+	assert.Equal(t, "ALL", in["featureSet"])
+	assert.ElementsMatch(t, []any{"SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY"}, in["enabledPolicyTypes"])
+	assert.Contains(t, in["awsServiceAccessPrincipals"], "sso.amazonaws.com")
+	assert.Contains(t, in["awsServiceAccessPrincipals"], "guardduty.amazonaws.com")
+	assert.True(t, o.Protect)
+	assert.True(t, o.RetainOnDelete)
+}
+
+func TestAccountsAreProtectedAndPlacedInTheirOUs(t *testing.T) {
+	s := orgStack(t)
+	mon, err := runOrganization(t, s)
+	require.NoError(t, err)
+	ouIDs := map[string]string{}
+	for _, r := range mon.ByType(typeOU) {
+		ouIDs[str(r, "name")] = r.ID
+	}
+	accounts := mon.ByType(typeAccount)
+	require.Len(t, accounts, 8)
+	for _, a := range s.Organization.Accounts {
+		r, ok := mon.Named(typeAccount, "org-account-"+a.Name)
+		require.True(t, ok, a.Name)
+		in := mocks.Plain(r.Inputs)
+		assert.Equal(t, "innovate-"+a.Name, in["name"])
+		assert.Equal(t, a.Email, in["email"])
+		assert.Equal(t, ouIDs[a.OU], in["parentId"], "%s is in OU %s", a.Name, a.OU)
+		assert.Equal(t, false, in["closeOnDeletion"], "removing an account from config never closes it")
+		assert.Equal(t, "OrganizationAccountAccessRole", in["roleName"])
+		assert.True(t, r.Protect, a.Name)
+		assert.True(t, r.RetainOnDelete, a.Name)
+		assert.ElementsMatch(t, []string{"email", "roleName", "iamUserAccessToBilling"}, r.IgnoreChanges)
+		assert.Equal(t, mocks.AccountID(a.Email), r.ID)
+	}
+}
+
+func TestOUsNestUnderTheirParents(t *testing.T) {
+	mon, err := runOrganization(t, orgStack(t))
+	require.NoError(t, err)
+	byName := map[string]mocks.Resource{}
+	for _, r := range mon.ByType(typeOU) {
+		byName[str(r, "name")] = r
+	}
+	require.Len(t, byName, 7)
+	o, _ := mon.Named("aws:organizations/organization:Organization", "org-organization")
+	rootID := mocks.Plain(o.Outputs)["roots"].([]any)[0].(map[string]any)["id"]
+	assert.Equal(t, rootID, str(byName["Workloads"], "parentId"))
+	assert.Equal(t, rootID, str(byName["Security"], "parentId"))
+	assert.Equal(t, byName["Workloads"].ID, str(byName["Prod"], "parentId"))
+	assert.Equal(t, byName["Workloads"].ID, str(byName["NonProd"], "parentId"))
+}
+
+func TestParentsFirst(t *testing.T) {
+	got := org.ParentsFirst([]config.OU{{Name: "C", Parent: "B"}, {Name: "B", Parent: "A"}, {Name: "A"}, {Name: "Z"}})
+	var names []string
+	for _, ou := range got {
+		names = append(names, ou.Name)
+	}
+	assert.Equal(t, []string{"A", "Z", "B", "C"}, names)
+}
+
+// runOrgLayer registers the guardrails and cost controls with the organization they need.
+func runOrgLayer(t *testing.T, s *config.Stack) *mocks.Monitor {
+	mon, err := fixtures.Run(t, "org", "us-east-1", func(ctx *pulumi.Context) error {
+		p, err := providers.New(ctx, "org", providers.Target{Key: "management", Region: "us-east-1"}, nil)
+		if err != nil {
+			return err
+		}
+		o, err := org.NewOrganization(ctx, "org-organization", org.OrganizationArgs{Env: "org", Estate: s.Estate, Config: *s.Organization, Provider: p})
+		if err != nil {
+			return err
+		}
+		backup, _ := s.Organization.AccountByRole(config.RoleBackup)
+		g, err := org.NewGuardrails(ctx, "org-guardrails", org.GuardrailsArgs{Env: "org", Estate: s.Estate, Config: *s.Organization,
+			Provider: p, RootID: o.RootID, OUIDs: o.OUIDs, BackupAccountID: o.AccountIDs[backup.Name]})
+		if err != nil {
+			return err
+		}
+		_, err = org.NewCostControls(ctx, "org-cost-controls", org.CostControlsArgs{Env: "org", Config: *s.Organization, Provider: p,
+			ManagementAccountID: o.ManagementAccountID, AccountIDs: o.AccountIDs,
+			DenyNewSpendID: g.DenyNewSpend.ID().ToStringOutput(), DenyNewSpendARN: g.DenyNewSpend.Arn})
+		return err
+	})
+	require.NoError(t, err)
+	return mon
+}
+
+func TestSCPsAreAttachedWhereTheyBelong(t *testing.T) {
+	mon := runOrgLayer(t, orgStack(t))
+	policyByID := map[string]string{}
+	for _, r := range mon.ByType(typePolicy) {
+		policyByID[r.ID] = str(r, "name")
+	}
+	o, _ := mon.Named("aws:organizations/organization:Organization", "org-organization")
+	rootID := mocks.Plain(o.Outputs)["roots"].([]any)[0].(map[string]any)["id"].(string)
+	suspended := ""
+	for _, r := range mon.ByType(typeOU) {
+		if str(r, "name") == "Suspended" {
+			suspended = r.ID
+		}
+	}
+	attached := map[string][]string{}
+	for _, r := range mon.ByType(typeAttachment) {
+		attached[policyByID[str(r, "policyId")]] = append(attached[policyByID[str(r, "policyId")]], str(r, "targetId"))
+	}
+	for _, root := range []string{"org-scp-org-integrity", "org-scp-security-baseline", "org-scp-region-restriction", "org-scp-require-imdsv2", "org-tag-policy-cost-allocation"} {
+		assert.Equal(t, []string{rootID}, attached[root], root)
+	}
+	assert.Equal(t, []string{suspended}, attached["org-scp-suspended-deny-all"])
+	assert.Empty(t, attached["org-scp-deny-new-spend"], "deny-new-spend is only attached by budget actions")
+	var workloads string
+	for _, r := range mon.ByType(typeOU) {
+		if str(r, "name") == "Workloads" {
+			workloads = r.ID
+		}
+	}
+	assert.Equal(t, []string{workloads}, attached["org-backup-policy-baseline"])
+}
+
+func TestGuardrailExemptionsAreExactlyThePlatformRoles(t *testing.T) {
+	s := orgStack(t)
+	want := []string{
+		"arn:aws:iam::*:role/OrganizationAccountAccessRole",
+		"arn:aws:iam::*:role/platform-pipeline",
+		"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BreakGlassAdmin_*",
+	}
+	exempted := map[string]bool{}
+	for _, g := range org.SCPs(s.Estate, *s.Organization) {
+		for _, st := range g.Document.Statement {
+			if arns, ok := st.Condition["ArnNotLike"]["aws:PrincipalArn"]; ok {
+				assert.Equal(t, want, arns, "%s/%s", g.Key, st.Sid)
+				exempted[st.Sid] = true
+			}
+		}
+	}
+	for _, sid := range []string{"ProtectSecurityServices", "ProtectBackups", "ProtectPlatformRoles", "DenyOutsideAllowedRegions", "DenyMetadataOptionChanges"} {
+		assert.True(t, exempted[sid], sid)
+	}
+	for _, sid := range []string{"DenyLeaveOrganization", "DenyRootUser", "DenyIAMUsers", "DenyDisableEBSEncryption", "DenyShortKMSDeletionWindow"} {
+		assert.False(t, exempted[sid], "%s exempts nobody", sid)
+	}
+}
+
+func TestRegionGuardrailAllowsOnlyConfiguredRegions(t *testing.T) {
+	s := orgStack(t, func(s *config.Stack) { s.Estate.AllowedRegions = []string{"us-east-1", "us-west-2", "eu-west-1"} })
+	for _, g := range org.SCPs(s.Estate, *s.Organization) {
+		if g.Key != "region-restriction" {
+			continue
+		}
+		st := g.Document.Statement[0]
+		assert.Equal(t, iampolicy.Deny, st.Effect)
+		assert.Equal(t, []string{"us-east-1", "us-west-2", "eu-west-1"}, st.Condition["StringNotEquals"]["aws:RequestedRegion"])
+		assert.Contains(t, st.NotAction, "iam:*")
+		assert.Contains(t, st.NotAction, "sts:*")
+		assert.NotContains(t, st.NotAction, "ec2:*")
+		return
+	}
+	t.Fatal("no region guardrail")
+}
+
+func TestIMDSv2GuardrailRequiresTokens(t *testing.T) {
+	s := orgStack(t)
+	for _, g := range org.SCPs(s.Estate, *s.Organization) {
+		if g.Key == "require-imdsv2" {
+			st := g.Document.Statement[0]
+			assert.Equal(t, []string{"ec2:RunInstances"}, st.Action)
+			assert.Equal(t, []string{"required"}, st.Condition["StringNotEquals"]["ec2:MetadataHttpTokens"])
+			return
+		}
+	}
+	t.Fatal("no IMDSv2 guardrail")
+}
+
+func TestNoSuspendedGuardrailWithoutTheOU(t *testing.T) {
+	s := orgStack(t)
+	o := *s.Organization
+	o.OrganizationalUnits = nil
+	for _, g := range org.SCPs(s.Estate, o) {
+		assert.NotEqual(t, "suspended-deny-all", g.Key)
+	}
+}
+
+func TestBudgetsAlertOnActualAndForecast(t *testing.T) {
+	mon := runOrgLayer(t, orgStack(t))
+	budgets := mon.ByType(typeBudget)
+	require.Len(t, budgets, 8+3, "one budget per account and per team")
+
+	prod, ok := mon.Named(typeBudget, "org-budget-account-prod")
+	require.True(t, ok)
+	in := mocks.Plain(prod.Inputs)
+	assert.Equal(t, "6000.00", in["limitAmount"])
+	assert.Equal(t, "MONTHLY", in["timeUnit"])
+	filter := in["costFilters"].([]any)[0].(map[string]any)
+	assert.Equal(t, "LinkedAccount", filter["name"])
+	assert.Equal(t, []any{mocks.AccountID("aws-prod@example.com")}, filter["values"])
+	var kinds []string
+	for _, n := range in["notifications"].([]any) {
+		n := n.(map[string]any)
+		kinds = append(kinds, n["notificationType"].(string)+"@"+strings.TrimSuffix(jsonNum(n["threshold"]), ".0"))
+		assert.Equal(t, []any{"finance@example.com", "platform-team@example.com"}, n["subscriberEmailAddresses"])
+		assert.Len(t, n["subscriberSnsTopicArns"], 1)
+	}
+	assert.Equal(t, []string{"ACTUAL@50", "ACTUAL@80", "ACTUAL@100", "FORECASTED@100"}, kinds)
+
+	team, ok := mon.Named(typeBudget, "org-budget-team-backend")
+	require.True(t, ok)
+	filter = mocks.Plain(team.Inputs)["costFilters"].([]any)[0].(map[string]any)
+	assert.Equal(t, "TagKeyValue", filter["name"])
+	assert.Equal(t, []any{"user:team$backend"}, filter["values"])
+	n := mocks.Plain(team.Inputs)["notifications"].([]any)[0].(map[string]any)
+	assert.Equal(t, []any{"backend-leads@example.com"}, n["subscriberEmailAddresses"], "team alerts go to the team's own addresses")
+}
+
+func jsonNum(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func TestHardLimitsAttachDenyNewSpendOnNonProdOnly(t *testing.T) {
+	mon := runOrgLayer(t, orgStack(t))
+	deny, ok := mon.Named(typePolicy, "org-scp-deny-new-spend")
+	require.True(t, ok)
+	actions := mon.ByType(typeAction)
+	require.Len(t, actions, 2)
+	targets := map[string]bool{}
+	for _, a := range actions {
+		in := mocks.Plain(a.Inputs)
+		assert.Equal(t, "APPLY_SCP_POLICY", in["actionType"])
+		assert.Equal(t, "AUTOMATIC", in["approvalModel"])
+		def := in["definition"].(map[string]any)["scpActionDefinition"].(map[string]any)
+		assert.Equal(t, deny.ID, def["policyId"])
+		for _, id := range def["targetIds"].([]any) {
+			targets[id.(string)] = true
+		}
+		assert.Equal(t, 100.0, in["actionThreshold"].(map[string]any)["actionThresholdValue"])
+	}
+	assert.Equal(t, map[string]bool{mocks.AccountID("aws-dev@example.com"): true, mocks.AccountID("aws-staging@example.com"): true}, targets)
+
+	// The action role may attach only that policy, only to those accounts.
+	rp := mon.ByType("aws:iam/rolePolicy:RolePolicy")
+	require.Len(t, rp, 1)
+	doc, err := iampolicy.Parse(str(rp[0], "policy"))
+	require.NoError(t, err)
+	res := doc.Statement[0].Resource
+	assert.Equal(t, mocks.Plain(deny.Outputs)["arn"], res[0])
+	assert.Len(t, res, 3)
+	assert.True(t, strings.HasSuffix(res[1], "/"+mocks.AccountID("aws-staging@example.com")) || strings.HasSuffix(res[2], "/"+mocks.AccountID("aws-staging@example.com")))
+}
+
+func TestNoBudgetActionsWithoutHardLimits(t *testing.T) {
+	s := orgStack(t, func(s *config.Stack) {
+		off := false
+		for i := range s.Organization.Accounts {
+			s.Organization.Accounts[i].Budget.HardLimit = &off
+		}
+	})
+	mon := runOrgLayer(t, s)
+	assert.Empty(t, mon.ByType(typeAction))
+	assert.Empty(t, mon.ByType("aws:iam/role:Role"), "no action role without actions")
+}
+
+func TestBillingAlertsAreEncryptedWithACustomerManagedKey(t *testing.T) {
+	mon := runOrgLayer(t, orgStack(t))
+	key := mon.ByType("aws:kms/key:Key")
+	require.Len(t, key, 1)
+	in := mocks.Plain(key[0].Inputs)
+	assert.Equal(t, true, in["enableKeyRotation"])
+	assert.Equal(t, 30.0, in["deletionWindowInDays"])
+	assert.True(t, key[0].Protect)
+	topic := mon.ByType("aws:sns/topic:Topic")
+	require.Len(t, topic, 1)
+	assert.Equal(t, mocks.Plain(key[0].Outputs)["arn"], str(topic[0], "kmsMasterKeyId"))
+}
+
+func TestAnomalySubscriptions(t *testing.T) {
+	mon := runOrgLayer(t, orgStack(t))
+	subs := mon.ByType("aws:costexplorer/anomalySubscription:AnomalySubscription")
+	require.Len(t, subs, 2)
+	freq := map[string]string{}
+	for _, s := range subs {
+		in := mocks.Plain(s.Inputs)
+		sub := in["subscribers"].([]any)[0].(map[string]any)
+		freq[in["frequency"].(string)] = sub["type"].(string)
+		dim := in["thresholdExpression"].(map[string]any)["dimension"].(map[string]any)
+		assert.Equal(t, []any{"100.00"}, dim["values"])
+	}
+	assert.Equal(t, map[string]string{"DAILY": "EMAIL", "IMMEDIATE": "SNS"}, freq)
+	tags := mon.ByType("aws:costexplorer/costAllocationTag:CostAllocationTag")
+	assert.Len(t, tags, 6)
+}
+
+func TestDelegatedAdministrators(t *testing.T) {
+	s := orgStack(t)
+	mon, err := fixtures.Run(t, "org", "us-east-1", func(ctx *pulumi.Context) error {
+		regional := map[string]*aws.Provider{}
+		for _, r := range s.Estate.AllowedRegions {
+			p, err := providers.New(ctx, "org", providers.Target{Key: "management", Region: r}, nil)
+			if err != nil {
+				return err
+			}
+			regional[r] = p
+		}
+		_, err := org.NewDelegatedAdmins(ctx, "org-delegated-admins", org.DelegatedAdminsArgs{
+			Env: "org", Provider: regional["us-east-1"], RegionalProviders: regional,
+			SecurityToolingID: pulumi.String("111111111111"), IdentityID: pulumi.String("222222222222"), BackupID: pulumi.String("333333333333"),
+		})
+		return err
+	})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, r := range mon.ByType("aws:organizations/delegatedAdministrator:DelegatedAdministrator") {
+		got[str(r, "servicePrincipal")] = str(r, "accountId")
+	}
+	assert.Equal(t, map[string]string{
+		"access-analyzer.amazonaws.com": "111111111111", "config.amazonaws.com": "111111111111",
+		"config-multiaccountsetup.amazonaws.com": "111111111111",
+		"sso.amazonaws.com":                      "222222222222", "backup.amazonaws.com": "333333333333",
+	}, got)
+	gd := mon.ByType("aws:guardduty/organizationAdminAccount:OrganizationAdminAccount")
+	require.Len(t, gd, 2, "GuardDuty is delegated in every allowed region")
+	regions := []string{gd[0].Region, gd[1].Region}
+	assert.ElementsMatch(t, []string{"us-east-1", "us-west-2"}, regions)
+	for _, r := range gd {
+		assert.Equal(t, "111111111111", str(r, "adminAccountId"))
+	}
+	sh := mon.ByType("aws:securityhub/organizationAdminAccount:OrganizationAdminAccount")
+	require.Len(t, sh, 1)
+	assert.Equal(t, "111111111111", str(sh[0], "adminAccountId"))
+	ct := mon.ByType("aws:cloudtrail/organizationDelegatedAdminAccount:OrganizationDelegatedAdminAccount")
+	require.Len(t, ct, 1)
+	assert.Equal(t, "111111111111", str(ct[0], "accountId"))
+}
+
+func TestTagPolicyNamesEveryMandatoryKey(t *testing.T) {
+	var doc map[string]map[string]map[string]any
+	require.NoError(t, json.Unmarshal([]byte(org.TagPolicy()), &doc))
+	for _, k := range []string{"environment", "owner", "team", "cost-center", "application", "managed-by"} {
+		assert.Equal(t, map[string]any{"@@assign": k}, doc["tags"][k]["tag_key"])
+	}
+	assert.Equal(t, map[string]any{"@@assign": []any{"shared", "prod", "staging", "dev"}}, doc["tags"]["environment"]["tag_value"])
+}
