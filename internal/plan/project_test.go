@@ -1,0 +1,63 @@
+package plan
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func write(t *testing.T, dir, name, text string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+}
+
+func TestLoadProjectFlattensConfigLikeTheEngine(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "Pulumi.yaml", `name: platform
+runtime: go
+config:
+  pulumi:disable-default-providers:
+    value: ["*"]
+  layer:
+    type: string
+    default: organization
+`)
+	write(t, dir, "Pulumi.dev.yaml", `config:
+  aws:region: us-east-1
+  platform:estate:
+    company: acme
+    allowedRegions: [us-east-1]
+  platform:count: 3
+  platform:password:
+    secure: AAABAKx2
+`)
+	p, err := LoadProject(dir)
+	require.NoError(t, err)
+	require.Len(t, p.Stacks, 1)
+	s := p.Stacks[0]
+	assert.Equal(t, "dev", s.Name)
+	assert.Equal(t, "us-east-1", s.Region())
+	assert.Equal(t, "organization", s.Config["platform:layer"], "project defaults apply")
+	assert.Equal(t, `["*"]`, s.Config["pulumi:disable-default-providers"])
+	assert.JSONEq(t, `{"company":"acme","allowedRegions":["us-east-1"]}`, s.Config["platform:estate"])
+	assert.Equal(t, "3", s.Config["platform:count"])
+	assert.Equal(t, "[secret]", s.Config["platform:password"])
+	assert.Equal(t, []string{"platform:password"}, s.SecretKeys)
+}
+
+func TestLoadProjectErrors(t *testing.T) {
+	_, err := LoadProject(t.TempDir())
+	assert.ErrorContains(t, err, "reading the project file")
+
+	dir := t.TempDir()
+	write(t, dir, "Pulumi.yaml", "name: platform\nruntime: go\n")
+	_, err = LoadProject(dir)
+	assert.ErrorContains(t, err, "no Pulumi.<stack>.yaml files")
+
+	write(t, dir, "Pulumi.org.yaml", "config: [")
+	_, err = LoadProject(dir)
+	assert.ErrorContains(t, err, "Pulumi.org.yaml")
+}
