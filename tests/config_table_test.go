@@ -44,6 +44,8 @@ var badConfigs = []badConfig{
 		want: []string{"platform:layer is required: one of organization, security, network, workload"}},
 	{name: "layer misspelled", raw: func(c map[string]string) { c[config.KeyLayer] = "organisation" },
 		want: []string{`platform:layer "organisation" is not a layer`}},
+	{name: "aws region differs from home", raw: func(c map[string]string) { c["aws:region"] = "us-west-2" },
+		want: []string{`aws:region "us-west-2" must be platform:estate.homeRegion "us-east-1"`}},
 	{name: "unknown platform key", raw: func(c map[string]string) { c["platform:organisation"] = "{}" },
 		want: []string{"platform:organisation is not a known key"}},
 	{name: "organization section missing", raw: func(c map[string]string) { delete(c, config.KeyOrganization) },

@@ -14,6 +14,8 @@ const (
 	KeyLayer        = Namespace + ":layer"
 	KeyEstate       = Namespace + ":estate"
 	KeyOrganization = Namespace + ":organization"
+	// KeyAWSRegion is the region of the stack's default AWS provider; it must be the home region.
+	KeyAWSRegion = "aws:region"
 )
 
 var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true}
@@ -53,6 +55,7 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 	}
 
 	s.Layer = Layer(raw[KeyLayer])
+	s.AWSRegion = raw[KeyAWSRegion]
 
 	if v, ok := raw[KeyEstate]; ok {
 		if err := decodeStrict(v, &s.Estate); err != nil {

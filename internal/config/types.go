@@ -37,6 +37,8 @@ type Stack struct {
 	Name string
 	// Layer comes from platform:layer.
 	Layer Layer
+	// AWSRegion is aws:region; when set it must be the home region.
+	AWSRegion string
 	// Estate comes from platform:estate and is shared by every stack.
 	Estate Estate
 	// Organization comes from platform:organization; required by the organization layer only.

@@ -62,6 +62,9 @@ func (s Stack) Validate() error {
 		p.bad(KeyLayer, string(s.Layer), "is not a layer: allowed are %s", layerList())
 	}
 	s.Estate.validate(&p, KeyEstate)
+	if s.AWSRegion != "" && s.Estate.HomeRegion != "" && s.AWSRegion != s.Estate.HomeRegion {
+		p.bad(KeyAWSRegion, s.AWSRegion, "must be %s.homeRegion %q: the stack's default region is the home region", KeyEstate, s.Estate.HomeRegion)
+	}
 
 	switch {
 	case s.Layer == LayerOrganization && s.Organization == nil:
