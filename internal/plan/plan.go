@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -159,9 +160,10 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 	mon := mocks.New(project, s.Name, s.Region(), opts...)
 
 	var (
-		mu      sync.Mutex
-		outputs = map[string]pulumi.Output{}
-		values  = map[string]any{}
+		mu       sync.Mutex
+		resolved sync.WaitGroup
+		outputs  = map[string]pulumi.Output{}
+		values   = map[string]any{}
 	)
 	observe := func(m pulumi.Map) {
 		for k, v := range m {
@@ -169,7 +171,9 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 			mu.Lock()
 			outputs[k] = out
 			mu.Unlock()
+			resolved.Add(1)
 			out.ApplyT(func(x any) any {
+				defer resolved.Done()
 				mu.Lock()
 				values[k] = x
 				mu.Unlock()
@@ -183,6 +187,17 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 	if err != nil {
 		return StackPlan{}, fmt.Errorf("planning stack %q: %w", s.Name, err)
 	}
+	// The program has finished; its outputs resolve in their own goroutines. An output that never resolves
+	// (unknown under the mocks) is a bug in the mocks, reported rather than waited on forever.
+	done := make(chan struct{})
+	go func() { resolved.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		return StackPlan{}, fmt.Errorf("planning stack %q: stack outputs did not resolve: a mock returns an unknown value", s.Name)
+	}
+	mu.Lock()
+	defer mu.Unlock()
 
 	sp := StackPlan{Name: s.Name, Layer: string(cfg.Layer), References: []string{}, Resources: []Resource{}, Outputs: map[string]any{}}
 	for _, ref := range mon.References() {
