@@ -31,6 +31,10 @@ func (s Stack) WithDefaults() Stack {
 	setString(&e.PipelineRoleName, DefaultPipelineRoleName)
 	setString(&e.BreakGlassPermissionSet, DefaultBreakGlassPermissionSet)
 
+	if s.Security != nil {
+		sec := s.Security.withDefaults()
+		out.Security = &sec
+	}
 	if s.Organization == nil {
 		return out
 	}

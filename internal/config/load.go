@@ -14,11 +14,12 @@ const (
 	KeyLayer        = Namespace + ":layer"
 	KeyEstate       = Namespace + ":estate"
 	KeyOrganization = Namespace + ":organization"
+	KeySecurity     = Namespace + ":security"
 	// KeyAWSRegion is the region of the stack's default AWS provider; it must be the home region.
 	KeyAWSRegion = "aws:region"
 )
 
-var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true}
+var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true, KeySecurity: true}
 
 // Load runs the whole config pipeline for one stack: parse the raw values (Pulumi's "namespace:key" to string
 // map, objects as JSON), validate what the user wrote, fill defaults into a copy, validate the completed config.
@@ -51,7 +52,7 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		errs = append(errs, fmt.Errorf("%s is not a known key: allowed are %s, %s, %s", k, KeyLayer, KeyEstate, KeyOrganization))
+		errs = append(errs, fmt.Errorf("%s is not a known key: allowed are %s, %s, %s, %s", k, KeyLayer, KeyEstate, KeyOrganization, KeySecurity))
 	}
 
 	s.Layer = Layer(raw[KeyLayer])
@@ -68,6 +69,14 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", KeyOrganization, err))
 		} else {
 			s.Organization = &o
+		}
+	}
+	if v, ok := raw[KeySecurity]; ok {
+		var sec Security
+		if err := decodeStrict(v, &sec); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", KeySecurity, err))
+		} else {
+			s.Security = &sec
 		}
 	}
 	return s, errors.Join(errs...)

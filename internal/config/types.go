@@ -43,6 +43,8 @@ type Stack struct {
 	Estate Estate
 	// Organization comes from platform:organization; required by the organization layer only.
 	Organization *Organization
+	// Security comes from platform:security; required by the security layer only.
+	Security *Security
 }
 
 // Estate is the company-wide configuration every stack carries.
@@ -172,3 +174,78 @@ type BackupPolicy struct {
 	// TargetOUs are the OUs the policy is attached to.
 	TargetOUs []string `json:"targetOUs,omitempty"`
 }
+
+// Security configures the security layer (stack security).
+type Security struct {
+	Logs           LogRetention   `json:"logs"`
+	Trail          Trail          `json:"trail"`
+	GuardDuty      GuardDuty      `json:"guardDuty"`
+	BackupVaults   BackupVaults   `json:"backupVaults"`
+	IdentityCenter IdentityCenter `json:"identityCenter"`
+}
+
+// LogRetention is how long the Log Archive keeps what it receives.
+type LogRetention struct {
+	// RetentionDays is when log objects expire.
+	RetentionDays int `json:"retentionDays,omitempty"`
+	// ObjectLockDays is the compliance-mode lock on the audit buckets (CloudTrail, Config): nobody, root included,
+	// can delete or overwrite an object before it ends.
+	ObjectLockDays int `json:"objectLockDays,omitempty"`
+	// InfrequentAccessAfterDays and GlacierAfterDays tier objects down as they age.
+	InfrequentAccessAfterDays int `json:"infrequentAccessAfterDays,omitempty"`
+	GlacierAfterDays          int `json:"glacierAfterDays,omitempty"`
+}
+
+// Trail configures the organization trail.
+type Trail struct {
+	// LogGroupRetentionDays is the retention of the trail's CloudWatch Logs group (at least 365).
+	LogGroupRetentionDays int `json:"logGroupRetentionDays,omitempty"`
+}
+
+// GuardDuty configures GuardDuty in Security Tooling.
+type GuardDuty struct {
+	// FindingFrequency is FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS.
+	FindingFrequency string `json:"findingFrequency,omitempty"`
+}
+
+// BackupVaults configures the Backup account's vaults and their compliance-mode lock.
+type BackupVaults struct {
+	MinRetentionDays int `json:"minRetentionDays,omitempty"`
+	MaxRetentionDays int `json:"maxRetentionDays,omitempty"`
+	// ChangeableForDays is the grace period (at least 3 days) before the lock becomes immutable.
+	ChangeableForDays int `json:"changeableForDays,omitempty"`
+}
+
+// IdentityCenter is who may sign in where, through IAM Identity Center in the Identity account.
+type IdentityCenter struct {
+	Groups         []Group         `json:"groups"`
+	PermissionSets []PermissionSet `json:"permissionSets"`
+	Assignments    []Assignment    `json:"assignments"`
+}
+
+// Group is a group in the Identity Center identity store.
+type Group struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// PermissionSet is an Identity Center permission set made of AWS managed policies.
+type PermissionSet struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// ManagedPolicies are AWS managed policy names ("ReadOnlyAccess", "job-function/Billing").
+	ManagedPolicies []string `json:"managedPolicies"`
+	// SessionDuration is an ISO-8601 duration between PT1H and PT12H.
+	SessionDuration string `json:"sessionDuration"`
+}
+
+// Assignment grants a group a permission set in accounts (account names from the org stack, or "*" for every
+// member account).
+type Assignment struct {
+	Group         string   `json:"group"`
+	PermissionSet string   `json:"permissionSet"`
+	Accounts      []string `json:"accounts"`
+}
+
+// AllAccounts in an assignment means every member account.
+const AllAccounts = "*"

@@ -66,15 +66,25 @@ func (s Stack) Validate() error {
 		p.bad(KeyAWSRegion, s.AWSRegion, "must be %s.homeRegion %q: the stack's default region is the home region", KeyEstate, s.Estate.HomeRegion)
 	}
 
-	switch {
-	case s.Layer == LayerOrganization && s.Organization == nil:
-		p.missing(KeyOrganization, "the organization layer needs its OUs, accounts and budgets")
-	case s.Layer != LayerOrganization && s.Organization != nil:
-		p.bad(KeyOrganization, "<object>", "is only read by the organization layer, not by layer %q: move it to the org stack", s.Layer)
-	case s.Organization != nil:
+	s.section(&p, KeyOrganization, LayerOrganization, s.Organization != nil, "the organization layer needs its OUs, accounts and budgets")
+	s.section(&p, KeySecurity, LayerSecurity, s.Security != nil, "the security layer needs its log retention, vaults and Identity Center settings")
+	if s.Organization != nil && s.Layer == LayerOrganization {
 		s.Organization.validate(&p, KeyOrganization)
 	}
+	if s.Security != nil && s.Layer == LayerSecurity {
+		s.Security.validate(&p, KeySecurity, s.Estate)
+	}
 	return p.err()
+}
+
+// section checks that a layer's own config key is present in its layer and absent elsewhere.
+func (s Stack) section(p *problems, key string, layer Layer, present bool, need string) {
+	switch {
+	case s.Layer == layer && !present:
+		p.missing(key, need)
+	case s.Layer != layer && present && s.Layer.Rank() < len(Layers):
+		p.bad(key, "<object>", "is only read by the %s layer, not by layer %q: move it to that layer's stack", layer, s.Layer)
+	}
 }
 
 func layerList() string {
@@ -425,6 +435,9 @@ func (b BackupPolicy) validate(p *problems, path string, ous map[string]OU) {
 // ValidateComplete checks the invariants of the config after defaults are filled in.
 func (s Stack) ValidateComplete() error {
 	var p problems
+	if s.Security != nil {
+		s.Security.validateComplete(&p, KeySecurity)
+	}
 	if o := s.Organization; o != nil {
 		path := KeyOrganization + ".backupPolicy"
 		if o.BackupPolicy.CopyRetentionDays < o.BackupPolicy.RetentionDays {

@@ -134,6 +134,69 @@ func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (st
 	case "aws:costexplorer/costAllocationTag:CostAllocationTag":
 		id = in("tagKey")
 		set("type", "UserDefined")
+	case "aws:s3/bucketV2:BucketV2":
+		id = in("bucket")
+		set("arn", "arn:aws:s3:::"+id)
+		set("bucketDomainName", id+".s3.amazonaws.com")
+		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", id, region))
+		set("region", region)
+		set("hostedZoneId", "Z3AQBSTGFYJSTF")
+	case "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+		"aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketVersioningV2:BucketVersioningV2",
+		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+		"aws:s3/bucketLoggingV2:BucketLoggingV2", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+		"aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", "aws:s3/bucketReplicationConfig:BucketReplicationConfig":
+		id = in("bucket")
+	case "aws:cloudwatch/logGroup:LogGroup":
+		id = name
+		set("arn", fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, acct, name))
+	case "aws:cloudtrail/trail:Trail":
+		arn := fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, acct, name)
+		id = arn
+		set("arn", arn)
+		set("homeRegion", region)
+	case "aws:guardduty/detector:Detector":
+		id = hexID(urn, 32)
+		set("accountId", acct)
+		set("arn", fmt.Sprintf("arn:aws:guardduty:%s:%s:detector/%s", region, acct, id))
+	case "aws:securityhub/account:Account":
+		id = acct
+		set("arn", fmt.Sprintf("arn:aws:securityhub:%s:%s:hub/default", region, acct))
+	case "aws:securityhub/findingAggregator:FindingAggregator":
+		id = fmt.Sprintf("arn:aws:securityhub:%s:%s:finding-aggregator/%s", region, acct, uuid(urn))
+	case "aws:securityhub/configurationPolicy:ConfigurationPolicy":
+		id = uuid(urn)
+		set("arn", fmt.Sprintf("arn:aws:securityhub:%s:%s:configuration-policy/%s", region, acct, id))
+	case "aws:cfg/configurationAggregator:ConfigurationAggregator":
+		id = name
+		set("arn", fmt.Sprintf("arn:aws:config:%s:%s:config-aggregator/config-aggregator-%s", region, acct, lowerAlnum(urn, 8)))
+	case "aws:cfg/recorder:Recorder", "aws:cfg/deliveryChannel:DeliveryChannel", "aws:cfg/recorderStatus:RecorderStatus":
+		id = name
+	case "aws:accessanalyzer/analyzer:Analyzer":
+		id = in("analyzerName")
+		set("arn", fmt.Sprintf("arn:aws:access-analyzer:%s:%s:analyzer/%s", region, acct, id))
+	case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+		svc := in("awsServiceName")
+		short := strings.SplitN(svc, ".", 2)[0]
+		roleName := "AWSServiceRoleFor" + strings.ToUpper(short[:1]) + short[1:]
+		id = fmt.Sprintf("arn:aws:iam::%s:role/aws-service-role/%s/%s", acct, svc, roleName)
+		set("arn", id)
+		set("name", roleName)
+		set("path", "/aws-service-role/"+svc+"/")
+	case "aws:backup/vault:Vault":
+		id = name
+		set("arn", fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:%s", region, acct, name))
+		set("recoveryPoints", 0)
+	case "aws:identitystore/group:Group":
+		groupID := uuid(urn)
+		id = in("identityStoreId") + "/" + groupID
+		set("groupId", groupID)
+	case "aws:ssoadmin/permissionSet:PermissionSet":
+		instance := in("instanceArn")
+		arn := fmt.Sprintf("arn:aws:sso:::permissionSet/%s/ps-%s", instance[strings.LastIndex(instance, "/")+1:], hexID(urn, 16))
+		id = arn + "," + in("instanceArn")
+		set("arn", arn)
+		set("createdDate", "2026-11-29T00:00:00Z")
 	}
 	// Every AWS resource has an ARN; a generic one for types without a rule above.
 	if strings.HasPrefix(args.TypeToken, "aws:") {
@@ -186,9 +249,18 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": t.region, "names": names, "zoneIds": ids, "groupNames": []any{t.region},
 		}), nil
+	case "aws:ssoadmin/getInstances:getInstances":
+		// The organization's Identity Center instance, as the delegated administrator sees it.
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":               t.region,
+			"arns":             []any{"arn:aws:sso:::instance/" + ssoInstanceID(m.management)},
+			"identityStoreIds": []any{"d-" + lowerAlnum("identity-store:"+m.management, 10)},
+		}), nil
 	}
 	return nil, fmt.Errorf("mocks: no mock for invoke %s: add one to internal/mocks so the plan stays realistic", args.Token)
 }
+
+func ssoInstanceID(seed string) string { return "ssoins-" + hexID("sso:"+seed, 16) }
 
 // regionCode is the short form AZ IDs use (us-east-1 -> use1).
 func regionCode(region string) string {

@@ -62,7 +62,7 @@ func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, erro
 		SecurityToolingID: byRole[string(config.RoleSecurityTooling)],
 		IdentityID:        byRole[string(config.RoleIdentity)],
 		BackupID:          byRole[string(config.RoleBackup)],
-	}, pulumi.DependsOn([]pulumi.Resource{organization})); err != nil {
+	}, pulumi.DependsOn([]pulumi.Resource{organization.Organization})); err != nil {
 		return nil, fmt.Errorf("delegating administrators: %w", err)
 	}
 

@@ -24,6 +24,8 @@ func RunWith(ctx *pulumi.Context, observe func(pulumi.Map)) error {
 	switch cfg.Layer {
 	case config.LayerOrganization:
 		outputs, err = organizationLayer(ctx, cfg)
+	case config.LayerSecurity:
+		outputs, err = securityLayer(ctx, cfg)
 	default:
 		err = fmt.Errorf("layer %q (stack %q) is not built by this version of the program yet", cfg.Layer, cfg.Name)
 	}
@@ -42,7 +44,7 @@ func RunWith(ctx *pulumi.Context, observe func(pulumi.Map)) error {
 // RawConfig reads the platform's keys from the Pulumi config, objects as JSON, the way config.Load takes them.
 func RawConfig(ctx *pulumi.Context) map[string]string {
 	raw := map[string]string{}
-	for _, k := range []string{config.KeyLayer, config.KeyEstate, config.KeyOrganization, config.KeyAWSRegion} {
+	for _, k := range []string{config.KeyLayer, config.KeyEstate, config.KeyOrganization, config.KeySecurity, config.KeyAWSRegion} {
 		if v, ok := ctx.GetConfig(k); ok {
 			raw[k] = v
 		}

@@ -1,0 +1,171 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+)
+
+var (
+	// Identity Center sessions last between one and twelve hours.
+	sessionPattern       = regexp.MustCompile(`^PT([1-9]|1[0-2])H$`)
+	managedPolicyPattern = regexp.MustCompile(`^(job-function/|service-role/)?[A-Za-z0-9+=,.@_-]{1,128}$`)
+	groupPattern         = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9 ._-]{0,127}$`)
+	// CloudWatch Logs accepts only these retention periods.
+	logGroupRetentions = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+	findingFrequencies = []string{"FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"}
+)
+
+func (s Security) validate(p *problems, path string, e Estate) {
+	l := s.Logs
+	positive := func(key string, v, min int, why string) {
+		if v != 0 && v < min {
+			p.bad(key, v, "must be at least %d%s", min, why)
+		}
+	}
+	positive(path+".logs.retentionDays", l.RetentionDays, 90, " days: audit logs are kept for at least 90 days")
+	positive(path+".logs.objectLockDays", l.ObjectLockDays, 1, " day")
+	positive(path+".logs.infrequentAccessAfterDays", l.InfrequentAccessAfterDays, 30, " days: S3 moves objects to STANDARD_IA after 30 days at the earliest")
+	positive(path+".logs.glacierAfterDays", l.GlacierAfterDays, 1, " day")
+	if r := s.Trail.LogGroupRetentionDays; r != 0 && (r < 365 || !slices.Contains(logGroupRetentions, r)) {
+		p.bad(path+".trail.logGroupRetentionDays", r, "must be a CloudWatch Logs retention of at least 365 days: one of 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653")
+	}
+	if f := s.GuardDuty.FindingFrequency; f != "" && !slices.Contains(findingFrequencies, f) {
+		p.bad(path+".guardDuty.findingFrequency", f, "is not one of FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS")
+	}
+	positive(path+".backupVaults.minRetentionDays", s.BackupVaults.MinRetentionDays, 1, " day")
+	positive(path+".backupVaults.maxRetentionDays", s.BackupVaults.MaxRetentionDays, 1, " day")
+	positive(path+".backupVaults.changeableForDays", s.BackupVaults.ChangeableForDays, 3, " days: AWS Backup's grace period before a compliance lock is immutable")
+	s.IdentityCenter.validate(p, path+".identityCenter", e)
+}
+
+func (ic IdentityCenter) validate(p *problems, path string, e Estate) {
+	groups := map[string]int{}
+	if len(ic.Groups) == 0 {
+		p.missing(path+".groups", "the identity-store groups people are assigned through")
+	}
+	for i, g := range ic.Groups {
+		key := fmt.Sprintf("%s.groups[%d].name", path, i)
+		if !groupPattern.MatchString(g.Name) {
+			p.bad(key, g.Name, "must be 1-128 letters, digits, spaces, '.', '_' or '-'")
+		}
+		if j, dup := groups[g.Name]; dup {
+			p.bad(key, g.Name, "is already used by %s.groups[%d]", path, j)
+		}
+		groups[g.Name] = i
+	}
+	sets := map[string]PermissionSet{}
+	for i, ps := range ic.PermissionSets {
+		key := fmt.Sprintf("%s.permissionSets[%d]", path, i)
+		if !permissionSetPattern.MatchString(ps.Name) {
+			p.bad(key+".name", ps.Name, "is not a valid permission set name (1-32 of letters, digits and +=,.@_-)")
+		}
+		if _, dup := sets[ps.Name]; dup {
+			p.bad(key+".name", ps.Name, "is defined twice")
+		}
+		sets[ps.Name] = ps
+		if len(ps.ManagedPolicies) == 0 {
+			p.missing(key+".managedPolicies", "at least one AWS managed policy name")
+		}
+		for j, mp := range ps.ManagedPolicies {
+			if !managedPolicyPattern.MatchString(mp) {
+				p.bad(fmt.Sprintf("%s.managedPolicies[%d]", key, j), mp, "is not an AWS managed policy name such as \"ReadOnlyAccess\" or \"job-function/Billing\"")
+			}
+		}
+		if !sessionPattern.MatchString(ps.SessionDuration) {
+			p.bad(key+".sessionDuration", ps.SessionDuration, "must be an ISO-8601 duration from PT1H to PT12H")
+		}
+	}
+	breakGlass := e.BreakGlassPermissionSet
+	if breakGlass == "" {
+		breakGlass = DefaultBreakGlassPermissionSet
+	}
+	bg, ok := sets[breakGlass]
+	if !ok {
+		p.missing(path+".permissionSets", fmt.Sprintf("the break-glass permission set %q (platform:estate.breakGlassPermissionSet), which the guardrails exempt", breakGlass))
+	} else if bg.SessionDuration != "PT1H" {
+		for i, ps := range ic.PermissionSets {
+			if ps.Name == breakGlass {
+				p.bad(fmt.Sprintf("%s.permissionSets[%d].sessionDuration", path, i), ps.SessionDuration, "must be PT1H: break-glass sessions are short")
+			}
+		}
+	}
+
+	breakGlassGroups := map[string]bool{}
+	seen := map[string]string{}
+	for i, a := range ic.Assignments {
+		key := fmt.Sprintf("%s.assignments[%d]", path, i)
+		if _, ok := groups[a.Group]; !ok {
+			p.bad(key+".group", a.Group, "is not a group defined in %s.groups", path)
+		}
+		if _, ok := sets[a.PermissionSet]; !ok {
+			p.bad(key+".permissionSet", a.PermissionSet, "is not a permission set defined in %s.permissionSets", path)
+		}
+		if a.PermissionSet == breakGlass {
+			breakGlassGroups[a.Group] = true
+		}
+		if len(a.Accounts) == 0 {
+			p.missing(key+".accounts", "account names from the org stack, or \"*\" for every member account")
+		}
+		for j, acct := range a.Accounts {
+			k := a.Group + "/" + a.PermissionSet + "/" + acct
+			if prev, dup := seen[k]; dup {
+				p.bad(fmt.Sprintf("%s.accounts[%d]", key, j), acct, "repeats the assignment at %s", prev)
+			}
+			seen[k] = fmt.Sprintf("%s.accounts[%d]", key, j)
+			if acct != AllAccounts && !keyPattern.MatchString(acct) {
+				p.bad(fmt.Sprintf("%s.accounts[%d]", key, j), acct, "is not an account name (or \"*\")")
+			}
+		}
+	}
+	if ok && len(breakGlassGroups) != 1 {
+		p.bad(path+".assignments", len(breakGlassGroups), "groups hold the break-glass permission set %q: exactly one group may", breakGlass)
+	}
+}
+
+// Defaults of the security layer.
+const (
+	DefaultLogRetentionDays       = 400
+	DefaultObjectLockDays         = 365
+	DefaultInfrequentAccessAfter  = 30
+	DefaultGlacierAfter           = 90
+	DefaultTrailLogGroupRetention = 365
+	DefaultFindingFrequency       = "FIFTEEN_MINUTES"
+	DefaultVaultMinRetentionDays  = 7
+	DefaultVaultMaxRetentionDays  = 3650
+	DefaultVaultChangeableForDays = 3
+)
+
+func (s Security) withDefaults() Security {
+	out := s
+	setInt(&out.Logs.RetentionDays, DefaultLogRetentionDays)
+	setInt(&out.Logs.ObjectLockDays, DefaultObjectLockDays)
+	setInt(&out.Logs.InfrequentAccessAfterDays, DefaultInfrequentAccessAfter)
+	setInt(&out.Logs.GlacierAfterDays, DefaultGlacierAfter)
+	setInt(&out.Trail.LogGroupRetentionDays, DefaultTrailLogGroupRetention)
+	setString(&out.GuardDuty.FindingFrequency, DefaultFindingFrequency)
+	setInt(&out.BackupVaults.MinRetentionDays, DefaultVaultMinRetentionDays)
+	setInt(&out.BackupVaults.MaxRetentionDays, DefaultVaultMaxRetentionDays)
+	setInt(&out.BackupVaults.ChangeableForDays, DefaultVaultChangeableForDays)
+	ic := &out.IdentityCenter
+	ic.Groups = slices.Clone(s.IdentityCenter.Groups)
+	ic.PermissionSets = slices.Clone(s.IdentityCenter.PermissionSets)
+	ic.Assignments = slices.Clone(s.IdentityCenter.Assignments)
+	return out
+}
+
+func (s Security) validateComplete(p *problems, path string) {
+	l := s.Logs
+	if l.ObjectLockDays > l.RetentionDays {
+		p.bad(path+".logs.objectLockDays", l.ObjectLockDays, "is longer than logs.retentionDays %d: objects would expire while locked", l.RetentionDays)
+	}
+	if l.GlacierAfterDays <= l.InfrequentAccessAfterDays {
+		p.bad(path+".logs.glacierAfterDays", l.GlacierAfterDays, "must come after logs.infrequentAccessAfterDays %d", l.InfrequentAccessAfterDays)
+	}
+	if l.RetentionDays <= l.GlacierAfterDays {
+		p.bad(path+".logs.retentionDays", l.RetentionDays, "must come after logs.glacierAfterDays %d", l.GlacierAfterDays)
+	}
+	if s.BackupVaults.MaxRetentionDays < s.BackupVaults.MinRetentionDays {
+		p.bad(path+".backupVaults.maxRetentionDays", s.BackupVaults.MaxRetentionDays, "is shorter than backupVaults.minRetentionDays %d", s.BackupVaults.MinRetentionDays)
+	}
+}

@@ -1,0 +1,284 @@
+package security
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/naming"
+)
+
+// Writer is the service that delivers into a log bucket.
+type Writer string
+
+const (
+	WriterCloudTrail      Writer = "cloudtrail.amazonaws.com"
+	WriterConfig          Writer = "config.amazonaws.com"
+	WriterLogDelivery     Writer = "delivery.logs.amazonaws.com" // VPC flow logs and Network Firewall logs
+	WriterGuardDuty       Writer = "guardduty.amazonaws.com"
+	WriterELB             Writer = "logdelivery.elasticloadbalancing.amazonaws.com"
+	WriterS3ServerLogging Writer = "logging.s3.amazonaws.com"
+)
+
+// BucketSpec is one kind of log bucket in the Log Archive.
+type BucketSpec struct {
+	Purpose string
+	Writer  Writer
+	// KMS encrypts with the Log Archive key (SSE-KMS with an S3 bucket key). It is off where the writing service
+	// cannot write to SSE-KMS buckets: ALB access logs and S3 server access logs accept only SSE-S3.
+	KMS bool
+	// ObjectLock puts the bucket under a compliance-mode lock (the audit buckets).
+	ObjectLock bool
+	// Sink is the server-access-log target of the other buckets; it does not log itself.
+	Sink bool
+}
+
+// Buckets are the Log Archive's buckets, each in the home region with a replica in the DR region.
+var Buckets = []BucketSpec{
+	{Purpose: "access-logs", Writer: WriterS3ServerLogging, Sink: true},
+	{Purpose: "cloudtrail", Writer: WriterCloudTrail, KMS: true, ObjectLock: true},
+	{Purpose: "config", Writer: WriterConfig, KMS: true, ObjectLock: true},
+	{Purpose: "flow-logs", Writer: WriterLogDelivery, KMS: true},
+	{Purpose: "network-firewall", Writer: WriterLogDelivery, KMS: true},
+	{Purpose: "guardduty", Writer: WriterGuardDuty, KMS: true},
+	{Purpose: "lb-access-logs", Writer: WriterELB},
+}
+
+// elbAccounts are the Elastic Load Balancing accounts that write access logs in regions older than August 2022;
+// newer regions use the log-delivery service principal.
+var elbAccounts = map[string]string{
+	"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
+	"eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-west-3": "009996457667", "eu-central-1": "054676820928",
+	"eu-north-1": "897822967062", "ap-northeast-1": "582318560864", "ap-northeast-2": "600734575887",
+	"ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266", "ap-south-1": "718504428378",
+	"ca-central-1": "985666609251", "sa-east-1": "507241528517",
+}
+
+// BucketName is the physical name of a log bucket: globally unique names are capped at 63 characters.
+func BucketName(company, env, purpose, region string) string {
+	return naming.Limited(naming.Name(company, env, purpose, region), naming.MaxS3BucketName)
+}
+
+// BucketPolicyArgs is what a log bucket's policy needs.
+type BucketPolicyArgs struct {
+	Spec      BucketSpec
+	BucketARN string
+	Region    string
+	OrgID     string
+	// AccountID is the Log Archive account (the only source of server access logs).
+	AccountID string
+	// ReaderRole is the investigation role allowed to read from any account of the organization.
+	ReaderRole string
+}
+
+// BucketPolicy is the log bucket's policy: TLS only, no object deletion by anyone, writes only by the bucket's
+// service on behalf of this organization, reads by the investigation role.
+func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
+	objects := a.BucketARN + "/*"
+	logs := a.BucketARN + "/AWSLogs/*"
+	everyone := &iampolicy.Principal{AWS: []string{"*"}}
+	service := &iampolicy.Principal{Service: []string{string(a.Spec.Writer)}}
+	fromOrg := iampolicy.Condition{"StringEquals": {"aws:SourceOrgID": {a.OrgID}}}
+	st := []iampolicy.Statement{
+		{Sid: "DenyInsecureTransport", Effect: iampolicy.Deny, Principal: everyone, Action: []string{"s3:*"},
+			Resource: []string{a.BucketARN, objects}, Condition: iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}},
+		{Sid: "DenyObjectDeletion", Effect: iampolicy.Deny, Principal: everyone,
+			Action:   []string{"s3:DeleteObject", "s3:DeleteObjectVersion"},
+			Resource: []string{a.BucketARN, objects}},
+		{Sid: "InvestigationRead", Effect: iampolicy.Allow, Principal: everyone,
+			Action: []string{"s3:GetObject", "s3:ListBucket"}, Resource: []string{a.BucketARN, objects},
+			Condition: iampolicy.Condition{
+				"StringEquals": {"aws:PrincipalOrgID": {a.OrgID}},
+				"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/" + a.ReaderRole}},
+			}},
+	}
+	switch a.Spec.Writer {
+	case WriterS3ServerLogging:
+		st = append(st, iampolicy.Statement{Sid: "ServerAccessLogsWrite", Effect: iampolicy.Allow, Principal: service,
+			Action: []string{"s3:PutObject"}, Resource: []string{objects},
+			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceAccount": {a.AccountID}}}})
+	case WriterELB:
+		principal := &iampolicy.Principal{Service: []string{string(WriterELB)}}
+		if acct, ok := elbAccounts[a.Region]; ok {
+			principal = &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + acct + ":root"}}
+		}
+		st = append(st, iampolicy.Statement{Sid: "LoadBalancerLogsWrite", Effect: iampolicy.Allow, Principal: principal,
+			Action: []string{"s3:PutObject"}, Resource: []string{logs}})
+	case WriterGuardDuty:
+		st = append(st,
+			iampolicy.Statement{Sid: "GuardDutyLocation", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:GetBucketLocation"}, Resource: []string{a.BucketARN}, Condition: fromOrg},
+			iampolicy.Statement{Sid: "GuardDutyWrite", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:PutObject"}, Resource: []string{objects}, Condition: fromOrg})
+	default:
+		st = append(st,
+			iampolicy.Statement{Sid: "ServiceAclCheck", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{a.BucketARN}, Condition: fromOrg},
+			iampolicy.Statement{Sid: "ServiceWrite", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:PutObject"}, Resource: []string{logs}, Condition: fromOrg})
+	}
+	return iampolicy.New(st...)
+}
+
+// LogBucketArgs configures one LogBucket.
+type LogBucketArgs struct {
+	Env, Company string
+	Spec         BucketSpec
+	Region       string
+	Provider     *aws.Provider
+	Logs         config.LogRetention
+	// KeyARN encrypts the bucket when Spec.KMS.
+	KeyARN     pulumi.StringInput
+	OrgID      string
+	AccountID  string
+	ReaderRole string
+	// AccessLogsBucket receives the server access logs (unset for the sink itself).
+	AccessLogsBucket pulumi.StringInput
+	// Replica, when set, replicates every object to the DR-region bucket.
+	Replica *Replica
+}
+
+// Replica is where a bucket replicates to.
+type Replica struct {
+	BucketARN string
+	KeyARN    pulumi.StringInput
+	RoleARN   pulumi.StringInput
+}
+
+// LogBucket is one Log Archive bucket with its settings: versioning, default encryption, public access block,
+// BucketOwnerEnforced, the policy, server access logging, lifecycle, object lock and replication. The bucket is
+// protected and retained on delete, and never force-destroyed.
+type LogBucket struct {
+	pulumi.ResourceState
+
+	Name   string
+	ARN    string
+	Bucket *s3.BucketV2
+	// Policy is what delivering services check before they write: depend on it, not on the component.
+	Policy *s3.BucketPolicy
+}
+
+// NewLogBucket registers a log bucket.
+func NewLogBucket(ctx *pulumi.Context, name string, args LogBucketArgs, opts ...pulumi.ResourceOption) (*LogBucket, error) {
+	c := &LogBucket{Name: BucketName(args.Company, args.Env, args.Spec.Purpose, args.Region)}
+	c.ARN = "arn:aws:s3:::" + c.Name
+	if err := ctx.RegisterComponentResource("platform:security:LogBucket", name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+	n := func(role string) string { return name + "-" + role }
+
+	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
+		Bucket:            pulumi.String(c.Name),
+		ForceDestroy:      pulumi.Bool(false),
+		ObjectLockEnabled: pulumi.Bool(args.Spec.ObjectLock),
+	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+	if err != nil {
+		return nil, fmt.Errorf("creating bucket %s: %w", c.Name, err)
+	}
+	c.Bucket = bucket
+	id := bucket.ID().ToStringOutput()
+
+	if _, err := s3.NewBucketPublicAccessBlock(ctx, n("public-access-block"), &s3.BucketPublicAccessBlockArgs{
+		Bucket: id, BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
+		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
+	}, child...); err != nil {
+		return nil, err
+	}
+	if _, err := s3.NewBucketOwnershipControls(ctx, n("ownership"), &s3.BucketOwnershipControlsArgs{
+		Bucket: id, Rule: s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
+	}, child...); err != nil {
+		return nil, err
+	}
+	versioning, err := s3.NewBucketVersioningV2(ctx, n("versioning"), &s3.BucketVersioningV2Args{
+		Bucket: id, VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	sse := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
+	if args.Spec.KMS {
+		sse = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
+			SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.KeyARN}
+	}
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, n("encryption"), &s3.BucketServerSideEncryptionConfigurationV2Args{
+		Bucket: id,
+		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
+			ApplyServerSideEncryptionByDefault: sse,
+			BucketKeyEnabled:                   pulumi.Bool(args.Spec.KMS),
+		}},
+	}, child...); err != nil {
+		return nil, err
+	}
+	policy, err := BucketPolicy(BucketPolicyArgs{Spec: args.Spec, BucketARN: c.ARN, Region: args.Region, OrgID: args.OrgID,
+		AccountID: args.AccountID, ReaderRole: args.ReaderRole}).JSON()
+	if err != nil {
+		return nil, err
+	}
+	if c.Policy, err = s3.NewBucketPolicy(ctx, n("policy"), &s3.BucketPolicyArgs{Bucket: id, Policy: pulumi.String(policy)}, child...); err != nil {
+		return nil, err
+	}
+	if !args.Spec.Sink {
+		if _, err := s3.NewBucketLoggingV2(ctx, n("logging"), &s3.BucketLoggingV2Args{
+			Bucket: id, TargetBucket: args.AccessLogsBucket, TargetPrefix: pulumi.String(c.Name + "/"),
+		}, child...); err != nil {
+			return nil, err
+		}
+	}
+	l := args.Logs
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, n("lifecycle"), &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: id,
+		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
+			Id:     pulumi.String("tier-and-expire"),
+			Status: pulumi.String("Enabled"),
+			Filter: s3.BucketLifecycleConfigurationV2RuleFilterArgs{Prefix: pulumi.String("")},
+			Transitions: s3.BucketLifecycleConfigurationV2RuleTransitionArray{
+				s3.BucketLifecycleConfigurationV2RuleTransitionArgs{Days: pulumi.Int(l.InfrequentAccessAfterDays), StorageClass: pulumi.String("STANDARD_IA")},
+				s3.BucketLifecycleConfigurationV2RuleTransitionArgs{Days: pulumi.Int(l.GlacierAfterDays), StorageClass: pulumi.String("GLACIER")},
+			},
+			Expiration:                     s3.BucketLifecycleConfigurationV2RuleExpirationArgs{Days: pulumi.Int(l.RetentionDays)},
+			NoncurrentVersionExpiration:    s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(30)},
+			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)},
+		}},
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
+		return nil, err
+	}
+	if args.Spec.ObjectLock {
+		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, n("object-lock"), &s3.BucketObjectLockConfigurationV2Args{
+			Bucket:            id,
+			ObjectLockEnabled: pulumi.String("Enabled"),
+			Rule: s3.BucketObjectLockConfigurationV2RuleArgs{DefaultRetention: s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+				Mode: pulumi.String("COMPLIANCE"), Days: pulumi.Int(l.ObjectLockDays)}},
+		}, append(child, pulumi.Protect(true))...); err != nil {
+			return nil, err
+		}
+	}
+	if r := args.Replica; r != nil {
+		dest := s3.BucketReplicationConfigRuleDestinationArgs{Bucket: pulumi.String(r.BucketARN), StorageClass: pulumi.String("STANDARD_IA")}
+		var criteria s3.BucketReplicationConfigRuleSourceSelectionCriteriaPtrInput
+		if args.Spec.KMS {
+			dest.EncryptionConfiguration = s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs{ReplicaKmsKeyId: r.KeyARN}
+			criteria = s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs{
+				SseKmsEncryptedObjects: s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs{Status: pulumi.String("Enabled")}}
+		}
+		if _, err := s3.NewBucketReplicationConfig(ctx, n("replication"), &s3.BucketReplicationConfigArgs{
+			Bucket: id,
+			Role:   r.RoleARN,
+			Rules: s3.BucketReplicationConfigRuleArray{s3.BucketReplicationConfigRuleArgs{
+				Id:                      pulumi.String("to-dr-region"),
+				Status:                  pulumi.String("Enabled"),
+				Filter:                  s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String("")},
+				DeleteMarkerReplication: s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs{Status: pulumi.String("Disabled")},
+				Destination:             dest,
+				SourceSelectionCriteria: criteria,
+			}},
+		}, append(child, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
+			return nil, err
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"bucket": pulumi.String(c.Name)})
+}
