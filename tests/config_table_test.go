@@ -32,12 +32,19 @@ const (
 )
 
 type badConfig struct {
-	name   string
-	estate func(obj)
-	org    func(obj)
-	raw    func(map[string]string)
-	want   []string
+	name string
+	// stack is the stack file edited; "org" when empty.
+	stack    string
+	estate   func(obj)
+	org      func(obj)
+	security func(obj)
+	raw      func(map[string]string)
+	want     []string
 }
+
+func ic(o obj) obj                   { return o["identityCenter"].(obj) }
+func permissionSet(o obj, i int) obj { return item(ic(o), "permissionSets", i) }
+func assignment(o obj, i int) obj    { return item(ic(o), "assignments", i) }
 
 var badConfigs = []badConfig{
 	{name: "layer missing", raw: func(c map[string]string) { delete(c, config.KeyLayer) },
@@ -129,15 +136,58 @@ var badConfigs = []badConfig{
 		want: []string{`platform:organization.backupPolicy.targetOUs[0] "Workload" is not an OU`}},
 	{name: "DR copy shorter than the original", org: func(o obj) { o["backupPolicy"].(obj)["copyRetentionDays"] = 10 },
 		want: []string{"platform:organization.backupPolicy.copyRetentionDays 10 is shorter than retentionDays 35"}},
+
+	// The security stack.
+	{name: "security section missing", stack: "security", raw: func(c map[string]string) { delete(c, config.KeySecurity) },
+		want: []string{"platform:security is required"}},
+	{name: "organization section in the security stack", stack: "security", raw: func(c map[string]string) { c[config.KeyOrganization] = "{}" },
+		want: []string{`platform:organization "<object>" is only read by the organization layer, not by layer "security"`}},
+	{name: "log retention under 90 days", stack: "security", security: func(o obj) { o["logs"].(obj)["retentionDays"] = 30 },
+		want: []string{"platform:security.logs.retentionDays 30 must be at least 90 days"}},
+	{name: "object lock longer than retention", stack: "security", security: func(o obj) { o["logs"].(obj)["objectLockDays"] = 500 },
+		want: []string{"platform:security.logs.objectLockDays 500 is longer than logs.retentionDays 400"}},
+	{name: "glacier before infrequent access", stack: "security", security: func(o obj) { o["logs"].(obj)["glacierAfterDays"] = 30 },
+		want: []string{"platform:security.logs.glacierAfterDays 30 must come after logs.infrequentAccessAfterDays 30"}},
+	{name: "trail log group retention not allowed", stack: "security", security: func(o obj) { o["trail"].(obj)["logGroupRetentionDays"] = 366 },
+		want: []string{"platform:security.trail.logGroupRetentionDays 366 must be a CloudWatch Logs retention of at least 365 days"}},
+	{name: "unknown GuardDuty frequency", stack: "security", security: func(o obj) { o["guardDuty"].(obj)["findingFrequency"] = "HOURLY" },
+		want: []string{`platform:security.guardDuty.findingFrequency "HOURLY" is not one of FIFTEEN_MINUTES, ONE_HOUR, SIX_HOURS`}},
+	{name: "vault lock grace period too short", stack: "security", security: func(o obj) { o["backupVaults"].(obj)["changeableForDays"] = 1 },
+		want: []string{"platform:security.backupVaults.changeableForDays 1 must be at least 3 days"}},
+	{name: "vault max retention under min", stack: "security", security: func(o obj) { o["backupVaults"].(obj)["maxRetentionDays"] = 5 },
+		want: []string{"platform:security.backupVaults.maxRetentionDays 5 is shorter than backupVaults.minRetentionDays 7"}},
+	{name: "session longer than 12 hours", stack: "security", security: func(o obj) { permissionSet(o, 1)["sessionDuration"] = "PT13H" },
+		want: []string{`platform:security.identityCenter.permissionSets[1].sessionDuration "PT13H" must be an ISO-8601 duration from PT1H to PT12H`}},
+	{name: "long break-glass session", stack: "security", security: func(o obj) { permissionSet(o, 0)["sessionDuration"] = "PT4H" },
+		want: []string{`platform:security.identityCenter.permissionSets[0].sessionDuration "PT4H" must be PT1H: break-glass sessions are short`}},
+	{name: "break-glass permission set missing", stack: "security", security: func(o obj) { permissionSet(o, 0)["name"] = "EmergencyAdmin" },
+		want: []string{`platform:security.identityCenter.permissionSets is required: the break-glass permission set "BreakGlassAdmin"`,
+			`platform:security.identityCenter.assignments[0].permissionSet "BreakGlassAdmin" is not a permission set defined`}},
+	{name: "break-glass held by two groups", stack: "security", security: func(o obj) { assignment(o, 1)["permissionSet"] = "BreakGlassAdmin" },
+		want: []string{`platform:security.identityCenter.assignments 2 groups hold the break-glass permission set "BreakGlassAdmin": exactly one group may`}},
+	{name: "assignment to an unknown group", stack: "security", security: func(o obj) { assignment(o, 2)["group"] = "devs" },
+		want: []string{`platform:security.identityCenter.assignments[2].group "devs" is not a group defined in platform:security.identityCenter.groups`}},
+	{name: "duplicate assignment", stack: "security", security: func(o obj) { assignment(o, 3)["accounts"] = []any{"staging", "staging"} },
+		want: []string{`platform:security.identityCenter.assignments[3].accounts[1] "staging" repeats the assignment at platform:security.identityCenter.assignments[3].accounts[0]`}},
+	{name: "managed policy with an ARN instead of a name", stack: "security", security: func(o obj) {
+		permissionSet(o, 3)["managedPolicies"] = []any{"arn:aws:iam::aws:policy/ReadOnlyAccess"}
+	}, want: []string{`platform:security.identityCenter.permissionSets[3].managedPolicies[0] "arn:aws:iam::aws:policy/ReadOnlyAccess" is not an AWS managed policy name`}},
 }
 
 func badProject(t *testing.T, c badConfig) *plan.Project {
 	proj := fixtures.Project(t)
+	stack := c.stack
+	if stack == "" {
+		stack = "org"
+	}
 	for i := range proj.Stacks {
-		if proj.Stacks[i].Name != "org" {
+		if proj.Stacks[i].Name != stack {
 			continue
 		}
 		sf := &proj.Stacks[i]
+		if c.security != nil {
+			fixtures.Edit(t, sf, config.KeySecurity, c.security)
+		}
 		if c.estate != nil {
 			fixtures.Edit(t, sf, config.KeyEstate, c.estate)
 		}
@@ -163,7 +213,11 @@ func TestBadConfigsAreRejectedNamingTheKey(t *testing.T) {
 			res, err := plan.RunProject(badProject(t, c), "all")
 			require.Error(t, err)
 			assert.Nil(t, res, "nothing is planned when config is bad")
-			assert.ErrorContains(t, err, `stack "org"`)
+			if c.stack == "" {
+				assert.ErrorContains(t, err, `stack "org"`)
+			} else {
+				assert.ErrorContains(t, err, `stack "`+c.stack+`"`)
+			}
 			for _, want := range c.want {
 				assert.ErrorContains(t, err, want)
 			}
@@ -189,7 +243,7 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 
 // The program itself validates before it registers anything, so `pulumi up` with bad config creates nothing.
 func TestProgramRegistersNothingWithBadConfig(t *testing.T) {
-	sf := badProject(t, badConfigs[len(badConfigs)-1]).Stacks[0]
+	sf := badProject(t, badConfigs[0]).Stacks[0]
 	mon, err := fixtures.Run(t, sf.Name, sf.Region(), func(ctx *pulumi.Context) error { return program.RunWith(ctx, nil) })
 	require.Error(t, err)
 	assert.Empty(t, mon.Resources())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/mocks"
+	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/stackref"
 )
 
@@ -109,4 +110,54 @@ func TestOrgExportsEveryKeyTheAdapterNames(t *testing.T) {
 		delete(outs, key)
 	}
 	assert.Empty(t, outs, "org exports keys that have no constant in internal/stackref")
+}
+
+// The security stack checks its config against what the org stack built, naming the key.
+func TestSecurityConfigIsCheckedAgainstTheOrgStack(t *testing.T) {
+	proj := badProject(t, badConfig{stack: "security", security: func(o obj) { assignment(o, 2)["accounts"] = []any{"qa"} },
+		estate: func(e obj) { e["allowedRegions"] = []any{"us-east-1", "us-west-2", "eu-west-1"} }})
+	_, err := plan.RunProject(proj, "security")
+	require.Error(t, err)
+	assert.ErrorContains(t, err, `platform:security.identityCenter.assignments[2].accounts[0] "qa" is not an account of the org stack`)
+	assert.ErrorContains(t, err, `platform:estate.allowedRegions ["us-east-1" "us-west-2" "eu-west-1"] differ from the org stack's ["us-east-1" "us-west-2"]`)
+}
+
+func securityOutputs(t *testing.T) map[string]any {
+	s, ok := fullPlan(t).Stack("security")
+	require.True(t, ok)
+	return maps.Clone(s.Outputs)
+}
+
+func readSecurityAs(t *testing.T, reader string, outs map[string]any) (*stackref.Security, error) {
+	var got *stackref.Security
+	_, err := fixtures.Run(t, reader, "us-east-1", func(ctx *pulumi.Context) error {
+		s, err := stackref.ReadSecurity(ctx, "innovate-inc")
+		got = s
+		return err
+	}, mocks.WithStackOutputs("innovate-inc/platform/security", outs))
+	return got, err
+}
+
+func TestDownstreamStacksReadTheSecurityOutputs(t *testing.T) {
+	outs := securityOutputs(t)
+	got, err := readSecurityAs(t, "network", outs)
+	require.NoError(t, err)
+	buckets := outs[stackref.SecLogBuckets].(map[string]any)
+	assert.Equal(t, buckets["flow-logs"], got.LogBuckets["flow-logs"])
+	assert.Contains(t, got.LogBucketARNs["network-firewall"], "arn:aws:s3:::innovate-security-network-firewall-us-east-1-")
+	assert.Contains(t, got.LogKeyARNs["us-east-1"], "arn:aws:kms:us-east-1:"+logArchiveID+":key/")
+	assert.Contains(t, got.BackupVaultARNs["us-west-2"], ":backup-vault:platform-baseline")
+	assert.Equal(t, "platform-investigation", got.InvestigationRole)
+	assert.Contains(t, got.PermissionSetARNs, "DeveloperWrite")
+}
+
+func TestMissingSecurityOutputFailsNamingTheKey(t *testing.T) {
+	outs := securityOutputs(t)
+	buckets := maps.Clone(outs[stackref.SecLogBuckets].(map[string]any))
+	delete(buckets, "flow-logs")
+	outs[stackref.SecLogBuckets] = buckets
+	delete(outs, stackref.SecBackupVaultARNs)
+	_, err := readSecurityAs(t, "dev", outs)
+	assert.ErrorContains(t, err, `stack "dev" reads logBuckets["flow-logs"] of stack "security", which does not export it`)
+	assert.ErrorContains(t, err, `stack "dev" reads output "backupVaultArns" of stack "security"`)
 }
