@@ -280,9 +280,7 @@ func usd(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
 // messages for the topic, on behalf of this account only.
 func AlertsKeyPolicy(account string) iampolicy.Document {
 	return iampolicy.New(
-		iampolicy.Statement{Sid: "AccountAdministers", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + account + ":root"}},
-			Action:    []string{"kms:*"}, Resource: everything},
+		iampolicy.AccountAdministers(account),
 		iampolicy.Statement{Sid: "BillingServicesEncrypt", Effect: iampolicy.Allow,
 			Principal: &iampolicy.Principal{Service: []string{"budgets.amazonaws.com", "costalerts.amazonaws.com"}},
 			Action:    []string{"kms:GenerateDataKey*", "kms:Decrypt"}, Resource: everything,
@@ -297,22 +295,15 @@ func AlertsTopicPolicy(topicARN, account string) iampolicy.Document {
 			Principal: &iampolicy.Principal{Service: []string{"budgets.amazonaws.com", "costalerts.amazonaws.com"}},
 			Action:    []string{"sns:Publish"}, Resource: []string{topicARN},
 			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceAccount": {account}}}},
-		iampolicy.Statement{Sid: "DenyInsecureTransport", Effect: iampolicy.Deny,
-			Principal: &iampolicy.Principal{AWS: []string{"*"}},
-			Action:    []string{"sns:Publish"}, Resource: []string{topicARN},
-			Condition: iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}},
+		iampolicy.DenyInsecureTransport([]string{"sns:Publish"}, topicARN),
 	)
 }
 
 // BudgetActionsTrustPolicy lets AWS Budgets of this account assume the action role.
 func BudgetActionsTrustPolicy(account string) iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{Sid: "BudgetsAssume", Effect: iampolicy.Allow,
-		Principal: &iampolicy.Principal{Service: []string{"budgets.amazonaws.com"}},
-		Action:    []string{"sts:AssumeRole"},
-		Condition: iampolicy.Condition{
-			"StringEquals": {"aws:SourceAccount": {account}},
-			"ArnLike":      {"aws:SourceArn": {"arn:aws:budgets::" + account + ":budget/*"}},
-		}})
+	doc := iampolicy.ServiceTrust("budgets.amazonaws.com", account)
+	doc.Statement[0].Condition["ArnLike"] = map[string][]string{"aws:SourceArn": {"arn:aws:budgets::" + account + ":budget/*"}}
+	return doc
 }
 
 // BudgetActionsPolicy lets the action role attach and detach only the deny-new-spend SCP, only on the

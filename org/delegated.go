@@ -63,7 +63,7 @@ func NewDelegatedAdmins(ctx *pulumi.Context, name string, args DelegatedAdminsAr
 		}
 	}
 
-	for _, region := range sortedKeys(args.RegionalProviders) {
+	for _, region := range slices.Sorted(maps.Keys(args.RegionalProviders)) {
 		if _, err := guardduty.NewOrganizationAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "guardduty", region),
 			&guardduty.OrganizationAdminAccountArgs{AdminAccountId: args.SecurityToolingID},
 			pulumi.Parent(c), pulumi.Provider(args.RegionalProviders[region])); err != nil {
@@ -87,5 +87,3 @@ func NewDelegatedAdmins(ctx *pulumi.Context, name string, args DelegatedAdminsAr
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})
 }
-
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -145,7 +145,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args AccountBaselineAr
 		if _, err := iam.NewRole(ctx, n("backup-role"), &iam.RoleArgs{
 			Name:              pulumi.String(b.RoleName),
 			Description:       pulumi.String("Used by AWS Backup for the organization backup policy"),
-			AssumeRolePolicy:  pulumi.String(ServiceTrust("backup.amazonaws.com", "").MustJSON()),
+			AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("backup.amazonaws.com", "").MustJSON()),
 			ManagedPolicyArns: pulumi.ToStringArray(BackupRolePolicies),
 		}, in(home)...); err != nil {
 			return nil, err
@@ -185,7 +185,5 @@ func InvestigationTrust(securityToolingID, orgID string) iampolicy.Document {
 
 // AccountKeyPolicy lets only the account itself administer and use a key (services act through its roles).
 func AccountKeyPolicy(accountID string) iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{Sid: "AccountAdministers", Effect: iampolicy.Allow,
-		Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + accountID + ":root"}},
-		Action:    []string{"kms:*"}, Resource: everything})
+	return iampolicy.New(iampolicy.AccountAdministers(accountID))
 }

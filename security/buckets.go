@@ -84,8 +84,7 @@ func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 	service := &iampolicy.Principal{Service: []string{string(a.Spec.Writer)}}
 	fromOrg := iampolicy.Condition{"StringEquals": {"aws:SourceOrgID": {a.OrgID}}}
 	st := []iampolicy.Statement{
-		{Sid: "DenyInsecureTransport", Effect: iampolicy.Deny, Principal: everyone, Action: []string{"s3:*"},
-			Resource: []string{a.BucketARN, objects}, Condition: iampolicy.Condition{"Bool": {"aws:SecureTransport": {"false"}}}},
+		iampolicy.DenyInsecureTransport([]string{"s3:*"}, a.BucketARN, objects),
 		{Sid: "DenyObjectDeletion", Effect: iampolicy.Deny, Principal: everyone,
 			Action:   []string{"s3:DeleteObject", "s3:DeleteObjectVersion"},
 			Resource: []string{a.BucketARN, objects}},

@@ -6,8 +6,6 @@ package security
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -84,7 +82,7 @@ func NewLogArchive(ctx *pulumi.Context, name string, args LogArchiveArgs, opts .
 		Name:        pulumi.String(roleName),
 		Description: pulumi.String("Replicates the Log Archive buckets to the DR region"),
 		// S3 replication does not document a source-account condition on its assume-role call.
-		AssumeRolePolicy: pulumi.String(ServiceTrust("s3.amazonaws.com", "").MustJSON()),
+		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("s3.amazonaws.com", "").MustJSON()),
 	}, pulumi.Parent(c), pulumi.Provider(args.Providers[args.HomeRegion]))
 	if err != nil {
 		return nil, fmt.Errorf("creating replication role: %w", err)
@@ -132,9 +130,7 @@ func NewLogArchive(ctx *pulumi.Context, name string, args LogArchiveArgs, opts .
 func LogKeyPolicy(accountID, orgID, investigationRole string) iampolicy.Document {
 	fromOrg := iampolicy.Condition{"StringEquals": {"aws:SourceOrgID": {orgID}}}
 	return iampolicy.New(
-		iampolicy.Statement{Sid: "AccountAdministers", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + accountID + ":root"}},
-			Action:    []string{"kms:*"}, Resource: everything},
+		iampolicy.AccountAdministers(accountID),
 		iampolicy.Statement{Sid: "CloudTrailEncrypts", Effect: iampolicy.Allow,
 			Principal: &iampolicy.Principal{Service: []string{string(WriterCloudTrail)}},
 			Action:    []string{"kms:GenerateDataKey*", "kms:DescribeKey"}, Resource: everything,
@@ -182,17 +178,4 @@ func ReplicationPolicy(sources, destinations []string, homeKey, drKey, home, dr 
 	)
 }
 
-// ServiceTrust lets a service assume a role, on behalf of one account when accountID is set.
-func ServiceTrust(service, accountID string) iampolicy.Document {
-	st := iampolicy.Statement{Sid: "ServiceAssumes", Effect: iampolicy.Allow,
-		Principal: &iampolicy.Principal{Service: []string{service}},
-		Action:    []string{"sts:AssumeRole"}}
-	if accountID != "" {
-		st.Condition = iampolicy.Condition{"StringEquals": {"aws:SourceAccount": {accountID}}}
-	}
-	return iampolicy.New(st)
-}
-
 var everything = []string{"*"}
-
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -2,6 +2,8 @@ package security
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
@@ -11,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
 )
 
@@ -96,7 +99,7 @@ func NewSecurityTooling(ctx *pulumi.Context, name string, args SecurityToolingAr
 		}, in(region)...); err != nil {
 			return nil, err
 		}
-		for _, feature := range sortedKeys(GuardDutyFeatures) {
+		for _, feature := range slices.Sorted(maps.Keys(GuardDutyFeatures)) {
 			var extra guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArray
 			for _, ac := range GuardDutyFeatures[feature] {
 				extra = append(extra, guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArgs{
@@ -185,7 +188,7 @@ func NewSecurityTooling(ctx *pulumi.Context, name string, args SecurityToolingAr
 	role, err := iam.NewRole(ctx, naming.Name(args.Env, "config", "aggregator-role"), &iam.RoleArgs{
 		Name:              pulumi.String(naming.Limited(naming.Name(args.Env, "config", "aggregator"), naming.MaxIAMRoleName)),
 		Description:       pulumi.String("Lets AWS Config read the organization for the aggregator"),
-		AssumeRolePolicy:  pulumi.String(ServiceTrust("config.amazonaws.com", args.AccountID).MustJSON()),
+		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("config.amazonaws.com", args.AccountID).MustJSON()),
 		ManagedPolicyArns: pulumi.ToStringArray([]string{"arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations"}),
 	}, in(home)...)
 	if err != nil {
@@ -220,7 +223,7 @@ func featureKey(feature string) string {
 
 func hubResources(m map[string]*securityhub.Account) []pulumi.Resource {
 	var out []pulumi.Resource
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		out = append(out, m[k])
 	}
 	return out

@@ -79,7 +79,7 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 	role, err := iam.NewRole(ctx, naming.Name(args.Env, "trail", "logs-role"), &iam.RoleArgs{
 		Name:             pulumi.String(naming.Limited(naming.Name(args.Env, "trail", "logs"), naming.MaxIAMRoleName)),
 		Description:      pulumi.String("Lets CloudTrail deliver the organization trail to CloudWatch Logs"),
-		AssumeRolePolicy: pulumi.String(ServiceTrust("cloudtrail.amazonaws.com", args.AccountID).MustJSON()),
+		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("cloudtrail.amazonaws.com", args.AccountID).MustJSON()),
 	}, child...)
 	if err != nil {
 		return nil, err
@@ -144,9 +144,7 @@ func TrailSelectors(auditBuckets []string) cloudtrail.TrailAdvancedEventSelector
 // account's log groups only.
 func LogGroupKeyPolicy(accountID, region string) iampolicy.Document {
 	return iampolicy.New(
-		iampolicy.Statement{Sid: "AccountAdministers", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + accountID + ":root"}},
-			Action:    []string{"kms:*"}, Resource: everything},
+		iampolicy.AccountAdministers(accountID),
 		iampolicy.Statement{Sid: "CloudWatchLogsUse", Effect: iampolicy.Allow,
 			Principal: &iampolicy.Principal{Service: []string{"logs." + region + ".amazonaws.com"}},
 			Action:    []string{"kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"},

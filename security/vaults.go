@@ -108,9 +108,7 @@ func VaultPolicy(vaultARN, orgID string) iampolicy.Document {
 // Backup when they copy in.
 func BackupKeyPolicy(accountID, orgID string) iampolicy.Document {
 	return iampolicy.New(
-		iampolicy.Statement{Sid: "AccountAdministers", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + accountID + ":root"}},
-			Action:    []string{"kms:*"}, Resource: everything},
+		iampolicy.AccountAdministers(accountID),
 		iampolicy.Statement{Sid: "OrganizationCopiesThroughBackup", Effect: iampolicy.Allow,
 			Principal: &iampolicy.Principal{AWS: []string{"*"}},
 			Action:    []string{"kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"},

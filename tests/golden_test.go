@@ -2,13 +2,13 @@ package tests
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/innovate-inc/platform/internal/plan"
@@ -101,6 +101,34 @@ func golden(s plan.StackPlan) []byte {
 	return append(b, '\n')
 }
 
+// lineDiff reports up to max differing lines of two texts, with their line numbers; "" when equal.
+func lineDiff(want, got string, max int) string {
+	if want == got {
+		return ""
+	}
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl == gl {
+			continue
+		}
+		fmt.Fprintf(&b, "line %d:\n  - %s\n  + %s\n", i+1, wl, gl)
+		if n++; n == max {
+			b.WriteString("  ...\n")
+			break
+		}
+	}
+	return b.String()
+}
+
 func TestGoldenResourceGraphs(t *testing.T) {
 	for _, s := range fullPlan(t).Stacks {
 		t.Run(s.Name, func(t *testing.T) {
@@ -113,8 +141,10 @@ func TestGoldenResourceGraphs(t *testing.T) {
 			}
 			want, err := os.ReadFile(path)
 			require.NoError(t, err, "no golden file: run %s=1 go test ./tests/ -run Golden and review it", UpdateGoldenEnv)
-			assert.Equal(t, string(want), string(got),
-				"stack %s changed: if intended, run %s=1 go test ./tests/ -run Golden and review the diff", s.Name, UpdateGoldenEnv)
+			if d := lineDiff(string(want), string(got), 20); d != "" {
+				t.Errorf("stack %s changed (first differences below); if intended, run %s=1 go test ./tests/ -run Golden and review the diff:\n%s",
+					s.Name, UpdateGoldenEnv, d)
+			}
 		})
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/mail"
 	"regexp"
 	"slices"
@@ -165,7 +166,7 @@ func (t Tags) validate(p *problems, path string) {
 			p.bad(path+"."+f.key, f.value, "is not a valid tag value (1-256 letters, digits, spaces and _.:/=+-@)")
 		}
 	}
-	for _, k := range sortedKeys(t.Extra) {
+	for _, k := range slices.Sorted(maps.Keys(t.Extra)) {
 		key := fmt.Sprintf("%s.extra[%q]", path, k)
 		switch {
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
@@ -449,13 +450,4 @@ func (s Stack) ValidateComplete() error {
 		}
 	}
 	return p.err()
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

@@ -182,3 +182,29 @@ func (s *stringOrList) UnmarshalJSON(b []byte) error {
 	}
 	return nil
 }
+
+// AccountAdministers is the key-policy statement that leaves a key's administration to its account's IAM
+// policies (without it, nobody but the listed principals can ever manage the key).
+func AccountAdministers(accountID string) Statement {
+	return Statement{Sid: "AccountAdministers", Effect: Allow,
+		Principal: &Principal{AWS: []string{"arn:aws:iam::" + accountID + ":root"}},
+		Action:    []string{"kms:*"}, Resource: []string{"*"}}
+}
+
+// ServiceTrust is a trust policy that lets a service assume a role, on behalf of one account when sourceAccount
+// is set (the confused-deputy guard for services that send aws:SourceAccount).
+func ServiceTrust(service, sourceAccount string) Document {
+	st := Statement{Sid: "ServiceAssumes", Effect: Allow,
+		Principal: &Principal{Service: []string{service}},
+		Action:    []string{"sts:AssumeRole"}}
+	if sourceAccount != "" {
+		st.Condition = Condition{"StringEquals": {"aws:SourceAccount": {sourceAccount}}}
+	}
+	return New(st)
+}
+
+// DenyInsecureTransport is the resource-policy statement that refuses every request not made over TLS.
+func DenyInsecureTransport(actions []string, resources ...string) Statement {
+	return Statement{Sid: "DenyInsecureTransport", Effect: Deny, Principal: &Principal{AWS: []string{"*"}},
+		Action: actions, Resource: resources, Condition: Condition{"Bool": {"aws:SecureTransport": {"false"}}}}
+}

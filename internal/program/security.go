@@ -3,8 +3,8 @@ package program
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -38,7 +38,7 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 
 	// One provider per member account and allowed region, assuming the organization access role.
 	provs := map[string]map[string]*aws.Provider{}
-	for _, name := range sortedNames(org.AccountIDs) {
+	for _, name := range slices.Sorted(maps.Keys(org.AccountIDs)) {
 		provs[name] = map[string]*aws.Provider{}
 		for _, region := range e.AllowedRegions {
 			p, err := providers.New(ctx, env, providers.Target{Key: name, Region: region,
@@ -105,7 +105,7 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 	for _, id := range org.WorkloadAccountIDs {
 		workloads[names[id]] = true
 	}
-	for _, name := range sortedNames(org.AccountIDs) {
+	for _, name := range slices.Sorted(maps.Keys(org.AccountIDs)) {
 		args := security.AccountBaselineArgs{
 			Env: env, AccountName: name, AccountID: org.AccountIDs[name], HomeRegion: home, Regions: e.AllowedRegions,
 			Providers: provs[name], OrgID: org.OrganizationID, SecurityToolingID: toolID,
@@ -178,7 +178,7 @@ func checkAgainstOrg(cfg *config.Stack, org *stackref.Org) error {
 		for j, acct := range a.Accounts {
 			if _, ok := org.AccountIDs[acct]; !ok && acct != config.AllAccounts {
 				errs = append(errs, fmt.Errorf("%s.identityCenter.assignments[%d].accounts[%d] %q is not an account of the org stack: allowed are %q or \"*\"",
-					config.KeySecurity, i, j, acct, sortedNames(org.AccountIDs)))
+					config.KeySecurity, i, j, acct, slices.Sorted(maps.Keys(org.AccountIDs))))
 			}
 		}
 	}
@@ -191,15 +191,6 @@ func accountNames(org *stackref.Org) map[string]string {
 	for name, id := range org.AccountIDs {
 		out[id] = name
 	}
-	return out
-}
-
-func sortedNames(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
