@@ -96,13 +96,13 @@ func TestValidateCollectsEveryProblem(t *testing.T) {
 
 func TestOrganizationSectionOnlyInTheOrgLayer(t *testing.T) {
 	raw := validRaw(t)
-	raw[KeyLayer] = "network"
-	_, err := Load("network", raw)
-	assert.ErrorContains(t, err, `platform:organization "<object>" is only read by the organization layer, not by layer "network"`)
+	raw[KeyLayer] = "workload"
+	_, err := Load("dev", raw)
+	assert.ErrorContains(t, err, `platform:organization "<object>" is only read by the organization layer, not by layer "workload"`)
 	delete(raw, KeyOrganization)
-	s, err := Load("network", raw)
+	s, err := Load("dev", raw)
 	require.NoError(t, err)
-	assert.Equal(t, "shared", s.EnvironmentTag())
+	assert.Equal(t, "dev", s.EnvironmentTag())
 }
 
 func TestEmailValidation(t *testing.T) {

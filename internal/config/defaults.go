@@ -35,6 +35,10 @@ func (s Stack) WithDefaults() Stack {
 		sec := s.Security.withDefaults()
 		out.Security = &sec
 	}
+	if s.Network != nil {
+		n := s.Network.withDefaults()
+		out.Network = &n
+	}
 	if s.Organization == nil {
 		return out
 	}

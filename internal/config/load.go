@@ -15,11 +15,12 @@ const (
 	KeyEstate       = Namespace + ":estate"
 	KeyOrganization = Namespace + ":organization"
 	KeySecurity     = Namespace + ":security"
+	KeyNetwork      = Namespace + ":network"
 	// KeyAWSRegion is the region of the stack's default AWS provider; it must be the home region.
 	KeyAWSRegion = "aws:region"
 )
 
-var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true, KeySecurity: true}
+var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true, KeySecurity: true, KeyNetwork: true}
 
 // Load runs the whole config pipeline for one stack: parse the raw values (Pulumi's "namespace:key" to string
 // map, objects as JSON), validate what the user wrote, fill defaults into a copy, validate the completed config.
@@ -52,7 +53,7 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		errs = append(errs, fmt.Errorf("%s is not a known key: allowed are %s, %s, %s, %s", k, KeyLayer, KeyEstate, KeyOrganization, KeySecurity))
+		errs = append(errs, fmt.Errorf("%s is not a known key: allowed are %s, %s, %s, %s, %s", k, KeyLayer, KeyEstate, KeyOrganization, KeySecurity, KeyNetwork))
 	}
 
 	s.Layer = Layer(raw[KeyLayer])
@@ -77,6 +78,14 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", KeySecurity, err))
 		} else {
 			s.Security = &sec
+		}
+	}
+	if v, ok := raw[KeyNetwork]; ok {
+		var n Network
+		if err := decodeStrict(v, &n); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", KeyNetwork, err))
+		} else {
+			s.Network = &n
 		}
 	}
 	return s, errors.Join(errs...)

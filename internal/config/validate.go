@@ -75,6 +75,10 @@ func (s Stack) Validate() error {
 	if s.Security != nil && s.Layer == LayerSecurity {
 		s.Security.validate(&p, KeySecurity, s.Estate)
 	}
+	s.section(&p, KeyNetwork, LayerNetwork, s.Network != nil, "the network layer needs its hub CIDRs, route domains, firewall and endpoints")
+	if s.Network != nil && s.Layer == LayerNetwork {
+		s.Network.validate(&p, KeyNetwork, s.Estate)
+	}
 	return p.err()
 }
 
@@ -438,6 +442,9 @@ func (s Stack) ValidateComplete() error {
 	var p problems
 	if s.Security != nil {
 		s.Security.validateComplete(&p, KeySecurity)
+	}
+	if s.Network != nil {
+		s.Network.validateComplete(&p, KeyNetwork, s.Estate)
 	}
 	if o := s.Organization; o != nil {
 		path := KeyOrganization + ".backupPolicy"

@@ -88,11 +88,18 @@ func RunProject(proj *Project, stack string) (*Result, error) {
 	}
 	stacks := append([]StackFile(nil), proj.Stacks...)
 	var errs []error
+	var claims []claim
 	for _, s := range stacks {
-		if _, err := config.Load(s.Name, s.Config); err != nil {
+		cfg, err := config.Load(s.Name, s.Config)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("stack %q (%s):\n%w", s.Name, s.Path, err))
+			continue
+		}
+		for _, c := range cfg.CIDRs() {
+			claims = append(claims, claim{s.Name, c})
 		}
 	}
+	errs = append(errs, overlaps(claims)...)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -144,6 +151,26 @@ func RunProject(proj *Project, stack string) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+type claim struct {
+	stack string
+	cidr  config.NamedCIDR
+}
+
+// overlaps finds VPC address ranges that two stacks (or two keys of one stack) both claim: the plan sees every
+// stack, so it is where the whole estate's address plan is checked.
+func overlaps(claims []claim) []error {
+	var errs []error
+	for i, a := range claims {
+		for _, b := range claims[:i] {
+			if a.cidr.Prefix.Overlaps(b.cidr.Prefix) {
+				errs = append(errs, fmt.Errorf("stack %q %s %q overlaps stack %q %s %q",
+					a.stack, a.cidr.Key, a.cidr.Prefix, b.stack, b.cidr.Key, b.cidr.Prefix))
+			}
+		}
+	}
+	return errs
 }
 
 // PlanStack runs the program for one stack under the mocks; upstream maps fully qualified stack names to the

@@ -1,0 +1,188 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/innovate-inc/platform/internal/cidr"
+)
+
+// EndpointServices are the interface endpoint services the platform uses and the central endpoints offer.
+var EndpointServices = []string{
+	"autoscaling", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "eks", "eks-auth", "elasticloadbalancing",
+	"kms", "logs", "secretsmanager", "sqs", "ssm", "ssmmessages", "sts",
+}
+
+// Defaults of the network layer.
+const (
+	DefaultNetworkAZCount    = 3
+	DefaultEndpointAZCount   = 2
+	DefaultTransitGatewayASN = 64512
+)
+
+var (
+	domainPattern      = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	allowDomainPattern = regexp.MustCompile(`^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+)
+
+// regionAZs is the number of AZs open to new accounts in the regions the platform is likely to use; other
+// regions are assumed to have 3.
+var regionAZs = map[string]int{"us-east-1": 6, "us-west-2": 4, "us-east-2": 3, "us-west-1": 2, "eu-west-1": 3, "eu-central-1": 3}
+
+// RegionAZCount is how many AZs a region offers.
+func RegionAZCount(region string) int {
+	if n, ok := regionAZs[region]; ok {
+		return n
+	}
+	return 3
+}
+
+// parseCIDR checks a CIDR and its prefix length, recording problems; ok reports a usable prefix.
+func parseCIDR(p *problems, key, value string, minBits, maxBits int) (netip.Prefix, bool) {
+	if value == "" {
+		p.missing(key, "an IPv4 CIDR")
+		return netip.Prefix{}, false
+	}
+	pfx, err := cidr.Parse(value)
+	if err != nil {
+		p.bad(key, value, "%v", err)
+		return netip.Prefix{}, false
+	}
+	if pfx.Bits() < minBits || pfx.Bits() > maxBits {
+		p.bad(key, value, "must be between /%d and /%d", minBits, maxBits)
+		return netip.Prefix{}, false
+	}
+	if !pfx.Addr().IsPrivate() {
+		p.bad(key, value, "is not private (RFC 1918) address space")
+		return netip.Prefix{}, false
+	}
+	return pfx, true
+}
+
+func (n Network) validate(p *problems, path string, e Estate) {
+	if !domainPattern.MatchString(n.Domain) {
+		p.bad(path+".domain", n.Domain, "is not a lowercase DNS domain such as example.com")
+	}
+	if n.AZCount != 0 && (n.AZCount < 2 || n.AZCount > RegionAZCount(e.HomeRegion)) {
+		p.bad(path+".azCount", n.AZCount, "must be between 2 and the %d AZs of %s", RegionAZCount(e.HomeRegion), e.HomeRegion)
+	}
+	if n.Endpoints.AZCount != 0 && (n.Endpoints.AZCount < 1 || n.Endpoints.AZCount > RegionAZCount(e.HomeRegion)) {
+		p.bad(path+".endpoints.azCount", n.Endpoints.AZCount, "must be between 1 and the %d AZs of %s", RegionAZCount(e.HomeRegion), e.HomeRegion)
+	}
+	type named struct {
+		key string
+		pfx netip.Prefix
+	}
+	var all []named
+	if pfx, ok := parseCIDR(p, path+".inspectionCidr", n.InspectionCIDR, 16, 24); ok {
+		all = append(all, named{path + ".inspectionCidr", pfx})
+	}
+	if pfx, ok := parseCIDR(p, path+".sharedServicesCidr", n.SharedServicesCIDR, 16, 24); ok {
+		all = append(all, named{path + ".sharedServicesCidr", pfx})
+	}
+	if pfx, ok := parseCIDR(p, path+".routeDomains.prod", n.RouteDomains.Prod, 8, 16); ok {
+		all = append(all, named{path + ".routeDomains.prod", pfx})
+	}
+	if pfx, ok := parseCIDR(p, path+".routeDomains.nonProd", n.RouteDomains.NonProd, 8, 16); ok {
+		all = append(all, named{path + ".routeDomains.nonProd", pfx})
+	}
+	for i := range all {
+		for j := 0; j < i; j++ {
+			if cidr.Overlaps(all[i].pfx, all[j].pfx) {
+				p.bad(all[i].key, all[i].pfx.String(), "overlaps %s %q", all[j].key, all[j].pfx.String())
+			}
+		}
+	}
+	if len(n.Firewall.AllowedDomains) == 0 {
+		p.missing(path+".firewall.allowedDomains", "the domains egress may reach; everything else is dropped")
+	}
+	seen := map[string]bool{}
+	for i, d := range n.Firewall.AllowedDomains {
+		key := fmt.Sprintf("%s.firewall.allowedDomains[%d]", path, i)
+		if !allowDomainPattern.MatchString(d) {
+			p.bad(key, d, "is not a lowercase domain (a leading '.' allows every subdomain)")
+		} else if seen[d] {
+			p.bad(key, d, "is listed twice")
+		}
+		seen[d] = true
+	}
+	for i, s := range n.Endpoints.Services {
+		if !slices.Contains(EndpointServices, s) {
+			p.bad(fmt.Sprintf("%s.endpoints.services[%d]", path, i), s, "is not an endpoint service the platform offers: allowed are %s", strings.Join(EndpointServices, ", "))
+		}
+	}
+	if v := n.VPN; v != nil {
+		ip, err := netip.ParseAddr(v.CustomerGatewayIP)
+		if err != nil || !ip.Is4() || ip.IsPrivate() || ip.IsLoopback() || ip.IsUnspecified() {
+			p.bad(path+".vpn.customerGatewayIp", v.CustomerGatewayIP, "must be the public IPv4 address of the customer gateway")
+		}
+		if v.BGPASN < 1 || v.BGPASN > 4294967294 || v.BGPASN == n.TransitGatewayASN {
+			p.bad(path+".vpn.bgpAsn", v.BGPASN, "must be a BGP ASN (1-4294967294) different from the Transit Gateway's")
+		}
+		if pfx, ok := parseCIDR(p, path+".vpn.onPremCidr", v.OnPremCIDR, 8, 28); ok {
+			for _, a := range all {
+				if cidr.Overlaps(pfx, a.pfx) {
+					p.bad(path+".vpn.onPremCidr", v.OnPremCIDR, "overlaps %s %q", a.key, a.pfx.String())
+				}
+			}
+		}
+	}
+	if a := n.TransitGatewayASN; a != 0 && !((a >= 64512 && a <= 65534) || (a >= 4200000000 && a <= 4294967294)) {
+		p.bad(path+".transitGatewayAsn", a, "must be a private ASN: 64512-65534 or 4200000000-4294967294")
+	}
+}
+
+func (n Network) withDefaults() Network {
+	out := n
+	setInt(&out.AZCount, DefaultNetworkAZCount)
+	setInt(&out.Endpoints.AZCount, DefaultEndpointAZCount)
+	setInt(&out.TransitGatewayASN, DefaultTransitGatewayASN)
+	if out.NATPerAZ == nil {
+		on := true
+		out.NATPerAZ = &on
+	}
+	out.Firewall.AllowedDomains = slices.Clone(n.Firewall.AllowedDomains)
+	if len(n.Endpoints.Services) == 0 {
+		out.Endpoints.Services = slices.Clone(EndpointServices)
+	} else {
+		out.Endpoints.Services = slices.Clone(n.Endpoints.Services)
+	}
+	if n.VPN != nil {
+		v := *n.VPN
+		out.VPN = &v
+	}
+	return out
+}
+
+func (n Network) validateComplete(p *problems, path string, e Estate) {
+	if n.AZCount > RegionAZCount(e.HomeRegion) {
+		p.bad(path+".azCount", n.AZCount, "is more than the %d AZs of %s", RegionAZCount(e.HomeRegion), e.HomeRegion)
+	}
+	if n.Endpoints.AZCount > n.AZCount {
+		p.bad(path+".endpoints.azCount", n.Endpoints.AZCount, "is more than azCount %d", n.AZCount)
+	}
+}
+
+// NamedCIDR is an address range a stack's config claims, with the key that claims it.
+type NamedCIDR struct {
+	Key    string
+	Prefix netip.Prefix
+}
+
+// CIDRs returns the VPC address ranges the stack's config claims, for the cross-stack overlap check.
+func (s Stack) CIDRs() []NamedCIDR {
+	var out []NamedCIDR
+	add := func(key, value string) {
+		if pfx, err := cidr.Parse(value); err == nil {
+			out = append(out, NamedCIDR{key, pfx})
+		}
+	}
+	if n := s.Network; n != nil {
+		add(KeyNetwork+".inspectionCidr", n.InspectionCIDR)
+		add(KeyNetwork+".sharedServicesCidr", n.SharedServicesCIDR)
+	}
+	return out
+}
