@@ -77,10 +77,10 @@ func (n Network) validate(p *problems, path string, e Estate) {
 		pfx netip.Prefix
 	}
 	var all []named
-	if pfx, ok := parseCIDR(p, path+".inspectionCidr", n.InspectionCIDR, 16, 24); ok {
+	if pfx, ok := parseCIDR(p, path+".inspectionCidr", n.InspectionCIDR, 16, 23); ok {
 		all = append(all, named{path + ".inspectionCidr", pfx})
 	}
-	if pfx, ok := parseCIDR(p, path+".sharedServicesCidr", n.SharedServicesCIDR, 16, 24); ok {
+	if pfx, ok := parseCIDR(p, path+".sharedServicesCidr", n.SharedServicesCIDR, 16, 22); ok {
 		all = append(all, named{path + ".sharedServicesCidr", pfx})
 	}
 	if pfx, ok := parseCIDR(p, path+".routeDomains.prod", n.RouteDomains.Prod, 8, 16); ok {
@@ -153,6 +153,11 @@ func (n Network) withDefaults() Network {
 	if n.VPN != nil {
 		v := *n.VPN
 		out.VPN = &v
+	}
+	if len(n.ShareWithOUs) == 0 {
+		out.ShareWithOUs = []string{"Workloads"}
+	} else {
+		out.ShareWithOUs = slices.Clone(n.ShareWithOUs)
 	}
 	return out
 }

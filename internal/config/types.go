@@ -272,6 +272,8 @@ type Network struct {
 	VPN *VPN `json:"vpn,omitempty"`
 	// TransitGatewayASN is the Amazon side ASN of the Transit Gateway.
 	TransitGatewayASN int `json:"transitGatewayAsn,omitempty"`
+	// ShareWithOUs are the OUs (names in the org stack) whose accounts may attach to the Transit Gateway.
+	ShareWithOUs []string `json:"shareWithOus,omitempty"`
 }
 
 // RouteDomains holds the supernet of each route domain.

@@ -1,6 +1,7 @@
 package mocks
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strings"
 
@@ -191,12 +192,102 @@ func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (st
 		groupID := uuid(urn)
 		id = in("identityStoreId") + "/" + groupID
 		set("groupId", groupID)
+	case "aws:ec2/vpc:Vpc":
+		id = "vpc-" + hexID(urn, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:vpc/%s", region, acct, id))
+		set("defaultSecurityGroupId", "sg-"+hexID(urn+"sg", 17))
+		set("defaultNetworkAclId", "acl-"+hexID(urn+"acl", 17))
+		set("mainRouteTableId", "rtb-"+hexID(urn+"rtb", 17))
+		set("ownerId", acct)
+	case "aws:ec2/subnet:Subnet":
+		id = "subnet-" + hexID(urn, 17)
+		m.mu.Lock()
+		m.subnetAZ[id] = in("availabilityZone")
+		m.mu.Unlock()
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:subnet/%s", region, acct, id))
+		set("availabilityZoneId", regionCode(region)+"-az"+fmt.Sprint(strings.IndexByte("abcdef", lastByte(in("availabilityZone")))+1))
+	case "aws:ec2/natGateway:NatGateway":
+		id = "nat-" + hexID(urn, 17)
+		set("publicIp", fmt.Sprintf("3.%d.%d.%d", byteOf(urn, 0), byteOf(urn, 1), byteOf(urn, 2)))
+	case "aws:ec2/eip:Eip":
+		id = "eipalloc-" + hexID(urn, 17)
+		set("allocationId", id)
+		set("publicIp", fmt.Sprintf("3.%d.%d.%d", byteOf(urn, 0), byteOf(urn, 1), byteOf(urn, 2)))
+	case "aws:ec2/vpcEndpoint:VpcEndpoint":
+		id = "vpce-" + hexID(urn, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:vpc-endpoint/%s", region, acct, id))
+		if in("vpcEndpointType") == "Interface" {
+			set("dnsEntries", []any{map[string]any{
+				"dnsName":      fmt.Sprintf("%s-%s.%s.%s.vpce.amazonaws.com", id, lowerAlnum(urn, 8), strings.TrimPrefix(in("serviceName"), "com.amazonaws."+region+"."), region),
+				"hostedZoneId": "Z7HUB22UULQXV",
+			}})
+		}
+		set("prefixListId", "pl-"+hexID(urn, 8))
+	case "aws:ec2transitgateway/transitGateway:TransitGateway":
+		id = "tgw-" + hexID(urn, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:transit-gateway/%s", region, acct, id))
+		set("ownerId", acct)
+	case "aws:ec2transitgateway/routeTable:RouteTable":
+		id = "tgw-rtb-" + hexID(urn, 17)
+		set("arn", fmt.Sprintf("arn:aws:ec2:%s:%s:transit-gateway-route-table/%s", region, acct, id))
+	case "aws:ec2transitgateway/vpcAttachment:VpcAttachment":
+		id = "tgw-attach-" + hexID(urn, 17)
+		set("vpcOwnerId", acct)
+	case "aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter":
+		id = in("transitGatewayAttachmentId")
+	case "aws:ec2/vpnConnection:VpnConnection":
+		id = "vpn-" + hexID(urn, 17)
+		set("transitGatewayAttachmentId", "tgw-attach-"+hexID(urn+"attach", 17))
+	case "aws:networkfirewall/firewall:Firewall":
+		arn := fmt.Sprintf("arn:aws:network-firewall:%s:%s:firewall/%s", region, acct, name)
+		id = arn
+		set("arn", arn)
+		var states []any
+		if mappings, ok := Plain(args.Inputs)["subnetMappings"].([]any); ok {
+			for _, mp := range mappings {
+				subnet, _ := mp.(map[string]any)["subnetId"].(string)
+				m.mu.Lock()
+				az := m.subnetAZ[subnet]
+				m.mu.Unlock()
+				states = append(states, map[string]any{"availabilityZone": az, "attachments": []any{map[string]any{
+					"endpointId": "vpce-" + hexID(urn+az, 17), "subnetId": subnet}}})
+			}
+		}
+		set("firewallStatuses", []any{map[string]any{"syncStates": states}})
+	case "aws:networkfirewall/firewallPolicy:FirewallPolicy":
+		id = fmt.Sprintf("arn:aws:network-firewall:%s:%s:firewall-policy/%s", region, acct, name)
+		set("arn", id)
+	case "aws:networkfirewall/ruleGroup:RuleGroup":
+		id = fmt.Sprintf("arn:aws:network-firewall:%s:%s:stateful-rulegroup/%s", region, acct, name)
+		set("arn", id)
+	case "aws:ram/resourceShare:ResourceShare":
+		id = fmt.Sprintf("arn:aws:ram:%s:%s:resource-share/%s", region, acct, uuid(urn))
+		set("arn", id)
+	case "aws:route53/zone:Zone":
+		id = "Z" + strings.ToUpper(lowerAlnum(urn, 20))
+		set("zoneId", id)
+		set("arn", "arn:aws:route53:::hostedzone/"+id)
+		if _, private := args.Inputs["vpcs"]; !private {
+			set("nameServers", []any{
+				fmt.Sprintf("ns-%d.awsdns-%02d.com", 100+byteOf(urn, 0), byteOf(urn, 1)%64),
+				fmt.Sprintf("ns-%d.awsdns-%02d.net", 600+byteOf(urn, 2), byteOf(urn, 3)%64),
+				fmt.Sprintf("ns-%d.awsdns-%02d.org", 1100+byteOf(urn, 4), byteOf(urn, 5)%64),
+				fmt.Sprintf("ns-%d.awsdns-%02d.co.uk", 1600+byteOf(urn, 6), byteOf(urn, 7)%64),
+			})
+		} else {
+			set("nameServers", []any{})
+		}
+	case "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization":
+		id = in("zoneId") + ":" + in("vpcId")
 	case "aws:ssoadmin/permissionSet:PermissionSet":
 		instance := in("instanceArn")
 		arn := fmt.Sprintf("arn:aws:sso:::permissionSet/%s/ps-%s", instance[strings.LastIndex(instance, "/")+1:], hexID(urn, 16))
 		id = arn + "," + in("instanceArn")
 		set("arn", arn)
 		set("createdDate", "2026-11-29T00:00:00Z")
+	}
+	if prefix, ok := idPrefixes[args.TypeToken]; ok {
+		id = prefix + hexID(urn, 17)
 	}
 	// Every AWS resource has an ARN; a generic one for types without a rule above.
 	if strings.HasPrefix(args.TypeToken, "aws:") {
@@ -206,6 +297,19 @@ func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (st
 	}
 	setDefault("id", id)
 	return id, outs
+}
+
+// idPrefixes are the ID formats of EC2 resources without a rule of their own.
+var idPrefixes = map[string]string{
+	"aws:ec2/routeTable:RouteTable":                       "rtb-",
+	"aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc-",
+	"aws:ec2/route:Route":                                 "r-rtb-",
+	"aws:ec2/internetGateway:InternetGateway":             "igw-",
+	"aws:ec2/securityGroup:SecurityGroup":                 "sg-",
+	"aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":   "sg-",
+	"aws:ec2/networkAcl:NetworkAcl":                       "acl-",
+	"aws:ec2/flowLog:FlowLog":                             "fl-",
+	"aws:ec2/customerGateway:CustomerGateway":             "cgw-",
 }
 
 // availabilityZones are the AZ letters per region; regions not listed have a, b and c.
@@ -258,6 +362,18 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}), nil
 	}
 	return nil, fmt.Errorf("mocks: no mock for invoke %s: add one to internal/mocks so the plan stays realistic", args.Token)
+}
+
+func lastByte(s string) byte {
+	if s == "" {
+		return 0
+	}
+	return s[len(s)-1]
+}
+
+func byteOf(seed string, i int) int {
+	sum := sha256.Sum256([]byte(seed))
+	return int(sum[i])
 }
 
 func ssoInstanceID(seed string) string { return "ssoins-" + hexID("sso:"+seed, 16) }

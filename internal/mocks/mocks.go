@@ -56,6 +56,7 @@ type Monitor struct {
 	providers map[string]target // provider URN -> where its resources live
 	orgID     string
 	rootID    string
+	subnetAZ  map[string]string // subnet ID -> AZ, for the firewall's per-AZ endpoints
 	resources []Resource
 }
 
@@ -80,6 +81,7 @@ func New(project, stack, region string, opts ...Option) *Monitor {
 		upstream:   map[string]map[string]any{},
 		refs:       map[string]bool{},
 		providers:  map[string]target{},
+		subnetAZ:   map[string]string{},
 	}
 	for _, o := range opts {
 		o(m)

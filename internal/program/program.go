@@ -26,6 +26,8 @@ func RunWith(ctx *pulumi.Context, observe func(pulumi.Map)) error {
 		outputs, err = organizationLayer(ctx, cfg)
 	case config.LayerSecurity:
 		outputs, err = securityLayer(ctx, cfg)
+	case config.LayerNetwork:
+		outputs, err = networkLayer(ctx, cfg)
 	default:
 		err = fmt.Errorf("layer %q (stack %q) is not built by this version of the program yet", cfg.Layer, cfg.Name)
 	}

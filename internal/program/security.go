@@ -165,15 +165,7 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 // checkAgainstOrg validates the security config against what the org stack built: the regions agree and every
 // account an assignment names exists. Errors name the config key.
 func checkAgainstOrg(cfg *config.Stack, org *stackref.Org) error {
-	var errs []error
-	e := cfg.Estate
-	if org.HomeRegion != e.HomeRegion || org.DRRegion != e.DRRegion {
-		errs = append(errs, fmt.Errorf("%s.homeRegion/drRegion %q/%q differ from the org stack's %q/%q: every stack shares the estate",
-			config.KeyEstate, e.HomeRegion, e.DRRegion, org.HomeRegion, org.DRRegion))
-	}
-	if !slices.Equal(org.AllowedRegions, e.AllowedRegions) {
-		errs = append(errs, fmt.Errorf("%s.allowedRegions %q differ from the org stack's %q", config.KeyEstate, e.AllowedRegions, org.AllowedRegions))
-	}
+	errs := checkEstate(cfg, org)
 	for i, a := range cfg.Security.IdentityCenter.Assignments {
 		for j, acct := range a.Accounts {
 			if _, ok := org.AccountIDs[acct]; !ok && acct != config.AllAccounts {
@@ -183,6 +175,20 @@ func checkAgainstOrg(cfg *config.Stack, org *stackref.Org) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkEstate checks that a downstream stack's estate agrees with the org stack's.
+func checkEstate(cfg *config.Stack, org *stackref.Org) []error {
+	var errs []error
+	e := cfg.Estate
+	if org.HomeRegion != e.HomeRegion || org.DRRegion != e.DRRegion {
+		errs = append(errs, fmt.Errorf("%s.homeRegion/drRegion %q/%q differ from the org stack's %q/%q: every stack shares the estate",
+			config.KeyEstate, e.HomeRegion, e.DRRegion, org.HomeRegion, org.DRRegion))
+	}
+	if !slices.Equal(org.AllowedRegions, e.AllowedRegions) {
+		errs = append(errs, fmt.Errorf("%s.allowedRegions %q differ from the org stack's %q", config.KeyEstate, e.AllowedRegions, org.AllowedRegions))
+	}
+	return errs
 }
 
 // accountNames inverts the org stack's account IDs.

@@ -1,0 +1,151 @@
+package network
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/naming"
+)
+
+// Route domains: the Transit Gateway route tables.
+const (
+	DomainProd       = "prod"
+	DomainNonProd    = "nonprod"
+	DomainShared     = "shared"
+	DomainInspection = "inspection"
+)
+
+// SpokeDomains are the domains workload VPCs attach to, with the environments in each.
+var SpokeDomains = map[string][]string{DomainProd: {"prod"}, DomainNonProd: {"staging", "dev"}}
+
+// DomainOf is the route domain of a workload environment.
+func DomainOf(env string) string {
+	if env == "prod" {
+		return DomainProd
+	}
+	return DomainNonProd
+}
+
+// HubArgs configures the Hub.
+type HubArgs struct {
+	Env      string
+	Provider *aws.Provider // the networking account, home region
+	ASN      int
+	// ShareWithOUARNs receive the RAM share: every account in these OUs (Workloads) can attach to the TGW.
+	ShareWithOUARNs []string
+	// ProdCIDR and NonProdCIDR are the route domains' supernets; each is blackholed in the other's table.
+	ProdCIDR, NonProdCIDR string
+}
+
+// Hub creates, in the networking account, the Transit Gateway (default association and propagation off,
+// shared attachments not auto-accepted, DNS support on), its RAM share to the Workloads OU (no external
+// principals), and the route tables of the route domains: prod and nonprod (each blackholes the other's
+// supernet, so they can never reach each other, not even through the inspection VPC), shared and inspection.
+// Default routes and propagations are added by the attachments that use them.
+//
+// Cost: $0.05 per attachment-hour ($36.50/month each) plus $0.02 per GB processed.
+//
+// It exports the TGW ID, the route table IDs by domain and the RAM share ARN.
+type Hub struct {
+	pulumi.ResourceState
+
+	TransitGateway *ec2transitgateway.TransitGateway
+	RouteTables    map[string]*ec2transitgateway.RouteTable
+	ShareARN       pulumi.StringOutput
+}
+
+// NewHub registers the Transit Gateway hub.
+func NewHub(ctx *pulumi.Context, name string, args HubArgs, opts ...pulumi.ResourceOption) (*Hub, error) {
+	c := &Hub{RouteTables: map[string]*ec2transitgateway.RouteTable{}}
+	if err := ctx.RegisterComponentResource("platform:network:Hub", name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+	tgwName := naming.Name(args.Env, "tgw", "hub")
+	tgw, err := ec2transitgateway.NewTransitGateway(ctx, tgwName, &ec2transitgateway.TransitGatewayArgs{
+		Description:                  pulumi.String("Innovate hub: route domains prod, nonprod, shared, inspection"),
+		AmazonSideAsn:                pulumi.Int(args.ASN),
+		AutoAcceptSharedAttachments:  pulumi.String("disable"),
+		DefaultRouteTableAssociation: pulumi.String("disable"),
+		DefaultRouteTablePropagation: pulumi.String("disable"),
+		DnsSupport:                   pulumi.String("enable"),
+		VpnEcmpSupport:               pulumi.String("enable"),
+		Tags:                         pulumi.StringMap{"Name": pulumi.String(tgwName)},
+	}, append(child, pulumi.Protect(true))...)
+	if err != nil {
+		return nil, fmt.Errorf("creating transit gateway: %w", err)
+	}
+	c.TransitGateway = tgw
+
+	share, err := ram.NewResourceShare(ctx, naming.Name(args.Env, "tgw", "share"), &ram.ResourceShareArgs{
+		Name:                    pulumi.String(naming.Name(args.Env, "tgw", "share")),
+		AllowExternalPrincipals: pulumi.Bool(false),
+	}, child...)
+	if err != nil {
+		return nil, err
+	}
+	c.ShareARN = share.Arn
+	if _, err := ram.NewResourceAssociation(ctx, naming.Name(args.Env, "tgw", "share-tgw"), &ram.ResourceAssociationArgs{
+		ResourceShareArn: share.Arn, ResourceArn: tgw.Arn,
+	}, child...); err != nil {
+		return nil, err
+	}
+	for _, ou := range args.ShareWithOUARNs {
+		if _, err := ram.NewPrincipalAssociation(ctx, naming.Name(args.Env, "tgw", "share", ou[strings.LastIndex(ou, "/")+1:]), &ram.PrincipalAssociationArgs{
+			ResourceShareArn: share.Arn, Principal: pulumi.String(ou),
+		}, child...); err != nil {
+			return nil, err
+		}
+	}
+
+	for _, d := range []string{DomainProd, DomainNonProd, DomainShared, DomainInspection} {
+		rtName := naming.Name(args.Env, "tgw-rt", d)
+		rt, err := ec2transitgateway.NewRouteTable(ctx, rtName, &ec2transitgateway.RouteTableArgs{
+			TransitGatewayId: tgw.ID(),
+			Tags:             pulumi.StringMap{"Name": pulumi.String(rtName)},
+		}, child...)
+		if err != nil {
+			return nil, err
+		}
+		c.RouteTables[d] = rt
+	}
+	for domain, other := range map[string]string{DomainProd: args.NonProdCIDR, DomainNonProd: args.ProdCIDR} {
+		if _, err := ec2transitgateway.NewRoute(ctx, naming.Name(args.Env, "tgw-rt", domain, "blackhole-other-domain"), &ec2transitgateway.RouteArgs{
+			TransitGatewayRouteTableId: c.RouteTables[domain].ID(),
+			DestinationCidrBlock:       pulumi.String(other),
+			Blackhole:                  pulumi.Bool(true),
+		}, child...); err != nil {
+			return nil, err
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"transitGatewayId": tgw.ID()})
+}
+
+// attach associates an attachment with one route table and propagates it into others (the hub side of an
+// attachment); route tables are given by ID so the workload stacks can pass what the network stack exports.
+func attach(ctx *pulumi.Context, name string, attachment, associate pulumi.StringInput,
+	propagate map[string]pulumi.StringInput, opts ...pulumi.ResourceOption) error {
+	if _, err := ec2transitgateway.NewRouteTableAssociation(ctx, name+"-association", &ec2transitgateway.RouteTableAssociationArgs{
+		TransitGatewayAttachmentId: attachment, TransitGatewayRouteTableId: associate,
+	}, opts...); err != nil {
+		return err
+	}
+	for _, domain := range slices.Sorted(maps.Keys(propagate)) {
+		if _, err := ec2transitgateway.NewRouteTablePropagation(ctx, name+"-propagation-"+domain, &ec2transitgateway.RouteTablePropagationArgs{
+			TransitGatewayAttachmentId: attachment, TransitGatewayRouteTableId: propagate[domain],
+		}, opts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rtID is a route table's ID as an input.
+func rtID(rt *ec2transitgateway.RouteTable) pulumi.StringInput { return rt.ID().ToStringOutput() }
