@@ -52,6 +52,8 @@ type Resource struct {
 	// Account and Region are where the resource would live (mocked from its provider).
 	Account string `json:"account,omitempty"`
 	Region  string `json:"region,omitempty"`
+	// ID is the mocked physical ID other resources' inputs refer to.
+	ID string `json:"id,omitempty"`
 }
 
 // Stack returns the plan of a stack by name.
@@ -242,7 +244,7 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 			URN: r.URN, Type: r.Type, Name: r.Name, Custom: r.Custom, Parent: r.Parent, Provider: r.Provider,
 			Inputs: mocks.Plain(r.Inputs), Dependencies: nonNil(r.Dependencies), Protect: r.Protect,
 			RetainOnDelete: r.RetainOnDelete, IgnoreChanges: nonNil(r.IgnoreChanges), DeleteBeforeReplace: r.DeleteBeforeReplace,
-			Account: r.Account, Region: r.Region,
+			Account: r.Account, Region: r.Region, ID: r.ID,
 		})
 	}
 	return sp, nil
