@@ -32,7 +32,8 @@ const (
 )
 
 type badConfig struct {
-	name string
+	name    string
+	network func(obj)
 	// stack is the stack file edited; "org" when empty.
 	stack    string
 	estate   func(obj)
@@ -169,6 +170,37 @@ var badConfigs = []badConfig{
 		want: []string{`platform:security.identityCenter.assignments[2].group "devs" is not a group defined in platform:security.identityCenter.groups`}},
 	{name: "duplicate assignment", stack: "security", security: func(o obj) { assignment(o, 3)["accounts"] = []any{"staging", "staging"} },
 		want: []string{`platform:security.identityCenter.assignments[3].accounts[1] "staging" repeats the assignment at platform:security.identityCenter.assignments[3].accounts[0]`}},
+	// The network stack.
+	{name: "hub CIDRs overlap", stack: "network", network: func(o obj) { o["sharedServicesCidr"] = "10.0.8.0/21" },
+		want: []string{`platform:network.sharedServicesCidr "10.0.8.0/21" overlaps platform:network.inspectionCidr "10.0.0.0/20"`}},
+	{name: "route domains overlap", stack: "network", network: func(o obj) { o["routeDomains"].(obj)["nonProd"] = "10.16.0.0/13" },
+		want: []string{`platform:network.routeDomains.nonProd "10.16.0.0/13" overlaps platform:network.routeDomains.prod "10.16.0.0/12"`}},
+	{name: "CIDR with host bits", stack: "network", network: func(o obj) { o["inspectionCidr"] = "10.0.0.1/20" },
+		want: []string{`platform:network.inspectionCidr "10.0.0.1/20" has host bits set: the network is 10.0.0.0/20`}},
+	{name: "public address space", stack: "network", network: func(o obj) { o["sharedServicesCidr"] = "52.0.0.0/20" },
+		want: []string{`platform:network.sharedServicesCidr "52.0.0.0/20" is not private (RFC 1918) address space`}},
+	{name: "inspection VPC too small", stack: "network", network: func(o obj) { o["inspectionCidr"] = "10.0.0.0/26" },
+		want: []string{`platform:network.inspectionCidr "10.0.0.0/26" must be between /16 and /23`}},
+	{name: "more AZs than the region has", stack: "network", network: func(o obj) { o["azCount"] = 7 },
+		want: []string{"platform:network.azCount 7 must be between 2 and the 6 AZs of us-east-1"}},
+	{name: "single-AZ inspection", stack: "network", network: func(o obj) { o["azCount"] = 1 },
+		want: []string{"platform:network.azCount 1 must be between 2 and the 6 AZs of us-east-1"}},
+	{name: "endpoints in more AZs than the VPC", stack: "network", network: func(o obj) { o["endpoints"].(obj)["azCount"] = 4 },
+		want: []string{"platform:network.endpoints.azCount 4 is more than azCount 3"}},
+	{name: "unknown endpoint service", stack: "network", network: func(o obj) { o["endpoints"].(obj)["services"] = []any{"sts", "s3"} },
+		want: []string{`platform:network.endpoints.services[1] "s3" is not an endpoint service the platform offers`}},
+	{name: "allow-list entry with a scheme", stack: "network", network: func(o obj) { o["firewall"].(obj)["allowedDomains"] = []any{"https://github.com"} },
+		want: []string{`platform:network.firewall.allowedDomains[0] "https://github.com" is not a lowercase domain`}},
+	{name: "empty allow-list", stack: "network", network: func(o obj) { o["firewall"].(obj)["allowedDomains"] = []any{} },
+		want: []string{"platform:network.firewall.allowedDomains is required"}},
+	{name: "domain not a DNS name", stack: "network", network: func(o obj) { o["domain"] = "Example.COM" },
+		want: []string{`platform:network.domain "Example.COM" is not a lowercase DNS domain`}},
+	{name: "public TGW ASN", stack: "network", network: func(o obj) { o["transitGatewayAsn"] = 16509 },
+		want: []string{"platform:network.transitGatewayAsn 16509 must be a private ASN"}},
+	{name: "VPN with a private gateway address and overlapping on-prem range", stack: "network", network: func(o obj) {
+		o["vpn"] = obj{"customerGatewayIp": "192.168.1.1", "bgpAsn": 65000, "onPremCidr": "10.16.0.0/16"}
+	}, want: []string{`platform:network.vpn.customerGatewayIp "192.168.1.1" must be the public IPv4 address`,
+		`platform:network.vpn.onPremCidr "10.16.0.0/16" overlaps platform:network.routeDomains.prod "10.16.0.0/12"`}},
 	{name: "managed policy with an ARN instead of a name", stack: "security", security: func(o obj) {
 		permissionSet(o, 3)["managedPolicies"] = []any{"arn:aws:iam::aws:policy/ReadOnlyAccess"}
 	}, want: []string{`platform:security.identityCenter.permissionSets[3].managedPolicies[0] "arn:aws:iam::aws:policy/ReadOnlyAccess" is not an AWS managed policy name`}},
@@ -187,6 +219,9 @@ func badProject(t *testing.T, c badConfig) *plan.Project {
 		sf := &proj.Stacks[i]
 		if c.security != nil {
 			fixtures.Edit(t, sf, config.KeySecurity, c.security)
+		}
+		if c.network != nil {
+			fixtures.Edit(t, sf, config.KeyNetwork, c.network)
 		}
 		if c.estate != nil {
 			fixtures.Edit(t, sf, config.KeyEstate, c.estate)

@@ -161,3 +161,54 @@ func TestMissingSecurityOutputFailsNamingTheKey(t *testing.T) {
 	assert.ErrorContains(t, err, `stack "dev" reads logBuckets["flow-logs"] of stack "security", which does not export it`)
 	assert.ErrorContains(t, err, `stack "dev" reads output "backupVaultArns" of stack "security"`)
 }
+
+func TestDownstreamStacksReadTheNetworkOutputs(t *testing.T) {
+	s, ok := fullPlan(t).Stack("network")
+	require.True(t, ok)
+	outs := maps.Clone(s.Outputs)
+	var got *stackref.Network
+	read := func(outs map[string]any) error {
+		_, err := fixtures.Run(t, "prod", "us-east-1", func(ctx *pulumi.Context) error {
+			n, err := stackref.ReadNetwork(ctx, "innovate-inc")
+			got = n
+			return err
+		}, mocks.WithStackOutputs("innovate-inc/platform/network", outs))
+		return err
+	}
+	require.NoError(t, read(outs))
+	assert.Equal(t, outs[stackref.NetTransitGatewayID], got.TransitGatewayID)
+	assert.Len(t, got.RouteTableIDs, 4)
+	assert.Len(t, got.EndpointZoneIDs, 15)
+	assert.Equal(t, "example.com", got.PublicZoneName)
+	assert.Equal(t, "10.16.0.0/12", got.RouteDomainCIDRs["prod"])
+	assert.Equal(t, networkingID, got.NetworkingAccountID)
+
+	rts := maps.Clone(outs[stackref.NetRouteTableIDs].(map[string]any))
+	delete(rts, "inspection")
+	outs[stackref.NetRouteTableIDs] = rts
+	assert.ErrorContains(t, read(outs), `stack "prod" reads tgwRouteTableIds["inspection"] of stack "network", which does not export it`)
+}
+
+// The VPN is off in the shipped config; turned on, on-premises traffic gets its own route table through inspection.
+func TestVPNWhenConfigured(t *testing.T) {
+	proj := badProject(t, badConfig{stack: "network", network: func(o obj) {
+		o["vpn"] = obj{"customerGatewayIp": "203.0.113.10", "bgpAsn": 65010, "onPremCidr": "172.16.0.0/16"}
+	}})
+	res, err := plan.RunProject(proj, "network")
+	require.NoError(t, err)
+	v := stackView{t, res.Stacks[0]}
+	cgw := v.byType("aws:ec2/customerGateway:CustomerGateway")
+	require.Len(t, cgw, 1)
+	assert.Equal(t, "65010", cgw[0].Inputs["bgpAsn"])
+	vpn := v.byType("aws:ec2/vpnConnection:VpnConnection")
+	require.Len(t, vpn, 1)
+	assert.Equal(t, false, vpn[0].Inputs["staticRoutesOnly"])
+	route := v.named("aws:ec2transitgateway/route:Route", "network-tgw-rt-onprem-default-to-inspection")
+	assert.Equal(t, v.s.Outputs["inspectionAttachmentId"], route.Inputs["transitGatewayAttachmentId"])
+	assert.Empty(t, fullPlanWithoutVPN(t), "the shipped config has no VPN")
+}
+
+func fullPlanWithoutVPN(t *testing.T) []plan.Resource {
+	v := networkStack(t)
+	return v.byType("aws:ec2/vpnConnection:VpnConnection")
+}
