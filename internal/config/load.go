@@ -59,36 +59,27 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 	s.Layer = Layer(raw[KeyLayer])
 	s.AWSRegion = raw[KeyAWSRegion]
 
-	if v, ok := raw[KeyEstate]; ok {
-		if err := decodeStrict(v, &s.Estate); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", KeyEstate, err))
-		}
+	if e := section[Estate](raw, KeyEstate, &errs); e != nil {
+		s.Estate = *e
 	}
-	if v, ok := raw[KeyOrganization]; ok {
-		var o Organization
-		if err := decodeStrict(v, &o); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", KeyOrganization, err))
-		} else {
-			s.Organization = &o
-		}
-	}
-	if v, ok := raw[KeySecurity]; ok {
-		var sec Security
-		if err := decodeStrict(v, &sec); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", KeySecurity, err))
-		} else {
-			s.Security = &sec
-		}
-	}
-	if v, ok := raw[KeyNetwork]; ok {
-		var n Network
-		if err := decodeStrict(v, &n); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", KeyNetwork, err))
-		} else {
-			s.Network = &n
-		}
-	}
+	s.Organization = section[Organization](raw, KeyOrganization, &errs)
+	s.Security = section[Security](raw, KeySecurity, &errs)
+	s.Network = section[Network](raw, KeyNetwork, &errs)
 	return s, errors.Join(errs...)
+}
+
+// section decodes one config key into its type, or records why it cannot; absent keys give nil.
+func section[T any](raw map[string]string, key string, errs *[]error) *T {
+	v, ok := raw[key]
+	if !ok {
+		return nil
+	}
+	var out T
+	if err := decodeStrict(v, &out); err != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %w", key, err))
+		return nil
+	}
+	return &out
 }
 
 func decodeStrict(text string, into any) error {
