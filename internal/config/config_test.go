@@ -100,9 +100,10 @@ func TestOrganizationSectionOnlyInTheOrgLayer(t *testing.T) {
 	_, err := Load("dev", raw)
 	assert.ErrorContains(t, err, `platform:organization "<object>" is only read by the organization layer, not by layer "workload"`)
 	delete(raw, KeyOrganization)
-	s, err := Load("dev", raw)
-	require.NoError(t, err)
-	assert.Equal(t, "dev", s.EnvironmentTag())
+	_, err = Load("dev", raw)
+	assert.ErrorContains(t, err, "platform:workload is required")
+	assert.Equal(t, "dev", Stack{Name: "dev", Layer: LayerWorkload}.EnvironmentTag())
+	assert.Equal(t, "shared", Stack{Name: "network", Layer: LayerNetwork}.EnvironmentTag())
 }
 
 func TestEmailValidation(t *testing.T) {

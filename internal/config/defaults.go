@@ -39,6 +39,10 @@ func (s Stack) WithDefaults() Stack {
 		n := s.Network.withDefaults()
 		out.Network = &n
 	}
+	if s.Workload != nil {
+		w := s.Workload.withDefaults(s.Name)
+		out.Workload = &w
+	}
 	if s.Organization == nil {
 		return out
 	}

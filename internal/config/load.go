@@ -16,11 +16,12 @@ const (
 	KeyOrganization = Namespace + ":organization"
 	KeySecurity     = Namespace + ":security"
 	KeyNetwork      = Namespace + ":network"
+	KeyWorkload     = Namespace + ":workload"
 	// KeyAWSRegion is the region of the stack's default AWS provider; it must be the home region.
 	KeyAWSRegion = "aws:region"
 )
 
-var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true, KeySecurity: true, KeyNetwork: true}
+var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true, KeySecurity: true, KeyNetwork: true, KeyWorkload: true}
 
 // Load runs the whole config pipeline for one stack: parse the raw values (Pulumi's "namespace:key" to string
 // map, objects as JSON), validate what the user wrote, fill defaults into a copy, validate the completed config.
@@ -53,7 +54,7 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		errs = append(errs, fmt.Errorf("%s is not a known key: allowed are %s, %s, %s, %s, %s", k, KeyLayer, KeyEstate, KeyOrganization, KeySecurity, KeyNetwork))
+		errs = append(errs, fmt.Errorf("%s is not a known key: allowed are %s, %s, %s, %s, %s, %s", k, KeyLayer, KeyEstate, KeyOrganization, KeySecurity, KeyNetwork, KeyWorkload))
 	}
 
 	s.Layer = Layer(raw[KeyLayer])
@@ -65,6 +66,7 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 	s.Organization = section[Organization](raw, KeyOrganization, &errs)
 	s.Security = section[Security](raw, KeySecurity, &errs)
 	s.Network = section[Network](raw, KeyNetwork, &errs)
+	s.Workload = section[Workload](raw, KeyWorkload, &errs)
 	return s, errors.Join(errs...)
 }
 

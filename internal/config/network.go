@@ -189,5 +189,11 @@ func (s Stack) CIDRs() []NamedCIDR {
 		add(KeyNetwork+".inspectionCidr", n.InspectionCIDR)
 		add(KeyNetwork+".sharedServicesCidr", n.SharedServicesCIDR)
 	}
+	if w := s.Workload; w != nil {
+		add(KeyWorkload+".vpc.cidr", w.VPC.CIDR)
+	}
 	return out
 }
+
+// parseAny reads a canonical IPv4 CIDR, public or private.
+func parseAny(s string) (netip.Prefix, error) { return cidr.Parse(s) }

@@ -47,6 +47,8 @@ type Stack struct {
 	Security *Security
 	// Network comes from platform:network; required by the network layer only.
 	Network *Network
+	// Workload comes from platform:workload; required by the workload layer only.
+	Workload *Workload
 }
 
 // Estate is the company-wide configuration every stack carries.
@@ -303,4 +305,50 @@ type VPN struct {
 	BGPASN            int    `json:"bgpAsn"`
 	// OnPremCIDR is the on-premises network.
 	OnPremCIDR string `json:"onPremCidr"`
+}
+
+// Workload configures a workload stack (dev, staging, prod): the environment is the stack name.
+type Workload struct {
+	VPC WorkloadVPC `json:"vpc"`
+	EKS EKS         `json:"eks"`
+	// DatabasePort is the only port the database subnets admit, from the private subnets.
+	DatabasePort int `json:"databasePort,omitempty"`
+}
+
+// WorkloadVPC sizes the environment's VPC.
+type WorkloadVPC struct {
+	// CIDR is a /16-/20 inside the environment's route domain (network stack).
+	CIDR    string `json:"cidr"`
+	AZCount int    `json:"azCount,omitempty"`
+}
+
+// EKS configures the environment's cluster.
+type EKS struct {
+	// Version is the Kubernetes minor version, in standard support.
+	Version string `json:"version"`
+	// PublicAccessCIDRs, when set, open the API endpoint to these CIDRs (never 0.0.0.0/0); empty keeps it private.
+	PublicAccessCIDRs []string  `json:"publicAccessCidrs,omitempty"`
+	SystemNodeGroup   NodeGroup `json:"systemNodeGroup"`
+	// Addons are the managed add-ons with pinned versions.
+	Addons map[string]string `json:"addons"`
+	// Access maps Identity Center permission sets to EKS access policies.
+	Access []ClusterAccess `json:"access"`
+}
+
+// NodeGroup is the managed node group for system workloads and Karpenter.
+type NodeGroup struct {
+	InstanceTypes []string `json:"instanceTypes"`
+	MinSize       int      `json:"minSize"`
+	MaxSize       int      `json:"maxSize"`
+	DesiredSize   int      `json:"desiredSize"`
+	DiskSizeGiB   int      `json:"diskSizeGiB,omitempty"`
+}
+
+// ClusterAccess grants the role of an Identity Center permission set an EKS access policy.
+type ClusterAccess struct {
+	PermissionSet string `json:"permissionSet"`
+	// Policy is an EKS access policy: cluster-admin, admin, edit or view.
+	Policy string `json:"policy"`
+	// Namespaces limits the policy to namespaces; empty is cluster-wide.
+	Namespaces []string `json:"namespaces,omitempty"`
 }

@@ -79,6 +79,13 @@ func (s Stack) Validate() error {
 	if s.Network != nil && s.Layer == LayerNetwork {
 		s.Network.validate(&p, KeyNetwork, s.Estate)
 	}
+	s.section(&p, KeyWorkload, LayerWorkload, s.Workload != nil, "a workload stack needs its VPC and EKS settings")
+	if s.Layer == LayerWorkload && !slices.Contains(Environments, s.Name) {
+		p.bad("stack name", s.Name, "is not a workload environment: workload stacks are named %s", strings.Join(Environments, ", "))
+	}
+	if s.Workload != nil && s.Layer == LayerWorkload {
+		s.Workload.validate(&p, KeyWorkload, s.Estate)
+	}
 	return p.err()
 }
 
@@ -445,6 +452,9 @@ func (s Stack) ValidateComplete() error {
 	}
 	if s.Network != nil {
 		s.Network.validateComplete(&p, KeyNetwork, s.Estate)
+	}
+	if s.Workload != nil {
+		s.Workload.validateComplete(&p, KeyWorkload)
 	}
 	if o := s.Organization; o != nil {
 		path := KeyOrganization + ".backupPolicy"

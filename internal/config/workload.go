@@ -1,0 +1,149 @@
+package config
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// KubernetesVersions are the EKS versions in standard support (checked 2026-11-29): 1.34 leaves standard support
+// on 2026-12-02 and older versions cost extra per cluster hour.
+var KubernetesVersions = []string{"1.35", "1.36"}
+
+// RequiredAddons are the managed add-ons every cluster runs, with pinned versions in config.
+var RequiredAddons = []string{"vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"}
+
+// AccessPolicies are the EKS access policies by short name.
+var AccessPolicies = map[string]string{
+	"cluster-admin": "AmazonEKSClusterAdminPolicy",
+	"admin":         "AmazonEKSAdminPolicy",
+	"edit":          "AmazonEKSEditPolicy",
+	"view":          "AmazonEKSViewPolicy",
+}
+
+// Defaults of the workload layer.
+const (
+	DefaultDatabasePort   = 5432
+	DefaultNodeDiskSizeGB = 50
+)
+
+var (
+	addonVersionPattern = regexp.MustCompile(`^v\d+\.\d+\.\d+-eksbuild\.\d+$`)
+	// Graviton instance types: the family ends in g (optionally gd, gn, ge): m7g.large, c8g.xlarge, r7gd.2xlarge.
+	gravitonPattern  = regexp.MustCompile(`^[a-z]+\d+g[a-z]*\.[a-z0-9]+$`)
+	namespacePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+)
+
+func (w Workload) validate(p *problems, path string, e Estate) {
+	if _, ok := parseCIDR(p, path+".vpc.cidr", w.VPC.CIDR, 16, 20); ok && w.VPC.AZCount != 0 {
+		if w.VPC.AZCount < 2 || w.VPC.AZCount > 3 || w.VPC.AZCount > RegionAZCount(e.HomeRegion) {
+			p.bad(path+".vpc.azCount", w.VPC.AZCount, "must be 2 or 3 (and at most the AZs of %s)", e.HomeRegion)
+		}
+	}
+	k := w.EKS
+	if !slices.Contains(KubernetesVersions, k.Version) {
+		p.bad(path+".eks.version", k.Version, "is not an EKS version in standard support: allowed are %s", strings.Join(KubernetesVersions, ", "))
+	}
+	for i, c := range k.PublicAccessCIDRs {
+		key := fmt.Sprintf("%s.eks.publicAccessCidrs[%d]", path, i)
+		pfx, err := parseAny(c)
+		switch {
+		case err != nil:
+			p.bad(key, c, "%v", err)
+		case pfx.Bits() < 16:
+			p.bad(key, c, "opens the API endpoint to too much of the internet: at most a /16")
+		}
+	}
+	ng := k.SystemNodeGroup
+	if len(ng.InstanceTypes) == 0 {
+		p.missing(path+".eks.systemNodeGroup.instanceTypes", "Graviton instance types such as m7g.large")
+	}
+	for i, t := range ng.InstanceTypes {
+		if !gravitonPattern.MatchString(t) {
+			p.bad(fmt.Sprintf("%s.eks.systemNodeGroup.instanceTypes[%d]", path, i), t, "is not a Graviton (arm64) instance type: the system nodes run AL2023_ARM_64_STANDARD")
+		}
+	}
+	if ng.MinSize < 2 {
+		p.bad(path+".eks.systemNodeGroup.minSize", ng.MinSize, "must be at least 2: system pods and Karpenter need two nodes to survive one")
+	}
+	if ng.MaxSize < ng.MinSize {
+		p.bad(path+".eks.systemNodeGroup.maxSize", ng.MaxSize, "is below minSize %d", ng.MinSize)
+	}
+	if ng.DesiredSize < ng.MinSize || ng.DesiredSize > ng.MaxSize {
+		p.bad(path+".eks.systemNodeGroup.desiredSize", ng.DesiredSize, "must be between minSize %d and maxSize %d", ng.MinSize, ng.MaxSize)
+	}
+	if ng.DiskSizeGiB != 0 && (ng.DiskSizeGiB < 20 || ng.DiskSizeGiB > 1000) {
+		p.bad(path+".eks.systemNodeGroup.diskSizeGiB", ng.DiskSizeGiB, "must be between 20 and 1000")
+	}
+	for _, a := range RequiredAddons {
+		if _, ok := k.Addons[a]; !ok {
+			p.missing(path+".eks.addons", fmt.Sprintf("a pinned version of the %q add-on", a))
+		}
+	}
+	for _, a := range slices.Sorted(maps.Keys(k.Addons)) {
+		v := k.Addons[a]
+		key := fmt.Sprintf("%s.eks.addons[%q]", path, a)
+		switch {
+		case !slices.Contains(RequiredAddons, a):
+			p.bad(key, a, "is not an add-on the platform manages: allowed are %s", strings.Join(RequiredAddons, ", "))
+		case !addonVersionPattern.MatchString(v):
+			p.bad(key, v, "is not an add-on version such as v1.20.4-eksbuild.1")
+		case a == "kube-proxy" && !strings.HasPrefix(v, "v"+k.Version+"."):
+			p.bad(key, v, "must match the cluster version %s: kube-proxy follows the control plane", k.Version)
+		}
+	}
+	if len(k.Access) == 0 {
+		p.missing(path+".eks.access", "who may use the cluster: Identity Center permission sets and EKS access policies")
+	}
+	seen := map[string]int{}
+	for i, a := range k.Access {
+		key := fmt.Sprintf("%s.eks.access[%d]", path, i)
+		if !permissionSetPattern.MatchString(a.PermissionSet) {
+			p.bad(key+".permissionSet", a.PermissionSet, "is not a permission set name")
+		}
+		if j, dup := seen[a.PermissionSet]; dup {
+			p.bad(key+".permissionSet", a.PermissionSet, "is already mapped by %s.eks.access[%d]: one access entry per role", path, j)
+		}
+		seen[a.PermissionSet] = i
+		if _, ok := AccessPolicies[a.Policy]; !ok {
+			p.bad(key+".policy", a.Policy, "is not an EKS access policy: allowed are cluster-admin, admin, edit, view")
+		}
+		if a.Policy == "cluster-admin" && len(a.Namespaces) > 0 {
+			p.bad(key+".namespaces", a.Namespaces, "cannot scope cluster-admin: it is cluster-wide")
+		}
+		for j, ns := range a.Namespaces {
+			if !namespacePattern.MatchString(ns) {
+				p.bad(fmt.Sprintf("%s.namespaces[%d]", key, j), ns, "is not a Kubernetes namespace name")
+			}
+		}
+	}
+	if w.DatabasePort != 0 && (w.DatabasePort < 1024 || w.DatabasePort > 65535) {
+		p.bad(path+".databasePort", w.DatabasePort, "must be between 1024 and 65535")
+	}
+}
+
+func (w Workload) withDefaults(env string) Workload {
+	out := w
+	if out.VPC.AZCount == 0 {
+		// Prod and staging span three AZs; dev saves a TGW subnet, a NAT-free spoke AZ and cross-AZ traffic with two.
+		out.VPC.AZCount = 3
+		if env == "dev" {
+			out.VPC.AZCount = 2
+		}
+	}
+	setInt(&out.DatabasePort, DefaultDatabasePort)
+	setInt(&out.EKS.SystemNodeGroup.DiskSizeGiB, DefaultNodeDiskSizeGB)
+	out.EKS.PublicAccessCIDRs = slices.Clone(w.EKS.PublicAccessCIDRs)
+	out.EKS.SystemNodeGroup.InstanceTypes = slices.Clone(w.EKS.SystemNodeGroup.InstanceTypes)
+	out.EKS.Addons = maps.Clone(w.EKS.Addons)
+	out.EKS.Access = slices.Clone(w.EKS.Access)
+	return out
+}
+
+func (w Workload) validateComplete(p *problems, path string) {
+	if w.VPC.AZCount < 2 || w.VPC.AZCount > 3 {
+		p.bad(path+".vpc.azCount", w.VPC.AZCount, "must be 2 or 3")
+	}
+}
