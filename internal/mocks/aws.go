@@ -2,6 +2,7 @@ package mocks
 
 import (
 	"crypto/sha256"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -25,6 +26,9 @@ func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (st
 		name = args.Name
 	}
 	if !args.Custom {
+		if args.TypeToken == "eks:index:Cluster" {
+			m.eksCluster(urn, args, outs)
+		}
 		return "", outs
 	}
 	id := hexID(urn, 16)
@@ -279,6 +283,25 @@ func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (st
 		}
 	case "aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization":
 		id = in("zoneId") + ":" + in("vpcId")
+	case "aws:eks/nodeGroup:NodeGroup":
+		id = in("clusterName") + ":" + in("nodeGroupName")
+		set("arn", fmt.Sprintf("arn:aws:eks:%s:%s:nodegroup/%s/%s/%s", region, acct, in("clusterName"), in("nodeGroupName"), uuid(urn)))
+		set("status", "ACTIVE")
+	case "aws:eks/addon:Addon":
+		id = in("clusterName") + ":" + in("addonName")
+		set("arn", fmt.Sprintf("arn:aws:eks:%s:%s:addon/%s/%s/%s", region, acct, in("clusterName"), in("addonName"), uuid(urn)))
+	case "aws:eks/accessEntry:AccessEntry":
+		id = in("clusterName") + ":" + in("principalArn")
+		set("accessEntryArn", fmt.Sprintf("arn:aws:eks:%s:%s:access-entry/%s/role/%s/%s", region, acct, in("clusterName"), acct, uuid(urn)))
+	case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+		id = in("clusterName") + "," + "a-" + lowerAlnum(urn, 17)
+		set("associationId", "a-"+lowerAlnum(urn, 17))
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		id = "lt-" + hexID(urn, 17)
+		set("latestVersion", 1)
+		set("defaultVersion", 1)
+	case "aws:ec2/securityGroupRule:SecurityGroupRule":
+		id = "sgrule-" + hexID(urn, 10)
 	case "aws:ssoadmin/permissionSet:PermissionSet":
 		instance := in("instanceArn")
 		arn := fmt.Sprintf("arn:aws:sso:::permissionSet/%s/ps-%s", instance[strings.LastIndex(instance, "/")+1:], hexID(urn, 16))
@@ -297,6 +320,31 @@ func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (st
 	}
 	setDefault("id", id)
 	return id, outs
+}
+
+// eksCluster answers for the pulumi-eks Cluster remote component, which gets no children under mocks: the
+// outputs the program reads (endpoint, kubeconfig), in the account and region of its provider.
+func (m *Monitor) eksCluster(urn string, args pulumi.MockResourceArgs, outs resource.PropertyMap) {
+	ref := ""
+	if args.RegisterRPC != nil {
+		ref = args.RegisterRPC.GetProviders()["aws"]
+	}
+	t := m.targetOf(ref)
+	name := stringInput(args.Inputs, "name")
+	endpoint := fmt.Sprintf("https://%s.gr7.%s.eks.amazonaws.com", strings.ToUpper(hexID(urn, 32)), t.region)
+	kubeconfig := map[string]any{
+		"apiVersion": "v1", "kind": "Config", "current-context": "aws",
+		"clusters": []any{map[string]any{"name": "kubernetes", "cluster": map[string]any{
+			"server": endpoint, "certificate-authority-data": "LS0tLS1CRUdJTi1tb2NrLWNhLS0tLS0="}}},
+		"contexts": []any{map[string]any{"name": "aws", "context": map[string]any{"cluster": "kubernetes", "user": "aws"}}},
+		"users": []any{map[string]any{"name": "aws", "user": map[string]any{"exec": map[string]any{
+			"apiVersion": "client.authentication.k8s.io/v1beta1", "command": "aws",
+			"args": []any{"eks", "get-token", "--cluster-name", name, "--region", t.region}}}}},
+	}
+	text, _ := json.Marshal(kubeconfig)
+	outs["kubeconfig"] = resource.NewPropertyValue(kubeconfig)
+	outs["kubeconfigJson"] = resource.NewProperty(string(text))
+	outs["core"] = resource.NewPropertyValue(map[string]any{"endpoint": endpoint, "subnetIds": []any{}, "tags": map[string]any{}})
 }
 
 // idPrefixes are the ID formats of EC2 resources without a rule of their own.
@@ -352,6 +400,16 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": t.region, "names": names, "zoneIds": ids, "groupNames": []any{t.region},
+		}), nil
+	case "aws:iam/getRoles:getRoles":
+		// The roles IAM Identity Center provisions for a permission set: AWSReservedSSO_<set>_<hash>.
+		re := stringInput(args.Args, "nameRegex")
+		set := strings.TrimSuffix(strings.TrimPrefix(re, "^AWSReservedSSO_"), "_[0-9a-f]+$")
+		roleName := fmt.Sprintf("AWSReservedSSO_%s_%s", set, hexID(t.account+set, 16))
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":    t.region,
+			"arns":  []any{fmt.Sprintf("arn:aws:iam::%s:role/aws-reserved/sso.amazonaws.com/%s", t.account, roleName)},
+			"names": []any{roleName},
 		}), nil
 	case "aws:ssoadmin/getInstances:getInstances":
 		// The organization's Identity Center instance, as the delegated administrator sees it.

@@ -28,6 +28,8 @@ func RunWith(ctx *pulumi.Context, observe func(pulumi.Map)) error {
 		outputs, err = securityLayer(ctx, cfg)
 	case config.LayerNetwork:
 		outputs, err = networkLayer(ctx, cfg)
+	case config.LayerWorkload:
+		outputs, err = workloadLayer(ctx, cfg)
 	default:
 		err = fmt.Errorf("layer %q (stack %q) is not built by this version of the program yet", cfg.Layer, cfg.Name)
 	}

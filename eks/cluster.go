@@ -1,0 +1,399 @@
+// Package eks builds a workload environment's EKS cluster in its account: the control plane with pulumi-eks v2,
+// the security groups, the system managed node group, the managed add-ons and the access entries that map IAM
+// Identity Center roles to Kubernetes permissions.
+package eks
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	pulumieks "github.com/pulumi/pulumi-eks/sdk/v2/go/eks"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/naming"
+)
+
+// LogTypes are every control-plane log type.
+var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "scheduler"}
+
+// ClusterArgs configures a Cluster.
+type ClusterArgs struct {
+	Env       string
+	Region    string
+	AccountID string
+	Provider  *aws.Provider // the workload account
+	VPCID     pulumi.StringInput
+	VPCCIDR   string
+	// PrivateSubnetIDs host the control-plane interfaces and the nodes.
+	PrivateSubnetIDs pulumi.StringArrayInput
+	Config           config.EKS
+	// AccessRoles are the IAM Identity Center role ARNs in this account by permission set name.
+	AccessRoles map[string]string
+	// Tags are the mandatory tags, applied explicitly where provider default tags do not reach (instances and
+	// volumes launched by the node group).
+	Tags map[string]string
+}
+
+// Cluster creates, in the workload account: KMS keys for secrets envelope encryption and for node volumes; the
+// control-plane and node security groups (nodes talk to each other and to the control plane, the control plane to
+// the kubelets; the node group carries the Karpenter discovery tag); the EKS cluster (pulumi-eks v2) with the
+// Kubernetes version from config, a private API endpoint (public only for configured CIDRs), all control-plane log
+// types, authentication mode API and no default node group; the system managed node group (On-Demand Graviton,
+// AL2023, tainted CriticalAddonsOnly, IMDSv2 required, encrypted gp3 root volumes, tagged instances); the managed
+// add-ons with pinned versions (vpc-cni with network policy enforcement, coredns, kube-proxy, the Pod Identity
+// agent, the EBS CSI driver with its role, metrics-server); and an access entry per mapped Identity Center role.
+//
+// Cost: $0.10/hour for the control plane ($73/month, standard support); the system nodes (2 x m7g.large On-Demand
+// ~$120/month); KMS keys $2/month; CloudWatch Logs for the control-plane logs.
+//
+// It exports the cluster name and endpoint, the node security group, the node role and the kubeconfig.
+type Cluster struct {
+	pulumi.ResourceState
+
+	Name                string
+	Endpoint            pulumi.StringOutput
+	KubeconfigJSON      pulumi.StringOutput
+	NodeSecurityGroupID pulumi.StringOutput
+	NodeRoleARN         pulumi.StringOutput
+	VolumeKeyARN        pulumi.StringOutput
+}
+
+// NewCluster registers the cluster and what runs on it from day one.
+func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	c := &Cluster{Name: naming.Name(args.Env, "eks", "")}
+	if err := ctx.RegisterComponentResource("platform:eks:Cluster", name, c, opts...); err != nil {
+		return nil, err
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+	n := func(role string, q ...string) string { return naming.Name(args.Env, "eks", role, q...) }
+	k := args.Config
+
+	secretsKey, err := kms.NewKey(ctx, n("secrets-key"), &kms.KeyArgs{
+		Description:          pulumi.String("Envelope encryption of Kubernetes secrets in " + c.Name),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+		Policy:               pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()),
+	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+	if err != nil {
+		return nil, err
+	}
+	volumeKey, err := kms.NewKey(ctx, n("volume-key"), &kms.KeyArgs{
+		Description:          pulumi.String("Encrypts the EBS volumes of " + c.Name + "'s nodes"),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+		Policy:               pulumi.String(VolumeKeyPolicy(args.AccountID, args.Region).MustJSON()),
+	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+	if err != nil {
+		return nil, err
+	}
+	c.VolumeKeyARN = volumeKey.Arn
+
+	controlPlane, nodes, err := securityGroups(ctx, c.Name, args, child...)
+	if err != nil {
+		return nil, err
+	}
+	c.NodeSecurityGroupID = nodes.ID().ToStringOutput()
+
+	apiAuth := pulumieks.AuthenticationModeApi
+	cluster, err := pulumieks.NewCluster(ctx, c.Name, &pulumieks.ClusterArgs{
+		Name:                   pulumi.String(c.Name),
+		Version:                pulumi.String(k.Version),
+		VpcId:                  args.VPCID,
+		PrivateSubnetIds:       args.PrivateSubnetIDs,
+		EndpointPrivateAccess:  pulumi.Bool(true),
+		EndpointPublicAccess:   pulumi.Bool(len(k.PublicAccessCIDRs) > 0),
+		PublicAccessCidrs:      pulumi.ToStringArray(k.PublicAccessCIDRs),
+		EncryptionConfigKeyArn: secretsKey.Arn,
+		EnabledClusterLogTypes: pulumi.ToStringArray(LogTypes),
+		AuthenticationMode:     &apiAuth,
+		SkipDefaultNodeGroup:   pulumi.BoolRef(true),
+		ClusterSecurityGroup:   controlPlane,
+		CreateOidcProvider:     pulumi.Bool(false),
+		UseDefaultVpcCni:       pulumi.BoolRef(true),
+		Tags:                   pulumi.ToStringMap(args.Tags),
+	}, pulumi.Parent(c), pulumi.Providers(args.Provider))
+	if err != nil {
+		return nil, fmt.Errorf("creating EKS cluster: %w", err)
+	}
+	c.Endpoint = cluster.Core.Endpoint()
+	c.KubeconfigJSON = pulumi.ToSecret(cluster.KubeconfigJson).(pulumi.StringOutput)
+	clusterName := pulumi.String(c.Name)
+	onCluster := append(child, pulumi.DependsOn([]pulumi.Resource{cluster}))
+
+	nodeRole, group, err := systemNodeGroup(ctx, c.Name, args, nodes, volumeKey, onCluster...)
+	if err != nil {
+		return nil, err
+	}
+	c.NodeRoleARN = nodeRole.Arn
+	if err := addons(ctx, c.Name, args, group, onCluster...); err != nil {
+		return nil, err
+	}
+	if err := accessEntries(ctx, c.Name, args, onCluster...); err != nil {
+		return nil, err
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"clusterName": clusterName, "endpoint": c.Endpoint})
+}
+
+// VolumeKeyPolicy lets the account administer the key and EC2 Auto Scaling (which launches the managed node
+// group's instances) use it for EBS volumes of this account.
+func VolumeKeyPolicy(accountID, region string) iampolicy.Document {
+	asg := "arn:aws:iam::" + accountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+	return iampolicy.New(
+		iampolicy.AccountAdministers(accountID),
+		iampolicy.Statement{Sid: "AutoScalingUsesKeyForVolumes", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: []string{asg}},
+			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			Resource:  []string{"*"}},
+		iampolicy.Statement{Sid: "AutoScalingGrantsForVolumes", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: []string{asg}},
+			Action:    []string{"kms:CreateGrant"}, Resource: []string{"*"},
+			Condition: iampolicy.Condition{"Bool": {"kms:GrantIsForAWSResource": {"true"}}}},
+	)
+}
+
+// podIdentityRole is a role for a Kubernetes service account through EKS Pod Identity.
+func podIdentityRole(ctx *pulumi.Context, name, accountID string, policies []string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+	return iam.NewRole(ctx, name, &iam.RoleArgs{
+		Name:              pulumi.String(naming.Limited(name, naming.MaxIAMRoleName)),
+		AssumeRolePolicy:  pulumi.String(PodIdentityTrust(accountID).MustJSON()),
+		ManagedPolicyArns: pulumi.ToStringArray(policies),
+	}, opts...)
+}
+
+// PodIdentityTrust lets EKS Pod Identity of this account assume a role for a service account.
+func PodIdentityTrust(accountID string) iampolicy.Document {
+	doc := iampolicy.ServiceTrust("pods.eks.amazonaws.com", accountID)
+	doc.Statement[0].Action = []string{"sts:AssumeRole", "sts:TagSession"}
+	return doc
+}
+
+func securityGroups(ctx *pulumi.Context, cluster string, args ClusterArgs, opts ...pulumi.ResourceOption) (*ec2.SecurityGroup, *ec2.SecurityGroup, error) {
+	controlPlane, err := ec2.NewSecurityGroup(ctx, cluster+"-control-plane-sg", &ec2.SecurityGroupArgs{
+		Name:        pulumi.String(cluster + "-control-plane"),
+		Description: pulumi.String("EKS control plane interfaces of " + cluster),
+		VpcId:       args.VPCID,
+		Tags:        pulumi.StringMap{"Name": pulumi.String(cluster + "-control-plane")},
+	}, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	nodes, err := ec2.NewSecurityGroup(ctx, cluster+"-nodes-sg", &ec2.SecurityGroupArgs{
+		Name:        pulumi.String(cluster + "-nodes"),
+		Description: pulumi.String("Nodes of " + cluster + "; the database admits this group"),
+		VpcId:       args.VPCID,
+		Tags: pulumi.StringMap{"Name": pulumi.String(cluster + "-nodes"),
+			"karpenter.sh/discovery": pulumi.String(cluster)},
+	}, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	rule := func(rname, kind string, sg *ec2.SecurityGroup, from, to int, proto string, src *ec2.SecurityGroup, cidr, desc string) error {
+		a := &ec2.SecurityGroupRuleArgs{Type: pulumi.String(kind), SecurityGroupId: sg.ID(), FromPort: pulumi.Int(from),
+			ToPort: pulumi.Int(to), Protocol: pulumi.String(proto), Description: pulumi.String(desc)}
+		if src != nil {
+			a.SourceSecurityGroupId = src.ID()
+		} else {
+			a.CidrBlocks = pulumi.ToStringArray([]string{cidr})
+		}
+		_, err := ec2.NewSecurityGroupRule(ctx, cluster+"-"+rname, a, opts...)
+		return err
+	}
+	for _, r := range []struct {
+		name, kind string
+		sg         *ec2.SecurityGroup
+		from, to   int
+		proto      string
+		src        *ec2.SecurityGroup
+		cidr, desc string
+	}{
+		{"nodes-to-api", "ingress", controlPlane, 443, 443, "tcp", nodes, "", "Nodes and pods call the API server"},
+		{"api-to-nodes", "egress", controlPlane, 1025, 65535, "tcp", nodes, "", "API server reaches kubelets and webhooks"},
+		{"api-to-nodes-https", "egress", controlPlane, 443, 443, "tcp", nodes, "", "API server reaches webhooks on 443"},
+		{"node-to-node", "ingress", nodes, 0, 0, "-1", nodes, "", "Pods and nodes talk to each other"},
+		{"api-to-kubelet", "ingress", nodes, 1025, 65535, "tcp", controlPlane, "", "API server to kubelets and webhooks"},
+		{"api-to-webhooks", "ingress", nodes, 443, 443, "tcp", controlPlane, "", "API server to webhooks on 443"},
+		{"nodes-egress", "egress", nodes, 0, 0, "-1", nil, "0.0.0.0/0", "Out through the TGW and the inspection firewall"},
+	} {
+		if err := rule(r.name, r.kind, r.sg, r.from, r.to, r.proto, r.src, r.cidr, r.desc); err != nil {
+			return nil, nil, err
+		}
+	}
+	return controlPlane, nodes, nil
+}
+
+// NodePolicies are the AWS managed policies of the node role (the CNI's permissions go to its own Pod Identity
+// role instead).
+var NodePolicies = []string{
+	"arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+	"arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+	"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+}
+
+func systemNodeGroup(ctx *pulumi.Context, cluster string, args ClusterArgs, nodes *ec2.SecurityGroup, volumeKey *kms.Key,
+	opts ...pulumi.ResourceOption) (*iam.Role, *awseks.NodeGroup, error) {
+	ng := args.Config.SystemNodeGroup
+	role, err := iam.NewRole(ctx, cluster+"-system-node-role", &iam.RoleArgs{
+		Name:              pulumi.String(naming.Limited(cluster+"-system-node", naming.MaxIAMRoleName)),
+		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("ec2.amazonaws.com", "").MustJSON()),
+		ManagedPolicyArns: pulumi.ToStringArray(NodePolicies),
+	}, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var specs ec2.LaunchTemplateTagSpecificationArray
+	for _, kind := range []string{"instance", "volume", "network-interface"} {
+		specs = append(specs, ec2.LaunchTemplateTagSpecificationArgs{
+			ResourceType: pulumi.String(kind),
+			Tags:         pulumi.ToStringMap(withName(args.Tags, cluster+"-system")),
+		})
+	}
+	lt, err := ec2.NewLaunchTemplate(ctx, cluster+"-system-lt", &ec2.LaunchTemplateArgs{
+		Name:        pulumi.String(cluster + "-system"),
+		Description: pulumi.String("System nodes of " + cluster),
+		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint: pulumi.String("enabled"), HttpTokens: pulumi.String("required"),
+			// Two hops: the EBS CSI node plugin and other non-host-network system pods read instance metadata.
+			HttpPutResponseHopLimit: pulumi.Int(2),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String("/dev/xvda"),
+			Ebs: ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize: pulumi.Int(ng.DiskSizeGiB), VolumeType: pulumi.String("gp3"),
+				Encrypted: pulumi.String("true"), KmsKeyId: volumeKey.Arn, DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		VpcSecurityGroupIds:  pulumi.StringArray{nodes.ID()},
+		TagSpecifications:    specs,
+		UpdateDefaultVersion: pulumi.Bool(true),
+	}, opts...)
+	if err != nil {
+		return nil, nil, err
+	}
+	group, err := awseks.NewNodeGroup(ctx, cluster+"-system", &awseks.NodeGroupArgs{
+		ClusterName:   pulumi.String(cluster),
+		NodeGroupName: pulumi.String(cluster + "-system"),
+		NodeRoleArn:   role.Arn,
+		SubnetIds:     args.PrivateSubnetIDs,
+		AmiType:       pulumi.String("AL2023_ARM_64_STANDARD"),
+		CapacityType:  pulumi.String("ON_DEMAND"),
+		InstanceTypes: pulumi.ToStringArray(ng.InstanceTypes),
+		ScalingConfig: awseks.NodeGroupScalingConfigArgs{
+			MinSize: pulumi.Int(ng.MinSize), MaxSize: pulumi.Int(ng.MaxSize), DesiredSize: pulumi.Int(ng.DesiredSize)},
+		LaunchTemplate: awseks.NodeGroupLaunchTemplateArgs{Id: lt.ID(), Version: lt.LatestVersion.ApplyT(func(v int) string {
+			return fmt.Sprint(v)
+		}).(pulumi.StringOutput)},
+		Taints: awseks.NodeGroupTaintArray{awseks.NodeGroupTaintArgs{
+			Key: pulumi.String("CriticalAddonsOnly"), Value: pulumi.String("true"), Effect: pulumi.String("NO_SCHEDULE")}},
+		Labels:       pulumi.StringMap{"platform.innovate.io/pool": pulumi.String("system")},
+		UpdateConfig: awseks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
+	}, append(opts, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating system node group: %w", err)
+	}
+	return role, group, nil
+}
+
+// addonRoles are the Pod Identity roles of the add-ons that call AWS, by add-on: service account and policies.
+var addonRoles = map[string]struct {
+	serviceAccount string
+	policies       []string
+}{
+	"vpc-cni":            {"aws-node", []string{"arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"}},
+	"aws-ebs-csi-driver": {"ebs-csi-controller-sa", []string{"arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"}},
+}
+
+// nodeBoundAddons need nodes to schedule on; the others are DaemonSets that must be there before nodes join.
+var nodeBoundAddons = map[string]bool{"coredns": true, "metrics-server": true, "aws-ebs-csi-driver": true}
+
+func addons(ctx *pulumi.Context, cluster string, args ClusterArgs, group *awseks.NodeGroup, opts ...pulumi.ResourceOption) error {
+	for _, name := range slices.Sorted(maps.Keys(args.Config.Addons)) {
+		a := &awseks.AddonArgs{
+			ClusterName:              pulumi.String(cluster),
+			AddonName:                pulumi.String(name),
+			AddonVersion:             pulumi.String(args.Config.Addons[name]),
+			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
+			ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
+		}
+		if name == "vpc-cni" {
+			values, _ := json.Marshal(map[string]string{"enableNetworkPolicy": "true"})
+			a.ConfigurationValues = pulumi.String(string(values))
+		}
+		if r, ok := addonRoles[name]; ok {
+			role, err := podIdentityRole(ctx, cluster+"-"+name, args.AccountID, r.policies, opts...)
+			if err != nil {
+				return err
+			}
+			a.PodIdentityAssociations = awseks.AddonPodIdentityAssociationArray{awseks.AddonPodIdentityAssociationArgs{
+				RoleArn: role.Arn, ServiceAccount: pulumi.String(r.serviceAccount)}}
+		}
+		o := opts
+		if nodeBoundAddons[name] {
+			o = append(append([]pulumi.ResourceOption{}, opts...), pulumi.DependsOn([]pulumi.Resource{group}))
+		}
+		if _, err := awseks.NewAddon(ctx, cluster+"-addon-"+name, a, o...); err != nil {
+			return fmt.Errorf("add-on %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func accessEntries(ctx *pulumi.Context, cluster string, args ClusterArgs, opts ...pulumi.ResourceOption) error {
+	for _, a := range args.Config.Access {
+		principal := args.AccessRoles[a.PermissionSet]
+		if principal == "" {
+			return fmt.Errorf("no IAM Identity Center role for permission set %q in this account", a.PermissionSet)
+		}
+		entry, err := awseks.NewAccessEntry(ctx, cluster+"-access-"+slug(a.PermissionSet), &awseks.AccessEntryArgs{
+			ClusterName: pulumi.String(cluster), PrincipalArn: pulumi.String(principal), Type: pulumi.String("STANDARD"),
+		}, opts...)
+		if err != nil {
+			return err
+		}
+		scope := awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")}
+		if len(a.Namespaces) > 0 {
+			scope = awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("namespace"), Namespaces: pulumi.ToStringArray(a.Namespaces)}
+		}
+		if _, err := awseks.NewAccessPolicyAssociation(ctx, cluster+"-access-"+slug(a.PermissionSet)+"-policy", &awseks.AccessPolicyAssociationArgs{
+			ClusterName:  pulumi.String(cluster),
+			PrincipalArn: entry.PrincipalArn,
+			PolicyArn:    pulumi.String("arn:aws:eks::aws:cluster-access-policy/" + config.AccessPolicies[a.Policy]),
+			AccessScope:  scope,
+		}, opts...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func withName(tags map[string]string, name string) map[string]string {
+	out := maps.Clone(tags)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out["Name"] = name
+	return out
+}
+
+func slug(s string) string {
+	out := []byte{}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch >= 'A' && ch <= 'Z' {
+			if i > 0 {
+				out = append(out, '-')
+			}
+			ch += 'a' - 'A'
+		}
+		out = append(out, ch)
+	}
+	return string(out)
+}
