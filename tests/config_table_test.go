@@ -32,8 +32,9 @@ const (
 )
 
 type badConfig struct {
-	name    string
-	network func(obj)
+	name     string
+	network  func(obj)
+	workload func(obj)
 	// stack is the stack file edited; "org" when empty.
 	stack    string
 	estate   func(obj)
@@ -170,6 +171,30 @@ var badConfigs = []badConfig{
 		want: []string{`platform:security.identityCenter.assignments[2].group "devs" is not a group defined in platform:security.identityCenter.groups`}},
 	{name: "duplicate assignment", stack: "security", security: func(o obj) { assignment(o, 3)["accounts"] = []any{"staging", "staging"} },
 		want: []string{`platform:security.identityCenter.assignments[3].accounts[1] "staging" repeats the assignment at platform:security.identityCenter.assignments[3].accounts[0]`}},
+	// The workload stacks.
+	{name: "Kubernetes version leaving standard support", stack: "prod", workload: func(o obj) { o["eks"].(obj)["version"] = "1.34" },
+		want: []string{`platform:workload.eks.version "1.34" is not an EKS version in standard support: allowed are 1.35, 1.36`,
+			`platform:workload.eks.addons["kube-proxy"] "v1.35.0-eksbuild.2" must match the cluster version 1.34`}},
+	{name: "x86 system nodes", stack: "prod", workload: func(o obj) { o["eks"].(obj)["systemNodeGroup"].(obj)["instanceTypes"] = []any{"m5.large"} },
+		want: []string{`platform:workload.eks.systemNodeGroup.instanceTypes[0] "m5.large" is not a Graviton (arm64) instance type`}},
+	{name: "single system node", stack: "dev", workload: func(o obj) { o["eks"].(obj)["systemNodeGroup"].(obj)["minSize"] = 1 },
+		want: []string{"platform:workload.eks.systemNodeGroup.minSize 1 must be at least 2"}},
+	{name: "add-on without a pinned version", stack: "staging", workload: func(o obj) { delete(o["eks"].(obj)["addons"].(obj), "coredns") },
+		want: []string{`platform:workload.eks.addons is required: a pinned version of the "coredns" add-on`}},
+	{name: "add-on version not pinned", stack: "staging", workload: func(o obj) { o["eks"].(obj)["addons"].(obj)["vpc-cni"] = "latest" },
+		want: []string{`platform:workload.eks.addons["vpc-cni"] "latest" is not an add-on version`}},
+	{name: "API endpoint open to the internet", stack: "dev", workload: func(o obj) { o["eks"].(obj)["publicAccessCidrs"] = []any{"0.0.0.0/0"} },
+		want: []string{`platform:workload.eks.publicAccessCidrs[0] "0.0.0.0/0" opens the API endpoint to too much of the internet`}},
+	{name: "namespaced cluster-admin", stack: "dev", workload: func(o obj) {
+		o["eks"].(obj)["access"].([]any)[0].(obj)["namespaces"] = []any{"backend"}
+	}, want: []string{`platform:workload.eks.access[0].namespaces ["backend"] cannot scope cluster-admin`}},
+	{name: "unknown access policy", stack: "dev", workload: func(o obj) { o["eks"].(obj)["access"].([]any)[3].(obj)["policy"] = "readonly" },
+		want: []string{`platform:workload.eks.access[3].policy "readonly" is not an EKS access policy`}},
+	{name: "workload VPCs overlap across stacks", stack: "staging", workload: func(o obj) { o["vpc"].(obj)["cidr"] = "10.32.0.0/16" },
+		want: []string{`stack "staging" platform:workload.vpc.cidr "10.32.0.0/16" overlaps stack "dev" platform:workload.vpc.cidr "10.32.0.0/16"`}},
+	{name: "VPC too large", stack: "prod", workload: func(o obj) { o["vpc"].(obj)["cidr"] = "10.16.0.0/12" },
+		want: []string{`platform:workload.vpc.cidr "10.16.0.0/12" must be between /16 and /20`}},
+
 	// The network stack.
 	{name: "hub CIDRs overlap", stack: "network", network: func(o obj) { o["sharedServicesCidr"] = "10.0.8.0/21" },
 		want: []string{`platform:network.sharedServicesCidr "10.0.8.0/21" overlaps platform:network.inspectionCidr "10.0.0.0/20"`}},
@@ -223,6 +248,9 @@ func badProject(t *testing.T, c badConfig) *plan.Project {
 		if c.network != nil {
 			fixtures.Edit(t, sf, config.KeyNetwork, c.network)
 		}
+		if c.workload != nil {
+			fixtures.Edit(t, sf, config.KeyWorkload, c.workload)
+		}
 		if c.estate != nil {
 			fixtures.Edit(t, sf, config.KeyEstate, c.estate)
 		}
@@ -248,11 +276,11 @@ func TestBadConfigsAreRejectedNamingTheKey(t *testing.T) {
 			res, err := plan.RunProject(badProject(t, c), "all")
 			require.Error(t, err)
 			assert.Nil(t, res, "nothing is planned when config is bad")
-			if c.stack == "" {
-				assert.ErrorContains(t, err, `stack "org"`)
-			} else {
-				assert.ErrorContains(t, err, `stack "`+c.stack+`"`)
+			stack := c.stack
+			if stack == "" {
+				stack = "org"
 			}
+			assert.ErrorContains(t, err, `stack "`+stack+`"`)
 			for _, want := range c.want {
 				assert.ErrorContains(t, err, want)
 			}

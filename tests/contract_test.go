@@ -212,3 +212,22 @@ func fullPlanWithoutVPN(t *testing.T) []plan.Resource {
 	v := networkStack(t)
 	return v.byType("aws:ec2/vpnConnection:VpnConnection")
 }
+
+// A workload VPC outside its route domain is refused at plan time, naming the key.
+func TestWorkloadVPCOutsideItsDomainIsRefused(t *testing.T) {
+	proj := badProject(t, badConfig{stack: "prod", workload: func(o obj) { o["vpc"].(obj)["cidr"] = "10.48.0.0/16" }})
+	_, err := plan.RunProject(proj, "prod")
+	assert.ErrorContains(t, err, `platform:workload.vpc.cidr "10.48.0.0/16" is outside the prod route domain 10.16.0.0/12 of the network stack`)
+}
+
+// Workload stacks are named after their environment.
+func TestWorkloadStackNamedAfterItsEnvironment(t *testing.T) {
+	proj := fixtures.Project(t)
+	for i := range proj.Stacks {
+		if proj.Stacks[i].Name == "dev" {
+			proj.Stacks[i].Name = "qa"
+		}
+	}
+	_, err := plan.RunProject(proj, "all")
+	assert.ErrorContains(t, err, `stack name "qa" is not a workload environment: workload stacks are named prod, staging, dev`)
+}

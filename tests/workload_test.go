@@ -1,0 +1,192 @@
+package tests
+
+import (
+	"encoding/json"
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/innovate-inc/platform/internal/iampolicy"
+)
+
+var workloadAccounts = map[string]string{
+	"dev": accountID("aws-dev@example.com"), "staging": accountID("aws-staging@example.com"), "prod": accountID("aws-prod@example.com"),
+}
+
+func workloadStack(t *testing.T, env string) stackView {
+	s, ok := fullPlan(t).Stack(env)
+	require.True(t, ok, env)
+	assert.Equal(t, "workload", s.Layer)
+	assert.Equal(t, []string{"network", "org", "security"}, s.References)
+	return stackView{t, s}
+}
+
+func TestWorkloadResourcesLiveInTheirAccounts(t *testing.T) {
+	hubSide := map[string]bool{
+		"aws:ec2transitgateway/vpcAttachmentAccepter:VpcAttachmentAccepter":   true,
+		"aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation":   true,
+		"aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation":   true,
+		"aws:route53/vpcAssociationAuthorization:VpcAssociationAuthorization": true,
+		"aws:route53/record:Record":                                           true,
+	}
+	for env, acct := range workloadAccounts {
+		v := workloadStack(t, env)
+		for _, r := range v.s.Resources {
+			if !r.Custom || r.Type == "pulumi:providers:aws" || r.Type == "pulumi:pulumi:StackReference" {
+				continue
+			}
+			want := acct
+			if hubSide[r.Type] {
+				want = networkingID
+			}
+			assert.Equal(t, want, r.Account, "%s: %s %s", env, r.Type, r.Name)
+		}
+	}
+}
+
+func TestWorkloadVPCsFitTheirRouteDomains(t *testing.T) {
+	net, _ := fullPlan(t).Stack("network")
+	domains := net.Outputs["routeDomainCidrs"].(map[string]any)
+	rts := net.Outputs["tgwRouteTableIds"].(map[string]any)
+	azs := map[string]int{"dev": 2, "staging": 3, "prod": 3}
+	for env := range workloadAccounts {
+		v := workloadStack(t, env)
+		vpc := v.byType("aws:ec2/vpc:Vpc")
+		require.Len(t, vpc, 1)
+		domain := "nonprod"
+		if env == "prod" {
+			domain = "prod"
+		}
+		supernet := netip.MustParsePrefix(domains[domain].(string))
+		cidr := netip.MustParsePrefix(vpc[0].Inputs["cidrBlock"].(string))
+		assert.True(t, supernet.Contains(cidr.Addr()) && cidr.Bits() >= supernet.Bits(), "%s VPC %s in %s", env, cidr, supernet)
+		assert.Len(t, v.byType("aws:ec2/subnet:Subnet"), 4*azs[env], env)
+		assoc := v.byType("aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation")
+		require.Len(t, assoc, 1)
+		assert.Equal(t, rts[domain], assoc[0].Inputs["transitGatewayRouteTableId"], "%s joins the %s domain", env, domain)
+		assert.Empty(t, v.byType("aws:ec2/natGateway:NatGateway"), "egress is centralized")
+	}
+}
+
+func TestClusterSettings(t *testing.T) {
+	for env := range workloadAccounts {
+		v := workloadStack(t, env)
+		c := v.byType("eks:index:Cluster")
+		require.Len(t, c, 1)
+		in := c[0].Inputs
+		assert.Equal(t, env+"-eks", in["name"])
+		assert.Equal(t, "1.35", in["version"])
+		assert.Equal(t, true, in["endpointPrivateAccess"])
+		assert.Equal(t, false, in["endpointPublicAccess"], "%s: no public API endpoint", env)
+		assert.Equal(t, "API", in["authenticationMode"])
+		assert.Equal(t, true, in["skipDefaultNodeGroup"])
+		assert.Equal(t, []any{"api", "audit", "authenticator", "controllerManager", "scheduler"}, in["enabledClusterLogTypes"])
+		assert.Contains(t, in["encryptionConfigKeyArn"], ":"+workloadAccounts[env]+":key/")
+		assert.Equal(t, v.s.Outputs["kubeconfig"], "[secret]", "the kubeconfig is exported as a secret")
+	}
+}
+
+func TestSystemNodeGroup(t *testing.T) {
+	for env := range workloadAccounts {
+		v := workloadStack(t, env)
+		ng := v.byType("aws:eks/nodeGroup:NodeGroup")
+		require.Len(t, ng, 1)
+		in := ng[0].Inputs
+		assert.Equal(t, "AL2023_ARM_64_STANDARD", in["amiType"], "AL2 is past end of support; Graviton")
+		assert.Equal(t, "ON_DEMAND", in["capacityType"])
+		assert.GreaterOrEqual(t, in["scalingConfig"].(map[string]any)["minSize"], 2.0)
+		assert.Equal(t, []any{map[string]any{"key": "CriticalAddonsOnly", "value": "true", "effect": "NO_SCHEDULE"}}, in["taints"])
+		assert.Len(t, in["subnetIds"], map[string]int{"dev": 2, "staging": 3, "prod": 3}[env], "spread over the cluster's AZs")
+
+		lt := v.byType("aws:ec2/launchTemplate:LaunchTemplate")[0].Inputs
+		assert.Equal(t, "required", lt["metadataOptions"].(map[string]any)["httpTokens"], "IMDSv2")
+		ebs := lt["blockDeviceMappings"].([]any)[0].(map[string]any)["ebs"].(map[string]any)
+		assert.Equal(t, "gp3", ebs["volumeType"])
+		assert.Equal(t, "true", ebs["encrypted"])
+		assert.Contains(t, ebs["kmsKeyId"], ":key/")
+		for _, spec := range lt["tagSpecifications"].([]any) {
+			tags := spec.(map[string]any)["tags"].(map[string]any)
+			for _, k := range []string{"environment", "owner", "team", "cost-center", "application", "managed-by"} {
+				assert.NotEmpty(t, tags[k], "%s: launch template tags %s on %s", env, k, spec.(map[string]any)["resourceType"])
+			}
+			assert.Equal(t, env, tags["environment"])
+		}
+	}
+	prod := workloadStack(t, "prod").byType("aws:eks/nodeGroup:NodeGroup")[0]
+	assert.Equal(t, 3.0, prod.Inputs["scalingConfig"].(map[string]any)["minSize"], "prod keeps a system node per AZ")
+}
+
+func TestAddonsArePinnedAndNetworkPoliciesEnforced(t *testing.T) {
+	v := workloadStack(t, "prod")
+	addons := map[string]map[string]any{}
+	for _, a := range v.byType("aws:eks/addon:Addon") {
+		addons[a.Inputs["addonName"].(string)] = a.Inputs
+	}
+	for _, name := range []string{"vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"} {
+		require.Contains(t, addons, name)
+		assert.Regexp(t, `^v\d+\.\d+\.\d+-eksbuild\.\d+$`, addons[name]["addonVersion"], name)
+	}
+	var cni map[string]string
+	require.NoError(t, json.Unmarshal([]byte(addons["vpc-cni"]["configurationValues"].(string)), &cni))
+	assert.Equal(t, "true", cni["enableNetworkPolicy"], "NetworkPolicies are enforced")
+	ebs := addons["aws-ebs-csi-driver"]["podIdentityAssociations"].([]any)[0].(map[string]any)
+	assert.Equal(t, "ebs-csi-controller-sa", ebs["serviceAccount"])
+	assert.Contains(t, ebs["roleArn"], ":role/prod-eks-aws-ebs-csi-driver")
+	for _, r := range v.byType("aws:iam/role:Role") {
+		doc, err := iampolicy.Parse(r.Inputs["assumeRolePolicy"].(string))
+		require.NoError(t, err)
+		if doc.Statement[0].Principal.Service[0] == "pods.eks.amazonaws.com" {
+			assert.Equal(t, []string{"sts:AssumeRole", "sts:TagSession"}, doc.Statement[0].Action)
+			assert.Equal(t, []string{workloadAccounts["prod"]}, doc.Statement[0].Condition["StringEquals"]["aws:SourceAccount"])
+		}
+	}
+}
+
+func TestAccessEntriesFollowEnvironments(t *testing.T) {
+	policies := func(env string) map[string]string {
+		out := map[string]string{}
+		v := workloadStack(t, env)
+		for _, a := range v.byType("aws:eks/accessPolicyAssociation:AccessPolicyAssociation") {
+			role := a.Inputs["principalArn"].(string)
+			set := strings.SplitN(role[strings.Index(role, "AWSReservedSSO_")+len("AWSReservedSSO_"):], "_", 2)[0]
+			policy := a.Inputs["policyArn"].(string)
+			out[set] = policy[strings.LastIndex(policy, "/")+1:]
+			assert.Contains(t, role, "arn:aws:iam::"+workloadAccounts[env]+":role/aws-reserved/sso.amazonaws.com/")
+			if set == "DeveloperWrite" {
+				scope := a.Inputs["accessScope"].(map[string]any)
+				assert.Equal(t, "namespace", scope["type"])
+				assert.Equal(t, []any{"backend", "frontend"}, scope["namespaces"])
+			}
+		}
+		return out
+	}
+	assert.Equal(t, map[string]string{"BreakGlassAdmin": "AmazonEKSClusterAdminPolicy", "PlatformEngineer": "AmazonEKSClusterAdminPolicy",
+		"DeveloperWrite": "AmazonEKSEditPolicy", "ReadOnly": "AmazonEKSViewPolicy"}, policies("dev"))
+	prod := policies("prod")
+	assert.NotContains(t, prod, "DeveloperWrite", "developers only read in prod")
+	assert.Equal(t, "AmazonEKSViewPolicy", prod["ReadOnly"])
+}
+
+func TestClusterSecurityGroups(t *testing.T) {
+	v := workloadStack(t, "prod")
+	sgs := map[string]sgInfo{}
+	for _, sg := range v.byType("aws:ec2/securityGroup:SecurityGroup") {
+		sgs[sg.Inputs["name"].(string)] = sgInfo{id: sg.ID, tags: sg.Inputs["tags"].(map[string]any)}
+	}
+	nodes := sgs["prod-eks-nodes"]
+	assert.Equal(t, "prod-eks", nodes.tags["karpenter.sh/discovery"], "Karpenter finds the node group by tag")
+	assert.Equal(t, nodes.id, v.s.Outputs["nodeSecurityGroupId"], "the database admits this group")
+	for _, r := range v.byType("aws:ec2/securityGroupRule:SecurityGroupRule") {
+		if r.Inputs["type"] == "ingress" {
+			assert.Nil(t, r.Inputs["cidrBlocks"], "%s: ingress only from security groups", r.Name)
+		}
+	}
+}
+
+type sgInfo struct {
+	id   string
+	tags map[string]any
+}
