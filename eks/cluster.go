@@ -65,6 +65,8 @@ type Cluster struct {
 	NodeSecurityGroupID pulumi.StringOutput
 	NodeRoleARN         pulumi.StringOutput
 	VolumeKeyARN        pulumi.StringOutput
+	// SystemNodeGroup is what in-cluster workloads (Karpenter) wait for.
+	SystemNodeGroup *awseks.NodeGroup
 }
 
 // NewCluster registers the cluster and what runs on it from day one.
@@ -133,7 +135,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	if err != nil {
 		return nil, err
 	}
-	c.NodeRoleARN = nodeRole.Arn
+	c.NodeRoleARN, c.SystemNodeGroup = nodeRole.Arn, group
 	if err := addons(ctx, c.Name, args, group, onCluster...); err != nil {
 		return nil, err
 	}
@@ -164,16 +166,9 @@ func VolumeKeyPolicy(accountID, region string) iampolicy.Document {
 func podIdentityRole(ctx *pulumi.Context, name, accountID string, policies []string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
 	return iam.NewRole(ctx, name, &iam.RoleArgs{
 		Name:              pulumi.String(naming.Limited(name, naming.MaxIAMRoleName)),
-		AssumeRolePolicy:  pulumi.String(PodIdentityTrust(accountID).MustJSON()),
+		AssumeRolePolicy:  pulumi.String(iampolicy.PodIdentityTrust(accountID).MustJSON()),
 		ManagedPolicyArns: pulumi.ToStringArray(policies),
 	}, opts...)
-}
-
-// PodIdentityTrust lets EKS Pod Identity of this account assume a role for a service account.
-func PodIdentityTrust(accountID string) iampolicy.Document {
-	doc := iampolicy.ServiceTrust("pods.eks.amazonaws.com", accountID)
-	doc.Statement[0].Action = []string{"sts:AssumeRole", "sts:TagSession"}
-	return doc
 }
 
 func securityGroups(ctx *pulumi.Context, cluster string, args ClusterArgs, opts ...pulumi.ResourceOption) (*ec2.SecurityGroup, *ec2.SecurityGroup, error) {

@@ -309,8 +309,9 @@ type VPN struct {
 
 // Workload configures a workload stack (dev, staging, prod): the environment is the stack name.
 type Workload struct {
-	VPC WorkloadVPC `json:"vpc"`
-	EKS EKS         `json:"eks"`
+	VPC       WorkloadVPC `json:"vpc"`
+	EKS       EKS         `json:"eks"`
+	Karpenter Karpenter   `json:"karpenter"`
 	// DatabasePort is the only port the database subnets admit, from the private subnets.
 	DatabasePort int `json:"databasePort,omitempty"`
 }
@@ -351,4 +352,35 @@ type ClusterAccess struct {
 	Policy string `json:"policy"`
 	// Namespaces limits the policy to namespaces; empty is cluster-wide.
 	Namespaces []string `json:"namespaces,omitempty"`
+}
+
+// Karpenter configures Karpenter v1 in a workload cluster.
+type Karpenter struct {
+	// Version is the Karpenter chart version.
+	Version string `json:"version"`
+	// AMIAlias selects the AL2023 AMI: "al2023@v20251120" pins a release (required in prod); "al2023@latest" follows.
+	AMIAlias string `json:"amiAlias"`
+	// Graviton and AMD64 are the node pools by architecture; AMD64 is split into a Spot and an On-Demand pool.
+	Graviton NodePool `json:"graviton"`
+	AMD64    NodePool `json:"amd64"`
+	// ConsolidateAfter is how long a node must be empty or underutilized before Karpenter consolidates it.
+	ConsolidateAfter string `json:"consolidateAfter,omitempty"`
+	// ExpireAfter is the maximum lifetime of a node (the v1 form of the seed's TTL).
+	ExpireAfter string `json:"expireAfter,omitempty"`
+	// BusinessHours, when set, blocks voluntary disruption during them (cron schedule in UTC and a duration).
+	BusinessHours *BusinessHours `json:"businessHours,omitempty"`
+}
+
+// NodePool configures one architecture's pools.
+type NodePool struct {
+	// Families are EC2 instance families (c7g, m7g, r7g).
+	Families []string `json:"families"`
+	// CPULimit caps the total vCPUs the pool may launch.
+	CPULimit int `json:"cpuLimit"`
+}
+
+// BusinessHours is a recurring window without voluntary disruption.
+type BusinessHours struct {
+	Schedule string `json:"schedule"`
+	Duration string `json:"duration"`
 }

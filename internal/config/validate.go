@@ -84,7 +84,7 @@ func (s Stack) Validate() error {
 		p.bad("stack name", s.Name, "is not a workload environment: workload stacks are named %s", strings.Join(Environments, ", "))
 	}
 	if s.Workload != nil && s.Layer == LayerWorkload {
-		s.Workload.validate(&p, KeyWorkload, s.Estate)
+		s.Workload.validate(&p, KeyWorkload, s.Name, s.Estate)
 	}
 	return p.err()
 }

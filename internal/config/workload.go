@@ -36,7 +36,7 @@ var (
 	namespacePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 )
 
-func (w Workload) validate(p *problems, path string, e Estate) {
+func (w Workload) validate(p *problems, path, env string, e Estate) {
 	if _, ok := parseCIDR(p, path+".vpc.cidr", w.VPC.CIDR, 16, 20); ok && w.VPC.AZCount != 0 {
 		if w.VPC.AZCount < 2 || w.VPC.AZCount > 3 || w.VPC.AZCount > RegionAZCount(e.HomeRegion) {
 			p.bad(path+".vpc.azCount", w.VPC.AZCount, "must be 2 or 3 (and at most the AZs of %s)", e.HomeRegion)
@@ -119,6 +119,7 @@ func (w Workload) validate(p *problems, path string, e Estate) {
 			}
 		}
 	}
+	w.Karpenter.validate(p, path+".karpenter", env)
 	if w.DatabasePort != 0 && (w.DatabasePort < 1024 || w.DatabasePort > 65535) {
 		p.bad(path+".databasePort", w.DatabasePort, "must be between 1024 and 65535")
 	}
@@ -139,6 +140,14 @@ func (w Workload) withDefaults(env string) Workload {
 	out.EKS.SystemNodeGroup.InstanceTypes = slices.Clone(w.EKS.SystemNodeGroup.InstanceTypes)
 	out.EKS.Addons = maps.Clone(w.EKS.Addons)
 	out.EKS.Access = slices.Clone(w.EKS.Access)
+	setString(&out.Karpenter.ConsolidateAfter, DefaultConsolidateAfter)
+	setString(&out.Karpenter.ExpireAfter, DefaultExpireAfter)
+	out.Karpenter.Graviton.Families = slices.Clone(w.Karpenter.Graviton.Families)
+	out.Karpenter.AMD64.Families = slices.Clone(w.Karpenter.AMD64.Families)
+	if w.Karpenter.BusinessHours != nil {
+		b := *w.Karpenter.BusinessHours
+		out.Karpenter.BusinessHours = &b
+	}
 	return out
 }
 
@@ -146,4 +155,78 @@ func (w Workload) validateComplete(p *problems, path string) {
 	if w.VPC.AZCount < 2 || w.VPC.AZCount > 3 {
 		p.bad(path+".vpc.azCount", w.VPC.AZCount, "must be 2 or 3")
 	}
+}
+
+// KarpenterVersion is the Karpenter release the platform is validated against (reference CRDs in tests).
+const KarpenterVersion = "1.15.2"
+
+// Defaults of the Karpenter settings.
+const (
+	DefaultConsolidateAfter = "1m"
+	DefaultExpireAfter      = "720h"
+)
+
+var (
+	amiAliasPattern = regexp.MustCompile(`^al2023@(latest|v\d{8})$`)
+	familyPattern   = regexp.MustCompile(`^[a-z]+\d+[a-z]*$`)
+	// Karpenter durations: Go durations in hours, minutes and seconds (what the CRD's pattern accepts).
+	durationPattern = regexp.MustCompile(`^([0-9]+(s|m|h))+$`)
+	cron5Pattern    = regexp.MustCompile(`^(\S+\s+){4}\S+$`)
+)
+
+func (k Karpenter) validate(p *problems, path, env string) {
+	if k.Version != KarpenterVersion {
+		p.bad(path+".version", k.Version, "is not the Karpenter version the platform is validated against: %s", KarpenterVersion)
+	}
+	switch {
+	case !amiAliasPattern.MatchString(k.AMIAlias):
+		p.bad(path+".amiAlias", k.AMIAlias, "must be al2023@latest or a pinned al2023@vYYYYMMDD")
+	case env == "prod" && k.AMIAlias == "al2023@latest":
+		p.bad(path+".amiAlias", k.AMIAlias, "must be pinned in prod: new AMIs reach prod after dev and staging")
+	}
+	pool := func(key string, np NodePool, arm bool) {
+		if len(np.Families) == 0 {
+			p.missing(key+".families", "instance families such as m7g")
+		}
+		for i, f := range np.Families {
+			fk := fmt.Sprintf("%s.families[%d]", key, i)
+			graviton := gravitonFamily(f)
+			switch {
+			case !familyPattern.MatchString(f):
+				p.bad(fk, f, "is not an instance family such as m7g or c6i")
+			case arm && !graviton:
+				p.bad(fk, f, "is not a Graviton (arm64) family")
+			case !arm && graviton:
+				p.bad(fk, f, "is a Graviton family in the amd64 pools")
+			}
+		}
+		if np.CPULimit <= 0 {
+			p.bad(key+".cpuLimit", np.CPULimit, "must be greater than 0")
+		}
+	}
+	pool(path+".graviton", k.Graviton, true)
+	pool(path+".amd64", k.AMD64, false)
+	for key, d := range map[string]string{"consolidateAfter": k.ConsolidateAfter, "expireAfter": k.ExpireAfter} {
+		if d != "" && !durationPattern.MatchString(d) {
+			p.bad(path+"."+key, d, "is not a duration such as 30s, 15m or 720h")
+		}
+	}
+	if b := k.BusinessHours; b != nil {
+		if !cron5Pattern.MatchString(b.Schedule) {
+			p.bad(path+".businessHours.schedule", b.Schedule, "is not a five-field cron schedule such as \"0 8 * * mon-fri\"")
+		}
+		if !durationPattern.MatchString(b.Duration) {
+			p.bad(path+".businessHours.duration", b.Duration, "is not a duration such as 10h")
+		}
+	}
+}
+
+// gravitonFamily reports whether an instance family is Graviton: a g right after the generation number.
+func gravitonFamily(f string) bool {
+	i := strings.IndexAny(f, "0123456789")
+	if i < 0 {
+		return false
+	}
+	rest := strings.TrimLeft(f[i:], "0123456789")
+	return strings.HasPrefix(rest, "g")
 }

@@ -203,6 +203,13 @@ func ServiceTrust(service, sourceAccount string) Document {
 	return New(st)
 }
 
+// PodIdentityTrust lets EKS Pod Identity of one account assume a role for a Kubernetes service account.
+func PodIdentityTrust(accountID string) Document {
+	doc := ServiceTrust("pods.eks.amazonaws.com", accountID)
+	doc.Statement[0].Action = []string{"sts:AssumeRole", "sts:TagSession"}
+	return doc
+}
+
 // DenyInsecureTransport is the resource-policy statement that refuses every request not made over TLS.
 func DenyInsecureTransport(actions []string, resources ...string) Statement {
 	return Statement{Sid: "DenyInsecureTransport", Effect: Deny, Principal: &Principal{AWS: []string{"*"}},

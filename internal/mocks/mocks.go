@@ -177,7 +177,8 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		id, outs = m.provider(rec.URN, args)
 	default:
 		t := m.targetOf(args.Provider)
-		if args.Custom {
+		// Only AWS resources live in an account and region; Kubernetes objects live in their cluster.
+		if args.Custom && strings.HasPrefix(args.TypeToken, "aws:") {
 			rec.Account, rec.Region = t.account, t.region
 		}
 		id, outs = m.custom(rec.URN, t, args)

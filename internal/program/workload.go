@@ -17,6 +17,7 @@ import (
 	"github.com/innovate-inc/platform/internal/providers"
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/internal/tags"
+	"github.com/innovate-inc/platform/karpenter"
 	"github.com/innovate-inc/platform/network"
 )
 
@@ -34,6 +35,8 @@ const (
 	WorkloadZoneID           = "environmentZoneId"
 	WorkloadAttachmentID     = "transitGatewayAttachmentId"
 	WorkloadAccountID        = "accountId"
+	WorkloadKarpenterRole    = "karpenterNodeRoleName"
+	WorkloadKarpenterQueue   = "karpenterInterruptionQueue"
 )
 
 // workloadLayer builds a workload stack (dev, staging, prod) in its account, with the hub side of its network
@@ -114,7 +117,18 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		return nil, err
 	}
 
+	k, err := karpenter.New(ctx, naming.Name(env, "karpenter", ""), karpenter.Args{
+		Env: env, Region: home, AccountID: accountID, Provider: p, ClusterName: cluster.Name,
+		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup},
+		VolumeKeyARN: cluster.VolumeKeyARN, Config: w.Karpenter, Tags: defaultTags,
+	})
+	if err != nil {
+		return nil, err
+	}
+
 	return pulumi.Map{
+		WorkloadKarpenterRole:    pulumi.String(k.NodeRoleName),
+		WorkloadKarpenterQueue:   pulumi.String(k.QueueName),
 		WorkloadAccountID:        pulumi.String(accountID),
 		WorkloadVPCID:            vpc.VPC.ID(),
 		WorkloadPrivateSubnetIDs: vpc.PrivateSubnetIDs,
