@@ -123,12 +123,12 @@ func TestEveryResourceUsesAnExplicitProvider(t *testing.T) {
 	for _, s := range fullPlan(t).Stacks {
 		providers := map[string]bool{}
 		for _, r := range s.Resources {
-			if r.Type == "pulumi:providers:aws" {
+			if strings.HasPrefix(r.Type, "pulumi:providers:") {
 				providers[r.URN] = true
 			}
 		}
 		for _, r := range s.Resources {
-			if !r.Custom || r.Type == "pulumi:providers:aws" {
+			if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
 				continue
 			}
 			require.NotEmpty(t, r.Provider, "%s has no provider", r.URN)
