@@ -35,8 +35,8 @@ func TestWorkloadResourcesLiveInTheirAccounts(t *testing.T) {
 	for env, acct := range workloadAccounts {
 		v := workloadStack(t, env)
 		for _, r := range v.s.Resources {
-			if !r.Custom || r.Type == "pulumi:providers:aws" || r.Type == "pulumi:pulumi:StackReference" {
-				continue
+			if !r.Custom || !strings.HasPrefix(r.Type, "aws:") {
+				continue // providers, stack references and Kubernetes objects (they live in the cluster)
 			}
 			want := acct
 			if hubSide[r.Type] {
