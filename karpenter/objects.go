@@ -5,7 +5,9 @@
 package karpenter
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/innovate-inc/platform/internal/config"
 )
@@ -146,6 +148,47 @@ func Objects(a ObjectArgs) []map[string]any {
 	out := []map[string]any{EC2NodeClass(a)}
 	for _, p := range Pools(a.Config) {
 		out = append(out, NodePool(a, p))
+	}
+	return out
+}
+
+// RuntimeProblems are what the CRD schema accepts but Karpenter rejects or silently never satisfies at run time:
+// unknown capacity types (uppercase SPOT), architectures and operating systems, and a node class reference that is
+// not this platform's EC2NodeClass.
+func RuntimeProblems(obj map[string]any) []string {
+	var out []string
+	if obj["kind"] != "NodePool" {
+		return nil
+	}
+	spec, _ := obj["spec"].(map[string]any)
+	tmpl, _ := spec["template"].(map[string]any)
+	ts, _ := tmpl["spec"].(map[string]any)
+	allowed := map[string][]string{
+		LabelCapacityType: {"spot", "on-demand", "reserved"},
+		LabelArch:         {"amd64", "arm64"},
+		LabelOS:           {"linux", "windows"},
+	}
+	reqs, _ := ts["requirements"].([]any)
+	for i, r := range reqs {
+		req, _ := r.(map[string]any)
+		key, _ := req["key"].(string)
+		if key == "karpenter.k8s.aws/capacity-type" {
+			out = append(out, "spec.template.spec.requirements["+strconv.Itoa(i)+"]: the capacity-type key is karpenter.sh/capacity-type")
+		}
+		values, ok := allowed[key]
+		if !ok {
+			continue
+		}
+		vals, _ := req["values"].([]any)
+		for _, v := range vals {
+			if s, _ := v.(string); !slices.Contains(values, s) {
+				out = append(out, "spec.template.spec.requirements["+strconv.Itoa(i)+"]: "+key+" value \""+s+"\" never matches: allowed are "+strings.Join(values, ", "))
+			}
+		}
+	}
+	ref, _ := ts["nodeClassRef"].(map[string]any)
+	if ref["group"] != "karpenter.k8s.aws" || ref["kind"] != "EC2NodeClass" {
+		out = append(out, "spec.template.spec.nodeClassRef: must reference a karpenter.k8s.aws EC2NodeClass")
 	}
 	return out
 }

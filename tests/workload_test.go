@@ -3,13 +3,18 @@ package tests
 import (
 	"encoding/json"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/innovate-inc/platform/internal/crdschema"
+	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/karpenter"
 )
 
 var workloadAccounts = map[string]string{
@@ -189,4 +194,77 @@ func TestClusterSecurityGroups(t *testing.T) {
 type sgInfo struct {
 	id   string
 	tags map[string]any
+}
+
+// Every Karpenter object the program registers, in every environment, passes the API server's validation of the
+// reference CRDs (pruning, defaulting, OpenAPI, CEL) and Karpenter's run-time expectations.
+func TestRegisteredKarpenterObjectsPassTheRealSchema(t *testing.T) {
+	validators := map[string]*crdschema.Validator{}
+	for _, f := range []string{"karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"} {
+		b, err := os.ReadFile(filepath.Join(fixtures.RepoRoot(t), "karpenter", "testdata", "crds", f))
+		require.NoError(t, err)
+		v, err := crdschema.Load(b)
+		require.NoError(t, err)
+		validators[v.Kind] = v
+	}
+	for env := range workloadAccounts {
+		v := workloadStack(t, env)
+		n := 0
+		for _, r := range v.s.Resources {
+			if !strings.HasPrefix(r.Type, "kubernetes:karpenter") {
+				continue
+			}
+			n++
+			obj := map[string]any{"apiVersion": r.Inputs["apiVersion"], "kind": r.Inputs["kind"], "metadata": r.Inputs["metadata"], "spec": r.Inputs["spec"]}
+			errs, _ := validators[r.Inputs["kind"].(string)].Validate(obj)
+			assert.Empty(t, errs, "%s %s", env, r.Name)
+			assert.Empty(t, karpenter.RuntimeProblems(obj), "%s %s", env, r.Name)
+		}
+		assert.Equal(t, 4, n, "%s registers an EC2NodeClass and three NodePools", env)
+	}
+}
+
+func TestKarpenterInfrastructure(t *testing.T) {
+	v := workloadStack(t, "prod")
+	queue := v.byType("aws:sqs/queue:Queue")
+	require.Len(t, queue, 1)
+	assert.Equal(t, true, queue[0].Inputs["sqsManagedSseEnabled"])
+	assert.Equal(t, "prod-eks", queue[0].Inputs["name"])
+	rules := map[string]bool{}
+	for _, r := range v.byType("aws:cloudwatch/eventRule:EventRule") {
+		var pattern map[string][]string
+		require.NoError(t, json.Unmarshal([]byte(r.Inputs["eventPattern"].(string)), &pattern))
+		rules[pattern["detail-type"][0]] = true
+	}
+	assert.Equal(t, map[string]bool{"AWS Health Event": true, "EC2 Spot Instance Interruption Warning": true,
+		"EC2 Instance Rebalance Recommendation": true, "EC2 Instance State-change Notification": true,
+		"EC2 Capacity Reservation Instance Interruption Warning": true}, rules)
+	assert.Len(t, v.byType("aws:cloudwatch/eventTarget:EventTarget"), 5)
+
+	var nodeEntry bool
+	for _, e := range v.byType("aws:eks/accessEntry:AccessEntry") {
+		if e.Inputs["type"] == "EC2_LINUX" {
+			nodeEntry = true
+			assert.Contains(t, e.Inputs["principalArn"], ":role/prod-eks-karpenter-node-")
+		}
+	}
+	assert.True(t, nodeEntry, "Karpenter's nodes need an EC2_LINUX access entry to join")
+	pia := v.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+	require.Len(t, pia, 1)
+	assert.Equal(t, "kube-system", pia[0].Inputs["namespace"])
+	assert.Equal(t, "karpenter", pia[0].Inputs["serviceAccount"])
+	assert.Len(t, v.byType("aws:iam/policy:Policy"), 6, "the six reference controller policies")
+
+	charts := map[string]map[string]any{}
+	for _, c := range v.byType("kubernetes:helm.sh/v4:Chart") {
+		charts[c.Name] = c.Inputs
+	}
+	chart := charts["prod-eks-karpenter-chart"]
+	require.NotNil(t, chart)
+	assert.Equal(t, "1.15.2", chart["version"])
+	assert.Equal(t, true, chart["skipCrds"], "the CRDs come from the karpenter-crd chart")
+	values := chart["values"].(map[string]any)
+	assert.Equal(t, map[string]any{"clusterName": "prod-eks", "interruptionQueue": "prod-eks"}, values["settings"])
+	assert.Contains(t, values["tolerations"], map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists"})
+	assert.Equal(t, "oci://public.ecr.aws/karpenter/karpenter-crd", charts["prod-eks-karpenter-crd"]["chart"])
 }
