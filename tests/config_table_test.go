@@ -195,6 +195,21 @@ var badConfigs = []badConfig{
 	{name: "VPC too large", stack: "prod", workload: func(o obj) { o["vpc"].(obj)["cidr"] = "10.16.0.0/12" },
 		want: []string{`platform:workload.vpc.cidr "10.16.0.0/12" must be between /16 and /20`}},
 
+	{name: "unpinned AMI in prod", stack: "prod", workload: func(o obj) { o["karpenter"].(obj)["amiAlias"] = "al2023@latest" },
+		want: []string{`platform:workload.karpenter.amiAlias "al2023@latest" must be pinned in prod`}},
+	{name: "AL2 AMI alias", stack: "dev", workload: func(o obj) { o["karpenter"].(obj)["amiAlias"] = "al2@latest" },
+		want: []string{`platform:workload.karpenter.amiAlias "al2@latest" must be al2023@latest or a pinned al2023@vYYYYMMDD`}},
+	{name: "Graviton family in the amd64 pools", stack: "dev", workload: func(o obj) { o["karpenter"].(obj)["amd64"].(obj)["families"] = []any{"m7g"} },
+		want: []string{`platform:workload.karpenter.amd64.families[0] "m7g" is a Graviton family in the amd64 pools`}},
+	{name: "x86 family in the Graviton pool", stack: "dev", workload: func(o obj) { o["karpenter"].(obj)["graviton"].(obj)["families"] = []any{"c5"} },
+		want: []string{`platform:workload.karpenter.graviton.families[0] "c5" is not a Graviton (arm64) family`}},
+	{name: "Karpenter version not validated", stack: "staging", workload: func(o obj) { o["karpenter"].(obj)["version"] = "0.37.0" },
+		want: []string{`platform:workload.karpenter.version "0.37.0" is not the Karpenter version the platform is validated against: 1.15.2`}},
+	{name: "node lifetime not a duration", stack: "staging", workload: func(o obj) { o["karpenter"].(obj)["expireAfter"] = "30 days" },
+		want: []string{`platform:workload.karpenter.expireAfter "30 days" is not a duration`}},
+	{name: "zero CPU limit", stack: "staging", workload: func(o obj) { o["karpenter"].(obj)["graviton"].(obj)["cpuLimit"] = 0 },
+		want: []string{"platform:workload.karpenter.graviton.cpuLimit 0 must be greater than 0"}},
+
 	// The network stack.
 	{name: "hub CIDRs overlap", stack: "network", network: func(o obj) { o["sharedServicesCidr"] = "10.0.8.0/21" },
 		want: []string{`platform:network.sharedServicesCidr "10.0.8.0/21" overlaps platform:network.inspectionCidr "10.0.0.0/20"`}},
