@@ -120,6 +120,7 @@ func (w Workload) validate(p *problems, path, env string, e Estate) {
 		}
 	}
 	w.Karpenter.validate(p, path+".karpenter", env)
+	w.Database.validate(p, path+".database", env)
 	if w.DatabasePort != 0 && (w.DatabasePort < 1024 || w.DatabasePort > 65535) {
 		p.bad(path+".databasePort", w.DatabasePort, "must be between 1024 and 65535")
 	}
@@ -140,6 +141,10 @@ func (w Workload) withDefaults(env string) Workload {
 	out.EKS.SystemNodeGroup.InstanceTypes = slices.Clone(w.EKS.SystemNodeGroup.InstanceTypes)
 	out.EKS.Addons = maps.Clone(w.EKS.Addons)
 	out.EKS.Access = slices.Clone(w.EKS.Access)
+	setInt(&out.Database.BackupRetentionDays, DefaultBackupRetention(env))
+	setString(&out.Database.BackupWindow, DefaultBackupWindow)
+	setString(&out.Database.MaintenanceWindow, DefaultMaintenanceWindow)
+	setInt(&out.Database.SecretRotationDays, DefaultSecretRotationDays)
 	setString(&out.Karpenter.ConsolidateAfter, DefaultConsolidateAfter)
 	setString(&out.Karpenter.ExpireAfter, DefaultExpireAfter)
 	out.Karpenter.Graviton.Families = slices.Clone(w.Karpenter.Graviton.Families)

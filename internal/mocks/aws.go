@@ -302,6 +302,30 @@ func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (st
 		set("defaultVersion", 1)
 	case "aws:ec2/securityGroupRule:SecurityGroupRule":
 		id = "sgrule-" + hexID(urn, 10)
+	case "aws:rds/instance:Instance":
+		id = in("identifier")
+		address := fmt.Sprintf("%s.c%s.%s.rds.amazonaws.com", id, lowerAlnum(acct, 12), region)
+		set("arn", fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", region, acct, id))
+		set("address", address)
+		set("endpoint", fmt.Sprintf("%s:%d", address, int(Plain(args.Inputs)["port"].(float64))))
+		set("resourceId", "db-"+strings.ToUpper(lowerAlnum(urn, 26)))
+		if v, _ := Plain(args.Inputs)["manageMasterUserPassword"].(bool); v {
+			set("masterUserSecrets", []any{map[string]any{
+				"secretArn":    fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:rds!db-%s-%s", region, acct, uuid(urn), lowerAlnum(urn, 6)),
+				"kmsKeyId":     in("masterUserSecretKmsKeyId"),
+				"secretStatus": "active",
+			}})
+		}
+	case "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup":
+		id = name
+		set("name", name)
+	case "aws:backup/plan:Plan":
+		id = uuid(urn)
+		set("arn", fmt.Sprintf("arn:aws:backup:%s:%s:backup-plan:%s", region, acct, id))
+		set("version", hexID(urn, 32))
+	case "aws:backup/restoreTestingPlan:RestoreTestingPlan":
+		id = in("name")
+		set("arn", fmt.Sprintf("arn:aws:backup:%s:%s:restore-testing-plan:%s-%s", region, acct, id, uuid(urn)))
 	case "aws:ssoadmin/permissionSet:PermissionSet":
 		instance := in("instanceArn")
 		arn := fmt.Sprintf("arn:aws:sso:::permissionSet/%s/ps-%s", instance[strings.LastIndex(instance, "/")+1:], hexID(urn, 16))

@@ -19,6 +19,7 @@ import (
 	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/karpenter"
 	"github.com/innovate-inc/platform/network"
+	"github.com/innovate-inc/platform/rds"
 )
 
 // Output keys of the workload stacks.
@@ -37,6 +38,10 @@ const (
 	WorkloadAccountID        = "accountId"
 	WorkloadKarpenterRole    = "karpenterNodeRoleName"
 	WorkloadKarpenterQueue   = "karpenterInterruptionQueue"
+	WorkloadDBEndpoint       = "databaseEndpoint"
+	WorkloadDBPort           = "databasePort"
+	WorkloadDBSecretARN      = "databaseSecretArn"
+	WorkloadDBSGID           = "databaseSecurityGroupId"
 )
 
 // workloadLayer builds a workload stack (dev, staging, prod) in its account, with the hub side of its network
@@ -126,7 +131,40 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		return nil, err
 	}
 
+	drProvider, err := providers.New(ctx, env, providers.Target{Key: env, Region: e.DRRegion, AccountID: accountID, RoleName: org.AccessRoleName}, defaultTags)
+	if err != nil {
+		return nil, err
+	}
+	backupTag := [2]string{"backup-plan", naming.Name(env, "database", "")}
+	db, err := rds.NewDatabase(ctx, naming.Name(env, "database", ""), rds.DatabaseArgs{
+		Env: env, Region: home, DRRegion: e.DRRegion, AccountID: accountID, Provider: p, DRProvider: drProvider,
+		VPCID: vpc.VPC.ID(), DatabaseSubnetIDs: vpc.DatabaseSubnetIDs, Port: w.DatabasePort,
+		ClientSecurityGroupID: cluster.NodeSecurityGroupID, Config: w.Database,
+		BackupTags: map[string]string{backupTag[0]: backupTag[1]},
+	})
+	if err != nil {
+		return nil, err
+	}
+	var copyVaults []string
+	for _, r := range []string{home, e.DRRegion} {
+		arn, ok := sec.BackupVaultARNs[r]
+		if !ok {
+			return nil, fmt.Errorf("stack %q reads backupVaultArns[%q] of stack \"security\", which does not export it", env, r)
+		}
+		copyVaults = append(copyVaults, arn)
+	}
+	if _, err := rds.NewBackupPlan(ctx, naming.Name(env, "backup", ""), rds.BackupPlanArgs{
+		Env: env, AccountID: accountID, Provider: p, VaultName: org.BackupVaultName, RoleName: config.DefaultBackupRoleName,
+		CopyVaultARNs: copyVaults, SelectionTag: backupTag, DatabaseARN: db.Instance.Arn, Config: w.Database.Backup,
+	}); err != nil {
+		return nil, err
+	}
+
 	return pulumi.Map{
+		WorkloadDBEndpoint:       db.Endpoint,
+		WorkloadDBPort:           pulumi.Int(db.Port),
+		WorkloadDBSecretARN:      db.SecretARN,
+		WorkloadDBSGID:           db.SecurityGroupID,
 		WorkloadKarpenterRole:    pulumi.String(k.NodeRoleName),
 		WorkloadKarpenterQueue:   pulumi.String(k.QueueName),
 		WorkloadAccountID:        pulumi.String(accountID),
