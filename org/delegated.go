@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -78,6 +79,10 @@ func NewDelegatedAdmins(ctx *pulumi.Context, name string, args DelegatedAdminsAr
 	if _, err := cloudtrail.NewOrganizationDelegatedAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "cloudtrail"),
 		&cloudtrail.OrganizationDelegatedAdminAccountArgs{AccountId: args.SecurityToolingID}, child...); err != nil {
 		return nil, fmt.Errorf("delegating CloudTrail: %w", err)
+	}
+	// RAM sharing with the organization lets the network stack share the Transit Gateway with an OU.
+	if _, err := ram.NewSharingWithOrganization(ctx, naming.Name(args.Env, "ram", "sharing-with-organization"), nil, child...); err != nil {
+		return nil, fmt.Errorf("enabling RAM sharing with the organization: %w", err)
 	}
 	// Cross-account backup lets member accounts copy recovery points into the Backup account's vaults.
 	if _, err := backup.NewGlobalSettings(ctx, naming.Name(args.Env, "backup", "global-settings"), &backup.GlobalSettingsArgs{

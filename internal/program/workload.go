@@ -42,6 +42,8 @@ const (
 	WorkloadDBPort           = "databasePort"
 	WorkloadDBSecretARN      = "databaseSecretArn"
 	WorkloadDBSGID           = "databaseSecurityGroupId"
+	// WorkloadPodIdentity says how workloads get IAM: EKS Pod Identity (no OIDC provider is created).
+	WorkloadPodIdentity = "workloadIdentity"
 )
 
 // workloadLayer builds a workload stack (dev, staging, prod) in its account, with the hub side of its network
@@ -179,6 +181,7 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		WorkloadNodeSGID:         cluster.NodeSecurityGroupID,
 		WorkloadNodeRoleARN:      cluster.NodeRoleARN,
 		WorkloadKubeconfig:       cluster.KubeconfigJSON,
+		WorkloadPodIdentity:      pulumi.String("eks-pod-identity-agent " + w.EKS.Addons["eks-pod-identity-agent"]),
 	}, nil
 }
 
