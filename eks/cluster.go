@@ -19,6 +19,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
 )
 
@@ -79,21 +80,11 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	n := func(role string, q ...string) string { return naming.Name(args.Env, "eks", role, q...) }
 	k := args.Config
 
-	secretsKey, err := kms.NewKey(ctx, n("secrets-key"), &kms.KeyArgs{
-		Description:          pulumi.String("Envelope encryption of Kubernetes secrets in " + c.Name),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()),
-	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+	secretsKey, err := kmskey.New(ctx, n("secrets-key"), pulumi.String("Envelope encryption of Kubernetes secrets in "+c.Name), pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), child...)
 	if err != nil {
 		return nil, err
 	}
-	volumeKey, err := kms.NewKey(ctx, n("volume-key"), &kms.KeyArgs{
-		Description:          pulumi.String("Encrypts the EBS volumes of " + c.Name + "'s nodes"),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(VolumeKeyPolicy(args.AccountID, args.Region).MustJSON()),
-	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+	volumeKey, err := kmskey.New(ctx, n("volume-key"), pulumi.String("Encrypts the EBS volumes of "+c.Name+"'s nodes"), pulumi.String(VolumeKeyPolicy(args.AccountID, args.Region).MustJSON()), child...)
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,11 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/networkfirewall"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
 )
 
@@ -73,12 +73,7 @@ func NewInspection(ctx *pulumi.Context, name string, args InspectionArgs, opts .
 	}
 	n := func(role string, q ...string) string { return naming.Name(args.Env, "inspection", role, q...) }
 
-	key, err := kms.NewKey(ctx, n("firewall-key"), &kms.KeyArgs{
-		Description:          pulumi.String("Encrypts the Network Firewall policy and rule groups"),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()),
-	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+	key, err := kmskey.New(ctx, n("firewall-key"), pulumi.String("Encrypts the Network Firewall policy and rule groups"), pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), child...)
 	if err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/tags"
 )
@@ -57,14 +58,9 @@ func NewCostControls(ctx *pulumi.Context, name string, args CostControlsArgs, op
 	mgmt := args.ManagementAccountID.ToStringOutput()
 
 	topicName := naming.Name(env, "billing", "alerts")
-	key, err := kms.NewKey(ctx, naming.Name(env, "billing", "alerts-key"), &kms.KeyArgs{
-		Description:          pulumi.String("Encrypts the billing alerts topic"),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Policy: mgmt.ApplyT(func(account string) (string, error) {
-			return AlertsKeyPolicy(account).JSON()
-		}).(pulumi.StringOutput),
-	}, append(child, pulumi.Protect(true))...)
+	key, err := kmskey.New(ctx, naming.Name(env, "billing", "alerts-key"), pulumi.String("Encrypts the billing alerts topic"), mgmt.ApplyT(func(account string) (string, error) {
+		return AlertsKeyPolicy(account).JSON()
+	}).(pulumi.StringOutput), append(child, pulumi.Protect(true))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating billing alerts key: %w", err)
 	}

@@ -11,13 +11,13 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
 )
 
@@ -91,17 +91,11 @@ func NewDatabase(ctx *pulumi.Context, name string, args DatabaseArgs, opts ...pu
 	identifier := naming.Name(args.Env, "postgres", "")
 
 	keyPolicy := pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON())
-	key, err := kms.NewKey(ctx, n("key"), &kms.KeyArgs{
-		Description:       pulumi.String("Encrypts the " + args.Env + " database, its Performance Insights and its master secret"),
-		EnableKeyRotation: pulumi.Bool(true), DeletionWindowInDays: pulumi.Int(30), Policy: keyPolicy,
-	}, stateful...)
+	key, err := kmskey.New(ctx, n("key"), pulumi.String("Encrypts the "+args.Env+" database, its Performance Insights and its master secret"), keyPolicy, child...)
 	if err != nil {
 		return nil, err
 	}
-	drKey, err := kms.NewKey(ctx, n("key", args.DRRegion), &kms.KeyArgs{
-		Description:       pulumi.String("Encrypts the " + args.Env + " database's backups replicated to " + args.DRRegion),
-		EnableKeyRotation: pulumi.Bool(true), DeletionWindowInDays: pulumi.Int(30), Policy: keyPolicy,
-	}, pulumi.Parent(c), pulumi.Provider(args.DRProvider), pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	drKey, err := kmskey.New(ctx, n("key", args.DRRegion), pulumi.String("Encrypts the "+args.Env+" database's backups replicated to "+args.DRRegion), keyPolicy, pulumi.Parent(c), pulumi.Provider(args.DRProvider))
 	if err != nil {
 		return nil, err
 	}

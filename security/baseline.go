@@ -8,11 +8,11 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
 )
 
@@ -154,12 +154,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args AccountBaselineAr
 		if err != nil {
 			return nil, err
 		}
-		key, err := kms.NewKey(ctx, n("backup-key"), &kms.KeyArgs{
-			Description:          pulumi.String("Encrypts the account's baseline backup vault"),
-			EnableKeyRotation:    pulumi.Bool(true),
-			DeletionWindowInDays: pulumi.Int(30),
-			Policy:               pulumi.String(keyPolicy),
-		}, append(in(home), pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+		key, err := kmskey.New(ctx, n("backup-key"), pulumi.String("Encrypts the account's baseline backup vault"), pulumi.String(keyPolicy), in(home)...)
 		if err != nil {
 			return nil, err
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
 )
 
@@ -55,12 +56,7 @@ func NewLogArchive(ctx *pulumi.Context, name string, args LogArchiveArgs, opts .
 		return nil, err
 	}
 	for _, region := range []string{args.HomeRegion, args.DRRegion} {
-		key, err := kms.NewKey(ctx, naming.Name(args.Env, "logs", "key", region), &kms.KeyArgs{
-			Description:          pulumi.String("Encrypts the organization's logs in the Log Archive (" + region + ")"),
-			EnableKeyRotation:    pulumi.Bool(true),
-			DeletionWindowInDays: pulumi.Int(30),
-			Policy:               pulumi.String(keyPolicy),
-		}, pulumi.Parent(c), pulumi.Provider(args.Providers[region]), pulumi.Protect(true), pulumi.RetainOnDelete(true))
+		key, err := kmskey.New(ctx, naming.Name(args.Env, "logs", "key", region), pulumi.String("Encrypts the organization's logs in the Log Archive ("+region+")"), pulumi.String(keyPolicy), pulumi.Parent(c), pulumi.Provider(args.Providers[region]))
 		if err != nil {
 			return nil, fmt.Errorf("creating log key in %s: %w", region, err)
 		}

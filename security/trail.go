@@ -7,10 +7,10 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
 )
 
@@ -59,12 +59,7 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 	if err != nil {
 		return nil, err
 	}
-	key, err := kms.NewKey(ctx, naming.Name(args.Env, "trail", "log-group-key"), &kms.KeyArgs{
-		Description:          pulumi.String("Encrypts the organization trail's CloudWatch Logs group"),
-		EnableKeyRotation:    pulumi.Bool(true),
-		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(keyPolicy),
-	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+	key, err := kmskey.New(ctx, naming.Name(args.Env, "trail", "log-group-key"), pulumi.String("Encrypts the organization trail's CloudWatch Logs group"), pulumi.String(keyPolicy), child...)
 	if err != nil {
 		return nil, fmt.Errorf("creating trail log group key: %w", err)
 	}

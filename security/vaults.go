@@ -5,11 +5,11 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
 )
 
@@ -52,12 +52,7 @@ func NewBackupVaults(ctx *pulumi.Context, name string, args BackupVaultsArgs, op
 	for _, region := range args.Regions {
 		in := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Providers[region])}
 		stateful := append(append([]pulumi.ResourceOption{}, in...), pulumi.Protect(true), pulumi.RetainOnDelete(true))
-		key, err := kms.NewKey(ctx, naming.Name(args.Env, "backup", "vault-key", region), &kms.KeyArgs{
-			Description:          pulumi.String("Encrypts the organization's backup copies (" + region + ")"),
-			EnableKeyRotation:    pulumi.Bool(true),
-			DeletionWindowInDays: pulumi.Int(30),
-			Policy:               pulumi.String(keyPolicy),
-		}, stateful...)
+		key, err := kmskey.New(ctx, naming.Name(args.Env, "backup", "vault-key", region), pulumi.String("Encrypts the organization's backup copies ("+region+")"), pulumi.String(keyPolicy), stateful...)
 		if err != nil {
 			return nil, fmt.Errorf("creating vault key in %s: %w", region, err)
 		}
