@@ -22,30 +22,6 @@ import (
 	"github.com/innovate-inc/platform/rds"
 )
 
-// Output keys of the workload stacks.
-const (
-	WorkloadVPCID            = "vpcId"
-	WorkloadPrivateSubnetIDs = "privateSubnetIds"
-	WorkloadDatabaseSubnets  = "databaseSubnetIds"
-	WorkloadPublicSubnetIDs  = "publicSubnetIds"
-	WorkloadClusterName      = "clusterName"
-	WorkloadClusterEndpoint  = "clusterEndpoint"
-	WorkloadNodeSGID         = "nodeSecurityGroupId"
-	WorkloadNodeRoleARN      = "nodeRoleArn"
-	WorkloadKubeconfig       = "kubeconfig"
-	WorkloadZoneID           = "environmentZoneId"
-	WorkloadAttachmentID     = "transitGatewayAttachmentId"
-	WorkloadAccountID        = "accountId"
-	WorkloadKarpenterRole    = "karpenterNodeRoleName"
-	WorkloadKarpenterQueue   = "karpenterInterruptionQueue"
-	WorkloadDBEndpoint       = "databaseEndpoint"
-	WorkloadDBPort           = "databasePort"
-	WorkloadDBSecretARN      = "databaseSecretArn"
-	WorkloadDBSGID           = "databaseSecurityGroupId"
-	// WorkloadPodIdentity says how workloads get IAM: EKS Pod Identity (no OIDC provider is created).
-	WorkloadPodIdentity = "workloadIdentity"
-)
-
 // workloadLayer builds a workload stack (dev, staging, prod) in its account, with the hub side of its network
 // attachment in the networking account, and returns its outputs.
 func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
@@ -163,25 +139,25 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 	}
 
 	return pulumi.Map{
-		WorkloadDBEndpoint:       db.Endpoint,
-		WorkloadDBPort:           pulumi.Int(db.Port),
-		WorkloadDBSecretARN:      db.SecretARN,
-		WorkloadDBSGID:           db.SecurityGroupID,
-		WorkloadKarpenterRole:    pulumi.String(k.NodeRoleName),
-		WorkloadKarpenterQueue:   pulumi.String(k.QueueName),
-		WorkloadAccountID:        pulumi.String(accountID),
-		WorkloadVPCID:            vpc.VPC.ID(),
-		WorkloadPrivateSubnetIDs: vpc.PrivateSubnetIDs,
-		WorkloadDatabaseSubnets:  vpc.DatabaseSubnetIDs,
-		WorkloadPublicSubnetIDs:  vpc.PublicSubnetIDs,
-		WorkloadAttachmentID:     vpc.AttachmentID,
-		WorkloadZoneID:           zone.Zone.ZoneId,
-		WorkloadClusterName:      pulumi.String(cluster.Name),
-		WorkloadClusterEndpoint:  cluster.Endpoint,
-		WorkloadNodeSGID:         cluster.NodeSecurityGroupID,
-		WorkloadNodeRoleARN:      cluster.NodeRoleARN,
-		WorkloadKubeconfig:       cluster.KubeconfigJSON,
-		WorkloadPodIdentity:      pulumi.String("eks-pod-identity-agent " + w.EKS.Addons["eks-pod-identity-agent"]),
+		stackref.WorkloadDBEndpoint:       db.Endpoint,
+		stackref.WorkloadDBPort:           pulumi.Int(db.Port),
+		stackref.WorkloadDBSecretARN:      db.SecretARN,
+		stackref.WorkloadDBSGID:           db.SecurityGroupID,
+		stackref.WorkloadKarpenterRole:    pulumi.String(k.NodeRoleName),
+		stackref.WorkloadKarpenterQueue:   pulumi.String(k.QueueName),
+		stackref.WorkloadAccountID:        pulumi.String(accountID),
+		stackref.WorkloadVPCID:            vpc.VPC.ID(),
+		stackref.WorkloadPrivateSubnetIDs: vpc.PrivateSubnetIDs,
+		stackref.WorkloadDatabaseSubnets:  vpc.DatabaseSubnetIDs,
+		stackref.WorkloadPublicSubnetIDs:  vpc.PublicSubnetIDs,
+		stackref.WorkloadAttachmentID:     vpc.AttachmentID,
+		stackref.WorkloadZoneID:           zone.Zone.ZoneId,
+		stackref.WorkloadClusterName:      pulumi.String(cluster.Name),
+		stackref.WorkloadClusterEndpoint:  cluster.Endpoint,
+		stackref.WorkloadNodeSGID:         cluster.NodeSecurityGroupID,
+		stackref.WorkloadNodeRoleARN:      cluster.NodeRoleARN,
+		stackref.WorkloadKubeconfig:       cluster.KubeconfigJSON,
+		stackref.WorkloadPodIdentity:      pulumi.String("eks-pod-identity-agent " + w.EKS.Addons["eks-pod-identity-agent"]),
 	}, nil
 }
 
