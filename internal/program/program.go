@@ -31,7 +31,8 @@ func RunWith(ctx *pulumi.Context, observe func(pulumi.Map)) error {
 	case config.LayerWorkload:
 		outputs, err = workloadLayer(ctx, cfg)
 	default:
-		err = fmt.Errorf("layer %q (stack %q) is not built by this version of the program yet", cfg.Layer, cfg.Name)
+		// config.Load rejects unknown layers; this is a guard against adding one without its builder.
+		err = fmt.Errorf("layer %q (stack %q) has no builder", cfg.Layer, cfg.Name)
 	}
 	if err != nil {
 		return err
