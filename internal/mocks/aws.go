@@ -307,7 +307,12 @@ func (m *Monitor) custom(urn string, t target, args pulumi.MockResourceArgs) (st
 		address := fmt.Sprintf("%s.c%s.%s.rds.amazonaws.com", id, lowerAlnum(acct, 12), region)
 		set("arn", fmt.Sprintf("arn:aws:rds:%s:%s:db:%s", region, acct, id))
 		set("address", address)
-		set("endpoint", fmt.Sprintf("%s:%d", address, int(Plain(args.Inputs)["port"].(float64))))
+		port := 5432 // a replica inherits its source's port; PostgreSQL's default otherwise
+		if p, ok := Plain(args.Inputs)["port"].(float64); ok {
+			port = int(p)
+		}
+		set("port", port)
+		set("endpoint", fmt.Sprintf("%s:%d", address, port))
 		set("resourceId", "db-"+strings.ToUpper(lowerAlnum(urn, 26)))
 		if v, _ := Plain(args.Inputs)["manageMasterUserPassword"].(bool); v {
 			set("masterUserSecrets", []any{map[string]any{
