@@ -104,7 +104,7 @@ func TestOrgExportsEveryKeyTheAdapterNames(t *testing.T) {
 		stackref.OrgOrganizationID, stackref.OrgOrganizationARN, stackref.OrgRootID, stackref.OrgManagementAccountID,
 		stackref.OrgOUIDs, stackref.OrgAccountIDs, stackref.OrgAccountIDsByRole, stackref.OrgWorkloadAccountIDs,
 		stackref.OrgAccessRoleName, stackref.OrgHomeRegion, stackref.OrgDRRegion, stackref.OrgAllowedRegions,
-		stackref.OrgBackupVaultName, stackref.OrgBillingTopicARN, stackref.OrgGuardrailPolicyIDs, stackref.OrgDenyNewSpendID,
+		stackref.OrgBackupVaultName, stackref.OrgBackupRoleName, stackref.OrgBillingTopicARN, stackref.OrgGuardrailPolicyIDs, stackref.OrgDenyNewSpendID,
 	} {
 		assert.NotEmpty(t, outs[key], "org exports %s", key)
 		delete(outs, key)
@@ -230,4 +230,25 @@ func TestWorkloadStackNamedAfterItsEnvironment(t *testing.T) {
 	}
 	_, err := plan.RunProject(proj, "all")
 	assert.ErrorContains(t, err, `stack name "qa" is not a workload environment: workload stacks are named prod, staging, dev`)
+}
+
+// The backup role the org's backup policy names is the one the security baseline creates and the workload plans use.
+func TestBackupRoleNameFlowsFromTheOrgStack(t *testing.T) {
+	proj := badProject(t, badConfig{org: func(o obj) { o["backupPolicy"].(obj)["roleName"] = "innovate-backup" }})
+	res, err := plan.RunProject(proj, "all")
+	require.NoError(t, err)
+	sec, _ := res.Stack("security")
+	var roles int
+	for _, r := range sec.Resources {
+		if r.Type == "aws:iam/role:Role" && r.Inputs["name"] == "innovate-backup" {
+			roles++
+		}
+	}
+	assert.Equal(t, 3, roles, "one per workload account")
+	dev, _ := res.Stack("dev")
+	for _, r := range dev.Resources {
+		if r.Type == "aws:backup/selection:Selection" {
+			assert.Equal(t, "arn:aws:iam::"+workloadAccounts["dev"]+":role/innovate-backup", r.Inputs["iamRoleArn"])
+		}
+	}
 }

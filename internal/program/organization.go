@@ -91,6 +91,7 @@ func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, erro
 		stackref.OrgDRRegion:            pulumi.String(e.DRRegion),
 		stackref.OrgAllowedRegions:      pulumi.ToStringArray(e.AllowedRegions),
 		stackref.OrgBackupVaultName:     pulumi.String(o.BackupPolicy.VaultName),
+		stackref.OrgBackupRoleName:      pulumi.String(o.BackupPolicy.RoleName),
 		stackref.OrgBillingTopicARN:     costs.TopicARN,
 		stackref.OrgGuardrailPolicyIDs:  toStringMap(guardrails.PolicyIDs),
 		stackref.OrgDenyNewSpendID:      guardrails.DenyNewSpend.ID(),

@@ -112,7 +112,7 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 			ConfigBucket: homeBuckets["config"].Name, ConfigKeyARN: archive.KeyARNs[home],
 		}
 		if workloads[name] {
-			args.Backup = &security.BackupBaseline{VaultName: org.BackupVaultName, RoleName: config.DefaultBackupRoleName}
+			args.Backup = &security.BackupBaseline{VaultName: org.BackupVaultName, RoleName: org.BackupRoleName}
 		}
 		if _, err := security.NewAccountBaseline(ctx, naming.Name(env, "baseline", name), args,
 			pulumi.DependsOn([]pulumi.Resource{homeBuckets["config"].Policy})); err != nil {

@@ -132,7 +132,7 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		copyVaults = append(copyVaults, arn)
 	}
 	if _, err := rds.NewBackupPlan(ctx, naming.Name(env, "backup", ""), rds.BackupPlanArgs{
-		Env: env, AccountID: accountID, Provider: p, VaultName: org.BackupVaultName, RoleName: config.DefaultBackupRoleName,
+		Env: env, AccountID: accountID, Provider: p, VaultName: org.BackupVaultName, RoleName: org.BackupRoleName,
 		CopyVaultARNs: copyVaults, SelectionTag: backupTag, DatabaseARN: db.Instance.Arn, Config: w.Database.Backup,
 	}); err != nil {
 		return nil, err

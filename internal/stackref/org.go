@@ -19,6 +19,7 @@ const (
 	OrgDRRegion            = "drRegion"
 	OrgAllowedRegions      = "allowedRegions"
 	OrgBackupVaultName     = "backupVaultName"
+	OrgBackupRoleName      = "backupRoleName"
 	OrgBillingTopicARN     = "billingAlertsTopicArn"
 	OrgGuardrailPolicyIDs  = "guardrailPolicyIds"
 	OrgDenyNewSpendID      = "denyNewSpendPolicyId"
@@ -45,6 +46,8 @@ type Org struct {
 	DRRegion           string
 	AllowedRegions     []string
 	BackupVaultName    string
+	// BackupRoleName is the role the organization backup policy (and the workload backup plans) use in each account.
+	BackupRoleName string
 }
 
 // SingletonRoleKeys are the account roles every downstream stack may need an ID for.
@@ -69,6 +72,7 @@ func ReadOrg(ctx *pulumi.Context, pulumiOrg string) (*Org, error) {
 		DRRegion:            r.string(OrgDRRegion),
 		AllowedRegions:      r.stringSlice(OrgAllowedRegions),
 		BackupVaultName:     r.string(OrgBackupVaultName),
+		BackupRoleName:      r.string(OrgBackupRoleName),
 	}
 	if o.AccountIDsByRole != nil {
 		r.require(OrgAccountIDsByRole, o.AccountIDsByRole, SingletonRoleKeys...)
