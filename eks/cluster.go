@@ -40,8 +40,16 @@ type ClusterArgs struct {
 	// AccessRoles are the IAM Identity Center role ARNs in this account by permission set name.
 	AccessRoles map[string]string
 	// Tags are the mandatory tags, applied explicitly where provider default tags do not reach (instances and
-	// volumes launched by the node group).
+	// volumes launched by the node group, volumes created by the EBS CSI driver).
 	Tags map[string]string
+	// DeployRoleARN is the role `pulumi up` acts through in this account (the organization access role): it creates
+	// the cluster, so EKS makes it cluster admin, and the kubeconfig assumes it.
+	DeployRoleARN string
+	// DeployRunnerCIDRs reach the private API endpoint on 443: where `pulumi up` of the workload stack runs.
+	DeployRunnerCIDRs []string
+	// VolumeBackupTag is carried by every volume the EBS CSI driver creates, so the organization backup policy
+	// selects persistent volumes.
+	VolumeBackupTag [2]string
 }
 
 // Cluster creates, in the workload account: KMS keys for secrets envelope encryption and for node volumes; the
@@ -80,13 +88,22 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	n := func(role string, q ...string) string { return naming.Name(args.Env, "eks", role, q...) }
 	k := args.Config
 
+	// KMS refuses a key policy that names a principal that does not exist yet: the Auto Scaling service-linked
+	// role, which the volume key names, only appears with an account's first Auto Scaling group.
+	autoScaling, err := iam.NewServiceLinkedRole(ctx, n("autoscaling-service-role"), &iam.ServiceLinkedRoleArgs{
+		AwsServiceName: pulumi.String("autoscaling.amazonaws.com"),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the Auto Scaling service-linked role: %w", err)
+	}
 	secretsKey, err := kmskey.New(ctx, n("secrets-key"), pulumi.String("Envelope encryption of Kubernetes secrets in "+c.Name), pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), child...)
 	if err != nil {
 		return nil, err
 	}
-	volumeKey, err := kmskey.New(ctx, n("volume-key"), pulumi.String("Encrypts the EBS volumes of "+c.Name+"'s nodes"), pulumi.String(VolumeKeyPolicy(args.AccountID, args.Region).MustJSON()), child...)
+	volumeKey, err := kmskey.New(ctx, n("volume-key"), pulumi.String("Encrypts the EBS volumes of "+c.Name+"'s nodes"),
+		pulumi.String(VolumeKeyPolicy(args.AccountID, args.Region).MustJSON()), append(child, pulumi.DependsOn([]pulumi.Resource{autoScaling}))...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the volume key: %w", err)
 	}
 	c.VolumeKeyARN = volumeKey.Arn
 
@@ -95,6 +112,12 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		return nil, err
 	}
 	c.NodeSecurityGroupID = nodes.ID().ToStringOutput()
+	// The system node role exists before the cluster so pulumi-eks maps it instead of creating a node role of its
+	// own that nothing uses but that could join the cluster as a node.
+	nodeRole, err := systemNodeRole(ctx, c.Name, child...)
+	if err != nil {
+		return nil, err
+	}
 
 	apiAuth := pulumieks.AuthenticationModeApi
 	cluster, err := pulumieks.NewCluster(ctx, c.Name, &pulumieks.ClusterArgs{
@@ -112,6 +135,10 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		ClusterSecurityGroup:   controlPlane,
 		CreateOidcProvider:     pulumi.Bool(false),
 		UseDefaultVpcCni:       pulumi.BoolRef(true),
+		InstanceRoles:          iam.RoleArray{nodeRole},
+		// The deployer's management-account credentials have no access entry: the kubeconfig assumes the deploy
+		// role, which created the cluster and so holds its cluster-admin access entry.
+		ProviderCredentialOpts: pulumieks.KubeconfigOptionsArgs{RoleArn: pulumi.String(args.DeployRoleARN)},
 		Tags:                   pulumi.ToStringMap(args.Tags),
 	}, pulumi.Parent(c), pulumi.Providers(args.Provider))
 	if err != nil {
@@ -122,7 +149,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	clusterName := pulumi.String(c.Name)
 	onCluster := append(child, pulumi.DependsOn([]pulumi.Resource{cluster}))
 
-	nodeRole, group, err := systemNodeGroup(ctx, c.Name, args, nodes, volumeKey, onCluster...)
+	group, err := systemNodeGroup(ctx, c.Name, args, nodeRole, nodes, volumeKey, onCluster...)
 	if err != nil {
 		return nil, err
 	}
@@ -150,6 +177,17 @@ func VolumeKeyPolicy(accountID, region string) iampolicy.Document {
 			Principal: &iampolicy.Principal{AWS: []string{asg}},
 			Action:    []string{"kms:CreateGrant"}, Resource: []string{"*"},
 			Condition: iampolicy.Condition{"Bool": {"kms:GrantIsForAWSResource": {"true"}}}},
+		// Karpenter launches nodes with EC2 CreateFleet as its own role: EC2 must be able to use the key on behalf
+		// of principals of this account, or the nodes terminate before they are ready (Karpenter troubleshooting,
+		// "Node terminates before ready on failed encrypted EBS volume").
+		iampolicy.Statement{Sid: "EC2UsesKeyForAccountVolumes", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: []string{"*"}},
+			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"},
+			Resource:  []string{"*"},
+			Condition: iampolicy.Condition{"StringEquals": {
+				"kms:ViaService":    {"ec2." + region + ".amazonaws.com"},
+				"kms:CallerAccount": {accountID},
+			}}},
 	)
 }
 
@@ -213,6 +251,16 @@ func securityGroups(ctx *pulumi.Context, cluster string, args ClusterArgs, opts 
 			return nil, nil, err
 		}
 	}
+	// The deploy runner (inside the estate, reached through the TGW) applies the in-cluster objects.
+	for i, cidr := range args.DeployRunnerCIDRs {
+		name := "deploy-runner-to-api"
+		if i > 0 {
+			name = fmt.Sprintf("%s-%d", name, i+1)
+		}
+		if err := rule(name, "ingress", controlPlane, 443, 443, "tcp", nil, cidr, "Deploy runner reaches the private API endpoint"); err != nil {
+			return nil, nil, err
+		}
+	}
 	return controlPlane, nodes, nil
 }
 
@@ -224,17 +272,21 @@ var NodePolicies = []string{
 	"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
 }
 
-func systemNodeGroup(ctx *pulumi.Context, cluster string, args ClusterArgs, nodes *ec2.SecurityGroup, volumeKey *kms.Key,
-	opts ...pulumi.ResourceOption) (*iam.Role, *awseks.NodeGroup, error) {
-	ng := args.Config.SystemNodeGroup
+func systemNodeRole(ctx *pulumi.Context, cluster string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
 	role, err := iam.NewRole(ctx, cluster+"-system-node-role", &iam.RoleArgs{
 		Name:              pulumi.String(naming.Limited(cluster+"-system-node", naming.MaxIAMRoleName)),
 		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("ec2.amazonaws.com", "").MustJSON()),
 		ManagedPolicyArns: pulumi.ToStringArray(NodePolicies),
 	}, opts...)
 	if err != nil {
-		return nil, nil, err
+		return nil, fmt.Errorf("creating the system node role: %w", err)
 	}
+	return role, nil
+}
+
+func systemNodeGroup(ctx *pulumi.Context, cluster string, args ClusterArgs, role *iam.Role, nodes *ec2.SecurityGroup, volumeKey *kms.Key,
+	opts ...pulumi.ResourceOption) (*awseks.NodeGroup, error) {
+	ng := args.Config.SystemNodeGroup
 	var specs ec2.LaunchTemplateTagSpecificationArray
 	for _, kind := range []string{"instance", "volume", "network-interface"} {
 		specs = append(specs, ec2.LaunchTemplateTagSpecificationArgs{
@@ -262,7 +314,7 @@ func systemNodeGroup(ctx *pulumi.Context, cluster string, args ClusterArgs, node
 		UpdateDefaultVersion: pulumi.Bool(true),
 	}, opts...)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	group, err := awseks.NewNodeGroup(ctx, cluster+"-system", &awseks.NodeGroupArgs{
 		ClusterName:   pulumi.String(cluster),
@@ -283,9 +335,9 @@ func systemNodeGroup(ctx *pulumi.Context, cluster string, args ClusterArgs, node
 		UpdateConfig: awseks.NodeGroupUpdateConfigArgs{MaxUnavailable: pulumi.Int(1)},
 	}, append(opts, pulumi.IgnoreChanges([]string{"scalingConfig.desiredSize"}))...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("creating system node group: %w", err)
+		return nil, fmt.Errorf("creating system node group: %w", err)
 	}
-	return role, group, nil
+	return group, nil
 }
 
 // addonRoles are the Pod Identity roles of the add-ons that call AWS, by add-on: service account and policies.
@@ -309,9 +361,8 @@ func addons(ctx *pulumi.Context, cluster string, args ClusterArgs, group *awseks
 			ResolveConflictsOnCreate: pulumi.String("OVERWRITE"),
 			ResolveConflictsOnUpdate: pulumi.String("OVERWRITE"),
 		}
-		if name == "vpc-cni" {
-			values, _ := json.Marshal(map[string]string{"enableNetworkPolicy": "true"})
-			a.ConfigurationValues = pulumi.String(string(values))
+		if values := addonValues(name, args); values != "" {
+			a.ConfigurationValues = pulumi.String(values)
 		}
 		if r, ok := addonRoles[name]; ok {
 			role, err := podIdentityRole(ctx, cluster+"-"+name, args.AccountID, r.policies, opts...)
@@ -330,6 +381,29 @@ func addons(ctx *pulumi.Context, cluster string, args ClusterArgs, group *awseks
 		}
 	}
 	return nil
+}
+
+// addonValues is an add-on's configuration: network policy enforcement in the VPC CNI; on every volume the EBS
+// CSI driver creates, the mandatory tags and the organization backup policy's tag.
+func addonValues(name string, args ClusterArgs) string {
+	var v any
+	switch name {
+	case "vpc-cni":
+		v = map[string]string{"enableNetworkPolicy": "true"}
+	case "aws-ebs-csi-driver":
+		tags := maps.Clone(args.Tags)
+		if tags == nil {
+			tags = map[string]string{}
+		}
+		if k := args.VolumeBackupTag; k[0] != "" {
+			tags[k[0]] = k[1]
+		}
+		v = map[string]any{"controller": map[string]any{"extraVolumeTags": tags}}
+	default:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 func accessEntries(ctx *pulumi.Context, cluster string, args ClusterArgs, opts ...pulumi.ResourceOption) error {

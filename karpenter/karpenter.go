@@ -102,9 +102,11 @@ type Karpenter struct {
 
 	NodeRoleName string
 	QueueName    string
+
+	k8s *kubernetes.Provider
 }
 
-// New registers Karpenter.
+// New registers Karpenter, step by step: IAM, the interruption queue and its rules, the charts, the objects.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Karpenter, error) {
 	c := &Karpenter{
 		NodeRoleName: naming.Limited(args.ClusterName+"-karpenter-node", naming.MaxIAMRoleName),
@@ -113,145 +115,230 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource("platform:karpenter:Karpenter", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	n := func(role string) string { return args.ClusterName + "-karpenter-" + role }
+	s := scope{c: c, args: args, child: []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}}
+	nodeRole, spot, err := s.nodeIAM(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("Karpenter node IAM of %s: %w", args.ClusterName, err)
+	}
+	queue, err := s.interruptionQueue(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("Karpenter interruption queue of %s: %w", args.ClusterName, err)
+	}
+	identity, err := s.controllerIAM(ctx, nodeRole, queue)
+	if err != nil {
+		return nil, fmt.Errorf("Karpenter controller IAM of %s: %w", args.ClusterName, err)
+	}
+	chart, err := s.charts(ctx, identity)
+	if err != nil {
+		return nil, fmt.Errorf("Karpenter charts in %s: %w", args.ClusterName, err)
+	}
+	if err := s.objects(ctx, chart, spot); err != nil {
+		return nil, fmt.Errorf("Karpenter objects in %s: %w", args.ClusterName, err)
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"nodeRoleName": pulumi.String(c.NodeRoleName)})
+}
 
-	nodeRole, err := iam.NewRole(ctx, n("node-role"), &iam.RoleArgs{
-		Name:              pulumi.String(c.NodeRoleName),
-		Description:       pulumi.String("Nodes launched by Karpenter in " + args.ClusterName),
+// scope is what every step of Karpenter needs.
+type scope struct {
+	c     *Karpenter
+	args  Args
+	child []pulumi.ResourceOption
+}
+
+func (s scope) n(role string) string { return s.args.ClusterName + "-karpenter-" + role }
+
+func (s scope) opts(more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append(append([]pulumi.ResourceOption{}, s.child...), more...)
+}
+
+// nodeIAM creates the node role with its EC2_LINUX access entry (nodes cannot join without it) and the EC2 Spot
+// service-linked role: EC2 creates it only for console requests, and Karpenter's CreateFleet calls fail without
+// it in an account that never used Spot (AuthFailure.ServiceLinkedRoleCreationNotPermitted).
+func (s scope) nodeIAM(ctx *pulumi.Context) (*iam.Role, *iam.ServiceLinkedRole, error) {
+	a := s.args
+	nodeRole, err := iam.NewRole(ctx, s.n("node-role"), &iam.RoleArgs{
+		Name:              pulumi.String(s.c.NodeRoleName),
+		Description:       pulumi.String("Nodes launched by Karpenter in " + a.ClusterName),
 		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("ec2.amazonaws.com", "").MustJSON()),
 		ManagedPolicyArns: pulumi.ToStringArray(NodePolicies),
-	}, child...)
+	}, s.child...)
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("creating the node role: %w", err)
 	}
-	if _, err := awseks.NewAccessEntry(ctx, n("node-access"), &awseks.AccessEntryArgs{
-		ClusterName: pulumi.String(args.ClusterName), PrincipalArn: nodeRole.Arn, Type: pulumi.String("EC2_LINUX"),
-	}, append(child, pulumi.DependsOn(args.DependsOn))...); err != nil {
-		return nil, err
+	if _, err := awseks.NewAccessEntry(ctx, s.n("node-access"), &awseks.AccessEntryArgs{
+		ClusterName: pulumi.String(a.ClusterName), PrincipalArn: nodeRole.Arn, Type: pulumi.String("EC2_LINUX"),
+	}, s.opts(pulumi.DependsOn(a.DependsOn))...); err != nil {
+		return nil, nil, fmt.Errorf("creating the node access entry: %w", err)
 	}
+	spot, err := iam.NewServiceLinkedRole(ctx, s.n("spot-service-role"), &iam.ServiceLinkedRoleArgs{
+		AwsServiceName: pulumi.String("spot.amazonaws.com"),
+	}, s.child...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating the EC2 Spot service-linked role: %w", err)
+	}
+	return nodeRole, spot, nil
+}
 
-	queue, err := sqs.NewQueue(ctx, n("interruption-queue"), &sqs.QueueArgs{
-		Name:                    pulumi.String(c.QueueName),
+// interruptionQueue creates the SQS interruption queue and the EventBridge rules that feed it.
+func (s scope) interruptionQueue(ctx *pulumi.Context) (*sqs.Queue, error) {
+	a := s.args
+	queue, err := sqs.NewQueue(ctx, s.n("interruption-queue"), &sqs.QueueArgs{
+		Name:                    pulumi.String(s.c.QueueName),
 		MessageRetentionSeconds: pulumi.Int(300),
 		SqsManagedSseEnabled:    pulumi.Bool(true),
-	}, child...)
+	}, s.child...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the queue: %w", err)
 	}
-	if _, err := sqs.NewQueuePolicy(ctx, n("interruption-queue-policy"), &sqs.QueuePolicyArgs{
+	var ruleARNs []string
+	for _, ev := range InterruptionEvents {
+		ruleARNs = append(ruleARNs, fmt.Sprintf("arn:aws:events:%s:%s:rule/%s", a.Region, a.AccountID, s.ruleName(ev.Name)))
+	}
+	if _, err := sqs.NewQueuePolicy(ctx, s.n("interruption-queue-policy"), &sqs.QueuePolicyArgs{
 		QueueUrl: queue.Url,
 		Policy: queue.Arn.ApplyT(func(arn string) (string, error) {
-			return QueuePolicy(arn).JSON()
+			return QueuePolicy(arn, ruleARNs).JSON()
 		}).(pulumi.StringOutput),
-	}, child...); err != nil {
-		return nil, err
+	}, s.child...); err != nil {
+		return nil, fmt.Errorf("creating the queue policy: %w", err)
 	}
 	for _, ev := range InterruptionEvents {
 		pattern := fmt.Sprintf(`{"source":[%q],"detail-type":[%q]}`, ev.Source, ev.DetailType)
-		rule, err := cloudwatch.NewEventRule(ctx, n(ev.Name), &cloudwatch.EventRuleArgs{
-			Name:         pulumi.String(naming.Limited(n(ev.Name), 64)),
+		rule, err := cloudwatch.NewEventRule(ctx, s.n(ev.Name), &cloudwatch.EventRuleArgs{
+			Name:         pulumi.String(s.ruleName(ev.Name)),
 			Description:  pulumi.String("Karpenter interruption handling: " + ev.DetailType),
 			EventPattern: pulumi.String(pattern),
-		}, child...)
+		}, s.child...)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("creating the %s rule: %w", ev.Name, err)
 		}
-		if _, err := cloudwatch.NewEventTarget(ctx, n(ev.Name+"-target"), &cloudwatch.EventTargetArgs{
+		if _, err := cloudwatch.NewEventTarget(ctx, s.n(ev.Name+"-target"), &cloudwatch.EventTargetArgs{
 			Rule: rule.Name, Arn: queue.Arn, TargetId: pulumi.String("KarpenterInterruptionQueueTarget"),
-		}, child...); err != nil {
-			return nil, err
+		}, s.child...); err != nil {
+			return nil, fmt.Errorf("targeting the queue from the %s rule: %w", ev.Name, err)
 		}
 	}
+	return queue, nil
+}
 
-	controller, err := iam.NewRole(ctx, n("controller-role"), &iam.RoleArgs{
-		Name:             pulumi.String(naming.Limited(args.ClusterName+"-karpenter-controller", naming.MaxIAMRoleName)),
-		Description:      pulumi.String("Karpenter controller of " + args.ClusterName + " (Pod Identity)"),
-		AssumeRolePolicy: pulumi.String(iampolicy.PodIdentityTrust(args.AccountID).MustJSON()),
-	}, child...)
+// MaxEventRuleName is EventBridge's limit on rule names.
+const MaxEventRuleName = 64
+
+func (s scope) ruleName(event string) string { return naming.Limited(s.n(event), MaxEventRuleName) }
+
+// controllerIAM creates the controller role with the reference policies and binds it to the karpenter service
+// account through Pod Identity.
+func (s scope) controllerIAM(ctx *pulumi.Context, nodeRole *iam.Role, queue *sqs.Queue) (*awseks.PodIdentityAssociation, error) {
+	a := s.args
+	controller, err := iam.NewRole(ctx, s.n("controller-role"), &iam.RoleArgs{
+		Name:             pulumi.String(naming.KarpenterControllerRole(a.ClusterName)),
+		Description:      pulumi.String("Karpenter controller of " + a.ClusterName + " (Pod Identity)"),
+		AssumeRolePolicy: pulumi.String(iampolicy.PodIdentityTrust(a.AccountID).MustJSON()),
+	}, s.child...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the controller role: %w", err)
 	}
 	docs := pulumi.All(nodeRole.Arn, queue.Arn).ApplyT(func(xs []any) (map[string]string, error) {
-		return ControllerPolicies(PolicyVars{Region: args.Region, AccountID: args.AccountID, ClusterName: args.ClusterName,
+		return ControllerPolicies(PolicyVars{Region: a.Region, AccountID: a.AccountID, ClusterName: a.ClusterName,
 			NodeRoleARN: xs[0].(string), QueueARN: xs[1].(string)})
 	}).(pulumi.StringMapOutput)
 	for _, pn := range PolicyNames {
-		policy, err := iam.NewPolicy(ctx, n(strings.ToLower(pn)), &iam.PolicyArgs{
-			Name:   pulumi.String(naming.Limited(args.ClusterName+"-karpenter-"+pn, naming.MaxIAMPolicyName)),
+		policy, err := iam.NewPolicy(ctx, s.n(strings.ToLower(pn)), &iam.PolicyArgs{
+			Name:   pulumi.String(naming.Limited(a.ClusterName+"-karpenter-"+pn, naming.MaxIAMPolicyName)),
 			Policy: docs.MapIndex(pulumi.String(pn)),
-		}, child...)
+		}, s.child...)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("creating policy %s: %w", pn, err)
 		}
-		if _, err := iam.NewRolePolicyAttachment(ctx, n(strings.ToLower(pn)+"-attachment"), &iam.RolePolicyAttachmentArgs{
+		if _, err := iam.NewRolePolicyAttachment(ctx, s.n(strings.ToLower(pn)+"-attachment"), &iam.RolePolicyAttachmentArgs{
 			Role: controller.Name, PolicyArn: policy.Arn,
-		}, child...); err != nil {
-			return nil, err
+		}, s.child...); err != nil {
+			return nil, fmt.Errorf("attaching policy %s: %w", pn, err)
 		}
 	}
-	identity, err := awseks.NewPodIdentityAssociation(ctx, n("pod-identity"), &awseks.PodIdentityAssociationArgs{
-		ClusterName: pulumi.String(args.ClusterName), Namespace: pulumi.String("kube-system"),
+	identity, err := awseks.NewPodIdentityAssociation(ctx, s.n("pod-identity"), &awseks.PodIdentityAssociationArgs{
+		ClusterName: pulumi.String(a.ClusterName), Namespace: pulumi.String("kube-system"),
 		ServiceAccount: pulumi.String("karpenter"), RoleArn: controller.Arn,
-	}, append(child, pulumi.DependsOn(args.DependsOn))...)
+	}, s.opts(pulumi.DependsOn(a.DependsOn))...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("associating the controller role: %w", err)
 	}
+	return identity, nil
+}
 
-	k8s, err := kubernetes.NewProvider(ctx, n("k8s"), &kubernetes.ProviderArgs{
-		Kubeconfig:            args.Kubeconfig,
+// charts installs the karpenter-crd chart (CRDs managed explicitly) and the karpenter chart on the system nodes,
+// and returns the Kubernetes provider options for the objects.
+func (s scope) charts(ctx *pulumi.Context, identity *awseks.PodIdentityAssociation) (*helmv4.Chart, error) {
+	a := s.args
+	k8s, err := kubernetes.NewProvider(ctx, s.n("k8s"), &kubernetes.ProviderArgs{
+		Kubeconfig:            a.Kubeconfig,
 		EnableServerSideApply: pulumi.Bool(true),
-	}, pulumi.Parent(c))
+	}, pulumi.Parent(s.c))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the Kubernetes provider: %w", err)
 	}
-	inCluster := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(k8s)}
-	crds, err := helmv4.NewChart(ctx, n("crd"), &helmv4.ChartArgs{
-		Chart:     pulumi.String("oci://public.ecr.aws/karpenter/karpenter-crd"),
-		Version:   pulumi.String(args.Config.Version),
+	s.c.k8s = k8s
+	inCluster := []pulumi.ResourceOption{pulumi.Parent(s.c), pulumi.Provider(k8s)}
+	crds, err := helmv4.NewChart(ctx, s.n("crd"), &helmv4.ChartArgs{
+		Chart:     pulumi.String(CRDChart),
+		Version:   pulumi.String(a.Config.Version),
 		Namespace: pulumi.String("kube-system"),
-	}, append(inCluster, pulumi.DependsOn(args.DependsOn))...)
+	}, append(inCluster, pulumi.DependsOn(a.DependsOn))...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("installing the CRD chart: %w", err)
 	}
-	chart, err := helmv4.NewChart(ctx, n("chart"), &helmv4.ChartArgs{
-		Chart:     pulumi.String("oci://public.ecr.aws/karpenter/karpenter"),
-		Version:   pulumi.String(args.Config.Version),
+	chart, err := helmv4.NewChart(ctx, s.n("chart"), &helmv4.ChartArgs{
+		Chart:     pulumi.String(ControllerChart),
+		Version:   pulumi.String(a.Config.Version),
 		Namespace: pulumi.String("kube-system"),
 		SkipCrds:  pulumi.Bool(true),
-		Values:    pulumi.ToMap(ChartValues(args.ClusterName, c.QueueName)),
+		Values:    pulumi.ToMap(ChartValues(a.ClusterName, s.c.QueueName)),
 	}, append(inCluster, pulumi.DependsOn([]pulumi.Resource{crds, identity}))...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("installing the controller chart: %w", err)
 	}
+	return chart, nil
+}
 
-	objArgs := ObjectArgs{ClusterName: args.ClusterName, NodeRoleName: c.NodeRoleName, Config: args.Config, Tags: args.Tags}
-	nodeClassSpec := args.VolumeKeyARN.ToStringOutput().ApplyT(func(key string) map[string]any {
-		a := objArgs
-		a.VolumeKeyARN = key
-		return EC2NodeClass(a)["spec"].(map[string]any)
+// objects creates the EC2NodeClass and the NodePools once the controller runs; NodePools that allow Spot wait
+// for the Spot service-linked role.
+func (s scope) objects(ctx *pulumi.Context, chart *helmv4.Chart, spot *iam.ServiceLinkedRole) error {
+	a := s.args
+	inCluster := []pulumi.ResourceOption{pulumi.Parent(s.c), pulumi.Provider(s.c.k8s), pulumi.DependsOn([]pulumi.Resource{chart, spot})}
+	objArgs := ObjectArgs{ClusterName: a.ClusterName, NodeRoleName: s.c.NodeRoleName, Config: a.Config, Tags: a.Tags}
+	nodeClassSpec := a.VolumeKeyARN.ToStringOutput().ApplyT(func(key string) map[string]any {
+		o := objArgs
+		o.VolumeKeyARN = key
+		return EC2NodeClass(o)["spec"].(map[string]any)
 	}).(pulumi.MapOutput)
-	if _, err := apiextensions.NewCustomResource(ctx, n("nodeclass-"+NodeClassName), &apiextensions.CustomResourceArgs{
+	if _, err := apiextensions.NewCustomResource(ctx, s.n("nodeclass-"+NodeClassName), &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(NodeClassAPIVersion),
 		Kind:        pulumi.String("EC2NodeClass"),
 		Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(NodeClassName)},
 		OtherFields: kubernetes.UntypedArgs{"spec": nodeClassSpec},
-	}, append(inCluster, pulumi.DependsOn([]pulumi.Resource{chart}))...); err != nil {
-		return nil, err
+	}, inCluster...); err != nil {
+		return fmt.Errorf("creating the EC2NodeClass: %w", err)
 	}
-	for _, p := range Pools(args.Config) {
+	for _, p := range Pools(a.Config) {
 		obj := NodePool(objArgs, p)
-		if _, err := apiextensions.NewCustomResource(ctx, n("nodepool-"+p.Name), &apiextensions.CustomResourceArgs{
+		if _, err := apiextensions.NewCustomResource(ctx, s.n("nodepool-"+p.Name), &apiextensions.CustomResourceArgs{
 			ApiVersion:  pulumi.String(NodePoolAPIVersion),
 			Kind:        pulumi.String("NodePool"),
 			Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(p.Name)},
 			OtherFields: kubernetes.UntypedArgs{"spec": obj["spec"]},
-		}, append(inCluster, pulumi.DependsOn([]pulumi.Resource{chart}))...); err != nil {
-			return nil, err
+		}, inCluster...); err != nil {
+			return fmt.Errorf("creating NodePool %s: %w", p.Name, err)
 		}
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"nodeRoleName": pulumi.String(c.NodeRoleName)})
+	return nil
 }
+
+// The charts and the controller image, all from ECR Public.
+const (
+	CRDChart        = "oci://public.ecr.aws/karpenter/karpenter-crd"
+	ControllerChart = "oci://public.ecr.aws/karpenter/karpenter"
+	ControllerImage = "public.ecr.aws/karpenter/controller"
+)
 
 // ChartValues are the karpenter chart's values: the cluster and queue, two replicas on the system nodes (they
 // tolerate the CriticalAddonsOnly taint; Karpenter must never run on nodes it manages).
@@ -262,19 +349,24 @@ func ChartValues(clusterName, queue string) map[string]any {
 		"replicas":       2,
 		"tolerations":    []any{map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists"}},
 		"nodeSelector":   map[string]any{"platform.innovate.io/pool": "system"},
-		"controller": map[string]any{"resources": map[string]any{
-			"requests": map[string]any{"cpu": "500m", "memory": "512Mi"},
-			"limits":   map[string]any{"memory": "1Gi"},
-		}},
+		"controller": map[string]any{
+			// The chart's default, said here so the plan knows which registry the nodes pull from.
+			"image": map[string]any{"repository": ControllerImage},
+			"resources": map[string]any{
+				"requests": map[string]any{"cpu": "500m", "memory": "512Mi"},
+				"limits":   map[string]any{"memory": "1Gi"},
+			},
+		},
 	}
 }
 
-// QueuePolicy lets EventBridge (and SQS) deliver to the interruption queue, over TLS only.
-func QueuePolicy(queueARN string) iampolicy.Document {
+// QueuePolicy lets the interruption rules (and only them) deliver to the interruption queue, over TLS only.
+func QueuePolicy(queueARN string, ruleARNs []string) iampolicy.Document {
 	return iampolicy.New(
 		iampolicy.Statement{Sid: "EventBridgeDelivers", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: []string{"events.amazonaws.com", "sqs.amazonaws.com"}},
-			Action:    []string{"sqs:SendMessage"}, Resource: []string{queueARN}},
+			Principal: &iampolicy.Principal{Service: []string{"events.amazonaws.com"}},
+			Action:    []string{"sqs:SendMessage"}, Resource: []string{queueARN},
+			Condition: iampolicy.Condition{"ArnEquals": {"aws:SourceArn": ruleARNs}}},
 		iampolicy.DenyInsecureTransport([]string{"sqs:*"}, queueARN),
 	)
 }

@@ -92,6 +92,16 @@ func newFirewallPolicy(ctx *pulumi.Context, a FirewallPolicyArgs, opts ...pulumi
 		Description:             pulumi.String("Egress: drop rules, then the domain allow-list, then drop"),
 		EncryptionConfiguration: networkfirewall.FirewallPolicyEncryptionConfigurationArgs{Type: pulumi.String("CUSTOMER_KMS"), KeyId: a.KeyARN},
 		FirewallPolicy: networkfirewall.FirewallPolicyFirewallPolicyArgs{
+			// HOME_NET is every range the platform routes: left unset it is the inspection VPC alone, and
+			// $EXTERNAL_NET (its negation) would include the spokes.
+			PolicyVariables: networkfirewall.FirewallPolicyFirewallPolicyPolicyVariablesArgs{
+				RuleVariables: networkfirewall.FirewallPolicyFirewallPolicyPolicyVariablesRuleVariableArray{
+					networkfirewall.FirewallPolicyFirewallPolicyPolicyVariablesRuleVariableArgs{
+						Key:   pulumi.String("HOME_NET"),
+						IpSet: networkfirewall.FirewallPolicyFirewallPolicyPolicyVariablesRuleVariableIpSetArgs{Definitions: pulumi.ToStringArray(a.HomeNet)},
+					},
+				},
+			},
 			StatelessDefaultActions:         pulumi.ToStringArray([]string{"aws:forward_to_sfe"}),
 			StatelessFragmentDefaultActions: pulumi.ToStringArray([]string{"aws:forward_to_sfe"}),
 			StatefulEngineOptions: networkfirewall.FirewallPolicyFirewallPolicyStatefulEngineOptionsArgs{

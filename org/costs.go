@@ -1,7 +1,10 @@
 package org
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -220,13 +223,9 @@ func NewCostControls(ctx *pulumi.Context, name string, args CostControlsArgs, op
 	}
 
 	ad := args.Config.AnomalyDetection
-	monitor, err := costexplorer.NewAnomalyMonitor(ctx, naming.Name(env, "cost-anomaly", "services"), &costexplorer.AnomalyMonitorArgs{
-		Name:             pulumi.String(naming.Name(env, "cost-anomaly", "services")),
-		MonitorType:      pulumi.String("DIMENSIONAL"),
-		MonitorDimension: pulumi.String("SERVICE"),
-	}, child...)
+	monitors, err := anomalyMonitors(ctx, env, args.AccountIDs, child...)
 	if err != nil {
-		return nil, fmt.Errorf("creating cost anomaly monitor: %w", err)
+		return nil, err
 	}
 	threshold := costexplorer.AnomalySubscriptionThresholdExpressionArgs{
 		Dimension: costexplorer.AnomalySubscriptionThresholdExpressionDimensionArgs{
@@ -251,7 +250,7 @@ func NewCostControls(ctx *pulumi.Context, name string, args CostControlsArgs, op
 		if _, err := costexplorer.NewAnomalySubscription(ctx, naming.Name(env, "cost-anomaly", s.key), &costexplorer.AnomalySubscriptionArgs{
 			Name:                pulumi.String(naming.Name(env, "cost-anomaly", s.key)),
 			Frequency:           pulumi.String(s.frequency),
-			MonitorArnLists:     pulumi.StringArray{monitor.Arn},
+			MonitorArnLists:     monitors,
 			Subscribers:         s.subs,
 			ThresholdExpression: threshold,
 		}, child...); err != nil {
@@ -268,6 +267,52 @@ func NewCostControls(ctx *pulumi.Context, name string, args CostControlsArgs, op
 		}
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"topicArn": topic.Arn})
+}
+
+// MaxAccountsPerMonitor is how many linked accounts one Cost Anomaly Detection monitor can track.
+const MaxAccountsPerMonitor = 10
+
+// anomalyMonitors creates linked-account monitors over every member account, ten accounts to a monitor. Not the
+// AWS services (DIMENSIONAL SERVICE) monitor: an account has at most one, and every account that has used Cost
+// Explorer already has AWS's default one, so creating another fails.
+func anomalyMonitors(ctx *pulumi.Context, env string, accountIDs map[string]pulumi.StringOutput, opts ...pulumi.ResourceOption) (pulumi.StringArray, error) {
+	names := slices.Sorted(maps.Keys(accountIDs))
+	var arns pulumi.StringArray
+	for i := 0; i < len(names); i += MaxAccountsPerMonitor {
+		chunk := names[i:min(i+MaxAccountsPerMonitor, len(names))]
+		var ids []any
+		for _, n := range chunk {
+			ids = append(ids, accountIDs[n])
+		}
+		key := "accounts"
+		if len(names) > MaxAccountsPerMonitor {
+			key = fmt.Sprintf("accounts-%d", i/MaxAccountsPerMonitor+1)
+		}
+		spec := pulumi.All(ids...).ApplyT(func(xs []any) (string, error) { return MonitorSpecification(xs) }).(pulumi.StringOutput)
+		m, err := costexplorer.NewAnomalyMonitor(ctx, naming.Name(env, "cost-anomaly", key), &costexplorer.AnomalyMonitorArgs{
+			Name:                 pulumi.String(naming.Name(env, "cost-anomaly", key)),
+			MonitorType:          pulumi.String("CUSTOM"),
+			MonitorSpecification: spec,
+		}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("creating cost anomaly monitor %q: %w", key, err)
+		}
+		arns = append(arns, m.Arn)
+	}
+	return arns, nil
+}
+
+// MonitorSpecification is a linked-account monitor's Cost Explorer expression, in the full form the API returns
+// (a shorter form shows as a change on every preview).
+func MonitorSpecification(accountIDs []any) (string, error) {
+	b, err := json.Marshal(map[string]any{
+		"And": nil, "CostCategories": nil, "Not": nil, "Or": nil, "Tags": nil,
+		"Dimensions": map[string]any{"Key": "LINKED_ACCOUNT", "MatchOptions": nil, "Values": accountIDs},
+	})
+	if err != nil {
+		return "", fmt.Errorf("marshalling the monitor specification: %w", err)
+	}
+	return string(b), nil
 }
 
 func usd(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }

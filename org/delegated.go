@@ -2,16 +2,12 @@ package org
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/naming"
@@ -20,10 +16,8 @@ import (
 // DelegatedAdminsArgs configures DelegatedAdmins.
 type DelegatedAdminsArgs struct {
 	Env string
-	// Provider is the management account in the home region; RegionalProviders has one per allowed region
-	// (home included) for the services whose administrator is set per region.
+	// Provider is the management account in the home region.
 	Provider          *aws.Provider
-	RegionalProviders map[string]*aws.Provider
 	SecurityToolingID pulumi.StringInput
 	IdentityID        pulumi.StringInput
 	BackupID          pulumi.StringInput
@@ -37,8 +31,8 @@ var DelegatedServicePrincipals = map[string][]string{
 	"backup":          {"backup.amazonaws.com"},
 }
 
-// DelegatedAdmins makes, from the management account, Security Tooling the administrator of GuardDuty (in every
-// allowed region), Security Hub, CloudTrail, Config and Access Analyzer; Identity the administrator of IAM
+// DelegatedAdmins makes, from the management account, Security Tooling the administrator of CloudTrail, Config
+// and Access Analyzer (GuardDuty and Security Hub follow in the security stack, see SecurityTooling); Identity the administrator of IAM
 // Identity Center; Backup the administrator of AWS Backup (with cross-account backup turned on). The management
 // account then stays free of day-to-day administration.
 type DelegatedAdmins struct {
@@ -64,18 +58,9 @@ func NewDelegatedAdmins(ctx *pulumi.Context, name string, args DelegatedAdminsAr
 		}
 	}
 
-	for _, region := range slices.Sorted(maps.Keys(args.RegionalProviders)) {
-		if _, err := guardduty.NewOrganizationAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "guardduty", region),
-			&guardduty.OrganizationAdminAccountArgs{AdminAccountId: args.SecurityToolingID},
-			pulumi.Parent(c), pulumi.Provider(args.RegionalProviders[region])); err != nil {
-			return nil, fmt.Errorf("delegating GuardDuty in %s: %w", region, err)
-		}
-	}
-	// With central configuration the Security Hub administrator is designated once, in the home region.
-	if _, err := securityhub.NewOrganizationAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "securityhub"),
-		&securityhub.OrganizationAdminAccountArgs{AdminAccountId: args.SecurityToolingID}, child...); err != nil {
-		return nil, fmt.Errorf("delegating Security Hub: %w", err)
-	}
+	// GuardDuty and Security Hub are designated by the security stack, after it has created the detector and the
+	// hub in Security Tooling: designation enables both in the administrator account by itself, and creating them
+	// afterwards fails.
 	if _, err := cloudtrail.NewOrganizationDelegatedAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "cloudtrail"),
 		&cloudtrail.OrganizationDelegatedAdminAccountArgs{AccountId: args.SecurityToolingID}, child...); err != nil {
 		return nil, fmt.Errorf("delegating CloudTrail: %w", err)

@@ -22,8 +22,10 @@ type GuardrailsArgs struct {
 	Provider *aws.Provider // the management account
 	RootID   pulumi.StringInput
 	OUIDs    map[string]pulumi.StringOutput
-	// BackupAccountID is where the backup policy copies recovery points (the Backup account's DR-region vault).
+	// BackupAccountID is where the backup policy copies recovery points (the Backup account's home-region vault).
 	BackupAccountID pulumi.StringInput
+	// Organization must exist, with its policy types enabled, before any policy is created.
+	Organization pulumi.Resource
 }
 
 // Guardrails creates, in the management account, the service control policies with their attachments, the
@@ -45,6 +47,11 @@ func NewGuardrails(ctx *pulumi.Context, name string, args GuardrailsArgs, opts .
 		return nil, err
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+	// Every policy waits for the organization: creating one before its policy type is enabled fails.
+	policyOpts := append([]pulumi.ResourceOption{}, child...)
+	if args.Organization != nil {
+		policyOpts = append(policyOpts, pulumi.DependsOn([]pulumi.Resource{args.Organization}))
+	}
 
 	attach := func(key string, policy *organizations.Policy, targetName string, target pulumi.StringInput) error {
 		_, err := organizations.NewPolicyAttachment(ctx, naming.Name(args.Env, "policy", key, "to", targetName),
@@ -65,7 +72,7 @@ func NewGuardrails(ctx *pulumi.Context, name string, args GuardrailsArgs, opts .
 			Description: pulumi.String(g.Description),
 			Type:        pulumi.String("SERVICE_CONTROL_POLICY"),
 			Content:     pulumi.String(content),
-		}, child...)
+		}, policyOpts...)
 		if err != nil {
 			return nil, fmt.Errorf("creating SCP %q: %w", g.Key, err)
 		}
@@ -87,7 +94,7 @@ func NewGuardrails(ctx *pulumi.Context, name string, args GuardrailsArgs, opts .
 		Description: pulumi.String("Attached by a budget action when a non-prod account crosses its hard spending limit"),
 		Type:        pulumi.String("SERVICE_CONTROL_POLICY"),
 		Content:     pulumi.String(DenyNewSpend(args.Estate).MustJSON()),
-	}, child...)
+	}, policyOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating deny-new-spend SCP: %w", err)
 	}
@@ -98,7 +105,7 @@ func NewGuardrails(ctx *pulumi.Context, name string, args GuardrailsArgs, opts .
 		Description: pulumi.String("Spelling and allowed values of the mandatory cost-allocation tags"),
 		Type:        pulumi.String("TAG_POLICY"),
 		Content:     pulumi.String(TagPolicy()),
-	}, child...)
+	}, policyOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating tag policy: %w", err)
 	}
@@ -111,10 +118,10 @@ func NewGuardrails(ctx *pulumi.Context, name string, args GuardrailsArgs, opts .
 	}).(pulumi.StringOutput)
 	backup, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "backup-policy", "baseline"), &organizations.PolicyArgs{
 		Name:        pulumi.String(naming.Name(args.Env, "backup-policy", "baseline")),
-		Description: pulumi.String("Daily backups of tagged resources with a copy to the Backup account in the DR region"),
+		Description: pulumi.String("Daily backups of tagged resources with a copy to the Backup account"),
 		Type:        pulumi.String("BACKUP_POLICY"),
 		Content:     backupContent,
-	}, child...)
+	}, policyOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating backup policy: %w", err)
 	}
@@ -146,10 +153,13 @@ func TagPolicy() string {
 }
 
 // BackupPolicy is the organization backup policy: a daily rule into the member account's baseline vault, with a
-// copy to the Backup account's vault of the same name in the DR region, for resources tagged <tagKey>=<tagValue>.
+// copy to the Backup account's vault of the same name in the home region, for resources tagged
+// <tagKey>=<tagValue> (the EBS CSI driver tags every persistent volume it creates so). The copy stays in the home
+// region: RDS, Aurora, DocumentDB and Neptune recovery points cannot be copied cross-account and cross-Region in
+// one copy action, and the policy cannot know which resource types carry the tag.
 func BackupPolicy(e config.Estate, bp config.BackupPolicy, backupAccountID string) (string, error) {
 	assign := func(v any) map[string]any { return map[string]any{"@@assign": v} }
-	copyTarget := fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:%s", e.DRRegion, backupAccountID, bp.VaultName)
+	copyTarget := fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:%s", e.HomeRegion, backupAccountID, bp.VaultName)
 	doc := map[string]any{"plans": map[string]any{
 		"platform-baseline": map[string]any{
 			"regions": assign([]string{e.HomeRegion}),

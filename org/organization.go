@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -17,7 +18,7 @@ import (
 
 // ServiceAccessPrincipals are the services given trusted access to the organization: the security services run
 // from Security Tooling, IAM Identity Center, AWS Backup, RAM for sharing the Transit Gateway, and the account
-// management API.
+// management API, IAM (centralized root access).
 var ServiceAccessPrincipals = []string{
 	"access-analyzer.amazonaws.com",
 	"account.amazonaws.com",
@@ -26,11 +27,16 @@ var ServiceAccessPrincipals = []string{
 	"config-multiaccountsetup.amazonaws.com",
 	"config.amazonaws.com",
 	"guardduty.amazonaws.com",
+	"iam.amazonaws.com",
 	"malware-protection.guardduty.amazonaws.com",
 	"ram.amazonaws.com",
 	"securityhub.amazonaws.com",
 	"sso.amazonaws.com",
 }
+
+// RootAccessFeatures are IAM's centralized root access features: no root credentials in member accounts, and
+// root sessions from the management account for the few tasks only root can do.
+var RootAccessFeatures = []string{"RootCredentialsManagement", "RootSessions"}
 
 // PolicyTypes are the organization policy types the platform uses.
 var PolicyTypes = []string{"SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY"}
@@ -82,6 +88,16 @@ func NewOrganization(ctx *pulumi.Context, name string, args OrganizationArgs, op
 	c.Organization, c.ID, c.ARN, c.ManagementAccountID = o, o.ID(), o.Arn, o.MasterAccountId
 	c.RootID = o.Roots.Index(pulumi.Int(0)).Id().Elem()
 
+	// Centralized root access: member accounts have no root credentials (accounts created from now on are born
+	// without them) and privileged root tasks run as short root sessions from the management account. Created
+	// before the accounts so that none of them ever has a root password.
+	root, err := iam.NewOrganizationsFeatures(ctx, naming.Name(args.Env, "root-access", ""), &iam.OrganizationsFeaturesArgs{
+		EnabledFeatures: pulumi.ToStringArray(RootAccessFeatures),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{o}))...)
+	if err != nil {
+		return nil, fmt.Errorf("enabling centralized root access: %w", err)
+	}
+
 	for _, ou := range ParentsFirst(args.Config.OrganizationalUnits) {
 		parent := c.RootID
 		if ou.Parent != "" {
@@ -107,7 +123,7 @@ func NewOrganization(ctx *pulumi.Context, name string, args OrganizationArgs, op
 			CloseOnDeletion: pulumi.Bool(false),
 			// Lets the billing/finance permission set see the account's bills.
 			IamUserAccessToBilling: pulumi.String("ALLOW"),
-		}, append(stateful,
+		}, append(stateful, pulumi.DependsOn([]pulumi.Resource{root}),
 			// AWS cannot change these after creation; a diff on them would replace (recreate) the account.
 			pulumi.IgnoreChanges([]string{"email", "roleName", "iamUserAccessToBilling"}))...)
 		if err != nil {

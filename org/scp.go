@@ -2,10 +2,12 @@ package org
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/naming"
 )
 
 // Guardrail is one service control policy and where it is attached.
@@ -77,8 +79,11 @@ func SCPs(e config.Estate, o config.Organization) []Guardrail {
 				// People sign in through IAM Identity Center: no long-lived IAM users or keys anywhere.
 				iampolicy.Statement{Sid: "DenyIAMUsers", Effect: iampolicy.Deny, Resource: everything, Action: []string{
 					"iam:CreateUser", "iam:CreateLoginProfile", "iam:UpdateLoginProfile", "iam:CreateAccessKey"}},
-				iampolicy.Statement{Sid: "ProtectPlatformRoles", Effect: iampolicy.Deny, Resource: platformRoles, Condition: exempt,
-					Action: []string{"iam:AttachRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary",
+				// The guardrails exempt these role names: only the organization access role may create or change a
+				// role of that name, or anyone with iam:CreateRole could step outside every guardrail.
+				iampolicy.Statement{Sid: "ProtectPlatformRoles", Effect: iampolicy.Deny, Resource: platformRoles,
+					Condition: iampolicy.Condition{"ArnNotLike": {"aws:PrincipalArn": {"arn:aws:iam::*:role/" + e.AccessRoleName}}},
+					Action: []string{"iam:CreateRole", "iam:AttachRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary",
 						"iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary", "iam:PutRolePolicy",
 						"iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:TagRole", "iam:UntagRole"}},
 				iampolicy.Statement{Sid: "DenyDefaultVPC", Effect: iampolicy.Deny, Resource: everything,
@@ -143,6 +148,22 @@ func SCPs(e config.Estate, o config.Organization) []Guardrail {
 			),
 		},
 	}
+	if ous := securityOUs(o); len(ous) > 0 {
+		g = append(g, Guardrail{
+			Key:         "protect-log-archive",
+			Description: "Deny changing the policies, versioning, lifecycle, replication, logging and encryption of log buckets and log keys in the security accounts",
+			OUs:         ous,
+			Document: iampolicy.New(iampolicy.Statement{Sid: "ProtectLogArchive", Effect: iampolicy.Deny, Resource: everything,
+				Condition: iampolicy.Condition{"ArnNotLike": {"aws:PrincipalArn": {"arn:aws:iam::*:role/" + e.AccessRoleName}}},
+				Action: []string{
+					"s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:PutBucketPolicy", "s3:PutBucketVersioning",
+					"s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration", "s3:PutBucketLogging",
+					"s3:PutEncryptionConfiguration", "s3:PutBucketObjectLockConfiguration", "s3:PutBucketOwnershipControls",
+					"s3:PutBucketPublicAccessBlock", "s3:PutBucketAcl",
+					"kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:DisableKeyRotation",
+				}}),
+		})
+	}
 	for _, ou := range o.OrganizationalUnits {
 		if ou.Name == SuspendedOU {
 			g = append(g, Guardrail{
@@ -157,27 +178,48 @@ func SCPs(e config.Estate, o config.Organization) []Guardrail {
 	return g
 }
 
+// securityOUs are the OUs that hold the Log Archive and Security Tooling accounts.
+func securityOUs(o config.Organization) []string {
+	var out []string
+	for _, r := range []config.AccountRole{config.RoleLogArchive, config.RoleSecurityTooling} {
+		if a, ok := o.AccountByRole(r); ok && !slices.Contains(out, a.OU) {
+			out = append(out, a.OU)
+		}
+	}
+	return out
+}
+
 // SuspendedOU is the OU for accounts on their way out; everything in it is denied.
 const SuspendedOU = "Suspended"
 
-// DenyNewSpend is the SCP a budget action attaches to a non-prod account that crosses its hard limit: running
-// workloads keep running, nothing new that costs money starts. Break-glass can still act.
+// DenyNewSpend is the SCP a budget action attaches to a non-prod account that crosses its hard limit. It stops new
+// capacity, not replacements: no new clusters, node groups, databases, load balancers, NAT gateways or addresses,
+// no scaling up, and no instance launches by people or pipelines; Karpenter's controllers keep replacing Spot,
+// expired and unhealthy nodes within their NodePool limits, and Auto Scaling keeps replacing managed node group
+// instances (its service-linked role is outside every SCP). Running workloads keep running. Break-glass can act.
 func DenyNewSpend(e config.Estate) iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{
-		Sid: "DenyNewSpend", Effect: iampolicy.Deny, Resource: everything,
-		Condition: iampolicy.Condition{"ArnNotLike": {"aws:PrincipalArn": {
-			"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_" + e.BreakGlassPermissionSet + "_*"}}},
-		Action: []string{
-			"ec2:RunInstances", "ec2:StartInstances", "ec2:CreateFleet", "ec2:RequestSpotInstances",
-			"ec2:RequestSpotFleet", "ec2:CreateNatGateway", "ec2:AllocateAddress",
-			"autoscaling:CreateAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity",
-			"eks:CreateCluster", "eks:CreateNodegroup", "eks:UpdateNodegroupConfig",
-			"rds:CreateDBInstance", "rds:CreateDBCluster", "rds:StartDBInstance", "rds:StartDBCluster",
-			"rds:ModifyDBInstance", "rds:CreateDBInstanceReadReplica",
-			"elasticache:CreateCacheCluster", "elasticache:CreateReplicationGroup",
-			"sagemaker:CreateEndpoint", "sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob",
-			"redshift:CreateCluster", "es:CreateDomain",
-			"elasticloadbalancing:CreateLoadBalancer", "lambda:CreateFunction", "ecs:CreateService",
+	breakGlass := "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_" + e.BreakGlassPermissionSet + "_*"
+	return iampolicy.New(
+		iampolicy.Statement{
+			Sid: "DenyNewCapacity", Effect: iampolicy.Deny, Resource: everything,
+			Condition: iampolicy.Condition{"ArnNotLike": {"aws:PrincipalArn": {breakGlass}}},
+			Action: []string{
+				"ec2:CreateNatGateway", "ec2:AllocateAddress",
+				"autoscaling:CreateAutoScalingGroup", "autoscaling:UpdateAutoScalingGroup", "autoscaling:SetDesiredCapacity",
+				"eks:CreateCluster", "eks:CreateNodegroup", "eks:UpdateNodegroupConfig",
+				"rds:CreateDBInstance", "rds:CreateDBCluster", "rds:StartDBInstance", "rds:StartDBCluster",
+				"rds:ModifyDBInstance", "rds:CreateDBInstanceReadReplica",
+				"elasticache:CreateCacheCluster", "elasticache:CreateReplicationGroup",
+				"sagemaker:CreateEndpoint", "sagemaker:CreateNotebookInstance", "sagemaker:CreateTrainingJob",
+				"redshift:CreateCluster", "es:CreateDomain",
+				"elasticloadbalancing:CreateLoadBalancer", "lambda:CreateFunction", "ecs:CreateService",
+			},
 		},
-	})
+		iampolicy.Statement{
+			Sid: "DenyInstanceLaunchesButReplacements", Effect: iampolicy.Deny, Resource: everything,
+			Condition: iampolicy.Condition{"ArnNotLike": {"aws:PrincipalArn": {breakGlass,
+				"arn:aws:iam::*:role/" + naming.KarpenterControllerRolePattern}}},
+			Action: []string{"ec2:RunInstances", "ec2:StartInstances", "ec2:CreateFleet", "ec2:RequestSpotInstances", "ec2:RequestSpotFleet"},
+		},
+	)
 }

@@ -27,8 +27,10 @@ type BackupPlanArgs struct {
 	// Backup uses there.
 	VaultName string
 	RoleName  string
-	// CopyVaultARNs are the Backup account's vaults (home and DR region) every recovery point is copied to.
-	CopyVaultARNs []string
+	// CopyVaultARN is the Backup account's vault in the home region every recovery point is copied to: one hop,
+	// cross-account in the same region. RDS recovery points cannot be copied cross-account and cross-Region in one
+	// copy action; the DR region holds the database's replicated automated backups (Database).
+	CopyVaultARN string
 	// SelectionTag selects the resources by tag (key=value).
 	SelectionTag [2]string
 	// Database is restored by restore testing when it is set.
@@ -37,8 +39,7 @@ type BackupPlanArgs struct {
 }
 
 // BackupPlan creates, in the workload account, an AWS Backup plan with a daily and a weekly rule into the
-// account's vault, each copying its recovery points to the Backup account's locked vaults in the home and DR
-// regions; the selection by tag; and, when configured (prod), a restore-testing plan that restores the latest
+// account's vault, each copying its recovery points to the Backup account's locked vault in the home region; the selection by tag; and, when configured (prod), a restore-testing plan that restores the latest
 // snapshot of the database every week and keeps it for validation.
 //
 // Cost: backup storage $0.095/GB-month warm; copies to another region add $0.02/GB transfer; restore testing pays
@@ -61,13 +62,10 @@ func NewBackupPlan(ctx *pulumi.Context, name string, args BackupPlanArgs, opts .
 	retention := map[string]int{"daily": args.Config.DailyRetentionDays, "weekly": args.Config.WeeklyRetentionDays}
 	var rules backup.PlanRuleArray
 	for _, r := range BackupRules {
-		var copies backup.PlanRuleCopyActionArray
-		for _, vault := range args.CopyVaultARNs {
-			copies = append(copies, backup.PlanRuleCopyActionArgs{
-				DestinationVaultArn: pulumi.String(vault),
-				Lifecycle:           backup.PlanRuleCopyActionLifecycleArgs{DeleteAfter: pulumi.Int(retention[r.Name])},
-			})
-		}
+		copies := backup.PlanRuleCopyActionArray{backup.PlanRuleCopyActionArgs{
+			DestinationVaultArn: pulumi.String(args.CopyVaultARN),
+			Lifecycle:           backup.PlanRuleCopyActionLifecycleArgs{DeleteAfter: pulumi.Int(retention[r.Name])},
+		}}
 		rules = append(rules, backup.PlanRuleArgs{
 			RuleName:         pulumi.String(r.Name),
 			TargetVaultName:  pulumi.String(args.VaultName),

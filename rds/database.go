@@ -52,6 +52,9 @@ type DatabaseArgs struct {
 	Config                config.Database
 	// BackupTags select the instance into the AWS Backup plan.
 	BackupTags map[string]string
+	// BackupAccountID is where AWS Backup copies the recovery points: the database key must let it use the key, or
+	// even the same-region cross-account copy fails.
+	BackupAccountID string
 }
 
 // Database creates, in the workload account: a KMS key for storage, Performance Insights and the master secret,
@@ -78,6 +81,22 @@ type Database struct {
 	SecurityGroupID pulumi.StringOutput
 }
 
+// KeyPolicy lets the workload account administer the database key and the Backup account use it for the copies
+// of the database's recovery points AWS Backup makes into its vaults (a customer-managed key must be shared with
+// the destination account of a cross-account copy).
+func KeyPolicy(accountID, backupAccountID string) iampolicy.Document {
+	backup := &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + backupAccountID + ":root"}}
+	return iampolicy.New(
+		iampolicy.AccountAdministers(accountID),
+		iampolicy.Statement{Sid: "BackupAccountCopies", Effect: iampolicy.Allow, Principal: backup,
+			Action:   []string{"kms:DescribeKey", "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*"},
+			Resource: []string{"*"}},
+		iampolicy.Statement{Sid: "BackupAccountGrants", Effect: iampolicy.Allow, Principal: backup,
+			Action: []string{"kms:CreateGrant"}, Resource: []string{"*"},
+			Condition: iampolicy.Condition{"Bool": {"kms:GrantIsForAWSResource": {"true"}}}},
+	)
+}
+
 // NewDatabase registers the database.
 func NewDatabase(ctx *pulumi.Context, name string, args DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
 	c := &Database{Port: args.Port}
@@ -90,14 +109,15 @@ func NewDatabase(ctx *pulumi.Context, name string, args DatabaseArgs, opts ...pu
 	d := args.Config
 	identifier := naming.Name(args.Env, "postgres", "")
 
-	keyPolicy := pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON())
-	key, err := kmskey.New(ctx, n("key"), pulumi.String("Encrypts the "+args.Env+" database, its Performance Insights and its master secret"), keyPolicy, child...)
+	key, err := kmskey.New(ctx, n("key"), pulumi.String("Encrypts the "+args.Env+" database, its Performance Insights and its master secret"),
+		pulumi.String(KeyPolicy(args.AccountID, args.BackupAccountID).MustJSON()), child...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the database key: %w", err)
 	}
-	drKey, err := kmskey.New(ctx, n("key", args.DRRegion), pulumi.String("Encrypts the "+args.Env+" database's backups replicated to "+args.DRRegion), keyPolicy, pulumi.Parent(c), pulumi.Provider(args.DRProvider))
+	drKey, err := kmskey.New(ctx, n("key", args.DRRegion), pulumi.String("Encrypts the "+args.Env+" database's backups replicated to "+args.DRRegion),
+		pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), pulumi.Parent(c), pulumi.Provider(args.DRProvider))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the DR-region database key: %w", err)
 	}
 
 	subnets, err := rds.NewSubnetGroup(ctx, n("subnets"), &rds.SubnetGroupArgs{

@@ -145,7 +145,7 @@ func NewAccountBaseline(ctx *pulumi.Context, name string, args AccountBaselineAr
 		if _, err := iam.NewRole(ctx, n("backup-role"), &iam.RoleArgs{
 			Name:              pulumi.String(b.RoleName),
 			Description:       pulumi.String("Used by AWS Backup for the organization backup policy"),
-			AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("backup.amazonaws.com", "").MustJSON()),
+			AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("backup.amazonaws.com", args.AccountID).MustJSON()),
 			ManagedPolicyArns: pulumi.ToStringArray(BackupRolePolicies),
 		}, in(home)...); err != nil {
 			return nil, err

@@ -41,7 +41,11 @@ type BucketSpec struct {
 var Buckets = []BucketSpec{
 	{Purpose: "access-logs", Writer: WriterS3ServerLogging, Sink: true},
 	{Purpose: "cloudtrail", Writer: WriterCloudTrail, KMS: true, ObjectLock: true},
-	{Purpose: "config", Writer: WriterConfig, KMS: true, ObjectLock: true},
+	// No Object Lock on the Config bucket: AWS Config cannot deliver to a bucket with Object Lock enabled
+	// (AWS::Config::DeliveryChannel), and Object Lock can never be turned off. Its data stays immutable through
+	// versioning, the policy that denies object deletion to everyone, the Security OU guardrail that denies
+	// changing the bucket's policy, versioning or lifecycle, and replication to the DR region.
+	{Purpose: "config", Writer: WriterConfig, KMS: true},
 	{Purpose: "flow-logs", Writer: WriterLogDelivery, KMS: true},
 	{Purpose: "network-firewall", Writer: WriterLogDelivery, KMS: true},
 	{Purpose: "guardduty", Writer: WriterGuardDuty, KMS: true},
@@ -63,26 +67,45 @@ func BucketName(company, env, purpose, region string) string {
 	return naming.Limited(naming.Name(company, env, purpose, region), naming.MaxS3BucketName)
 }
 
+// Writers are the accounts and resources whose services write into the Log Archive, for the aws:SourceAccount and
+// aws:SourceArn conditions each service documents (a service principal guarded by aws:SourceOrgID alone would
+// write for any account that names the bucket).
+type Writers struct {
+	OrgID string
+	// ManagementAccountID owns the organization trail, even though Security Tooling creates it.
+	ManagementAccountID string
+	// TrailARN is the organization trail (arn:aws:cloudtrail:<home>:<management>:trail/<name>).
+	TrailARN string
+	// SecurityToolingID runs GuardDuty, the only writer of findings.
+	SecurityToolingID string
+	// TrailCreatorARN is the role that creates and updates the trail from Security Tooling (the deploy role): with
+	// S3 Bucket Keys on the destination, CreateTrail and UpdateTrail need kms:Decrypt on the key.
+	TrailCreatorARN string
+	// AccountIDs are every account of the organization, the management account included (Config recorders, flow
+	// logs, firewall logs, load balancers).
+	AccountIDs []string
+}
+
 // BucketPolicyArgs is what a log bucket's policy needs.
 type BucketPolicyArgs struct {
 	Spec      BucketSpec
 	BucketARN string
 	Region    string
-	OrgID     string
 	// AccountID is the Log Archive account (the only source of server access logs).
 	AccountID string
 	// ReaderRole is the investigation role allowed to read from any account of the organization.
 	ReaderRole string
+	Writers    Writers
 }
 
 // BucketPolicy is the log bucket's policy: TLS only, no object deletion by anyone, writes only by the bucket's
-// service on behalf of this organization, reads by the investigation role.
+// service for the organization's own accounts and resources (the conditions and object paths each service
+// documents), reads by the investigation role.
 func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 	objects := a.BucketARN + "/*"
-	logs := a.BucketARN + "/AWSLogs/*"
+	w := a.Writers
 	everyone := &iampolicy.Principal{AWS: []string{"*"}}
 	service := &iampolicy.Principal{Service: []string{string(a.Spec.Writer)}}
-	fromOrg := iampolicy.Condition{"StringEquals": {"aws:SourceOrgID": {a.OrgID}}}
 	st := []iampolicy.Statement{
 		iampolicy.DenyInsecureTransport([]string{"s3:*"}, a.BucketARN, objects),
 		{Sid: "DenyObjectDeletion", Effect: iampolicy.Deny, Principal: everyone,
@@ -91,34 +114,73 @@ func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 		{Sid: "InvestigationRead", Effect: iampolicy.Allow, Principal: everyone,
 			Action: []string{"s3:GetObject", "s3:ListBucket"}, Resource: []string{a.BucketARN, objects},
 			Condition: iampolicy.Condition{
-				"StringEquals": {"aws:PrincipalOrgID": {a.OrgID}},
+				"StringEquals": {"aws:PrincipalOrgID": {w.OrgID}},
 				"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/" + a.ReaderRole}},
 			}},
 	}
+	perAccount := func(suffix string) []string {
+		var out []string
+		for _, id := range w.AccountIDs {
+			out = append(out, a.BucketARN+"/AWSLogs/"+id+suffix)
+		}
+		return out
+	}
+	fromAccounts := iampolicy.Condition{"StringEquals": {"aws:SourceAccount": w.AccountIDs}}
 	switch a.Spec.Writer {
 	case WriterS3ServerLogging:
 		st = append(st, iampolicy.Statement{Sid: "ServerAccessLogsWrite", Effect: iampolicy.Allow, Principal: service,
 			Action: []string{"s3:PutObject"}, Resource: []string{objects},
 			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceAccount": {a.AccountID}}}})
 	case WriterELB:
-		principal := &iampolicy.Principal{Service: []string{string(WriterELB)}}
+		// Load balancers write under their own account's path only; older regions write as the regional ELB account.
+		principal := service
+		var cond iampolicy.Condition
 		if acct, ok := elbAccounts[a.Region]; ok {
 			principal = &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + acct + ":root"}}
+		} else {
+			cond = fromAccounts
 		}
 		st = append(st, iampolicy.Statement{Sid: "LoadBalancerLogsWrite", Effect: iampolicy.Allow, Principal: principal,
-			Action: []string{"s3:PutObject"}, Resource: []string{logs}})
+			Action: []string{"s3:PutObject"}, Resource: perAccount("/*"), Condition: cond})
 	case WriterGuardDuty:
+		fromGuardDuty := iampolicy.Condition{
+			"StringEquals": {"aws:SourceAccount": {w.SecurityToolingID}},
+			"ArnLike":      {"aws:SourceArn": {"arn:aws:guardduty:*:" + w.SecurityToolingID + ":detector/*"}},
+		}
 		st = append(st,
 			iampolicy.Statement{Sid: "GuardDutyLocation", Effect: iampolicy.Allow, Principal: service,
-				Action: []string{"s3:GetBucketLocation"}, Resource: []string{a.BucketARN}, Condition: fromOrg},
+				Action: []string{"s3:GetBucketLocation"}, Resource: []string{a.BucketARN}, Condition: fromGuardDuty},
 			iampolicy.Statement{Sid: "GuardDutyWrite", Effect: iampolicy.Allow, Principal: service,
-				Action: []string{"s3:PutObject"}, Resource: []string{objects}, Condition: fromOrg})
-	default:
+				Action: []string{"s3:PutObject"}, Resource: []string{objects}, Condition: fromGuardDuty})
+	case WriterCloudTrail:
+		// An organization trail writes the management account's events under AWSLogs/<management>/ and the members'
+		// under AWSLogs/<organization id>/; its ARN is the management account's even when a delegated administrator
+		// created it.
+		fromTrail := iampolicy.Condition{"StringEquals": {"aws:SourceArn": {w.TrailARN}}}
 		st = append(st,
-			iampolicy.Statement{Sid: "ServiceAclCheck", Effect: iampolicy.Allow, Principal: service,
-				Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{a.BucketARN}, Condition: fromOrg},
-			iampolicy.Statement{Sid: "ServiceWrite", Effect: iampolicy.Allow, Principal: service,
-				Action: []string{"s3:PutObject"}, Resource: []string{logs}, Condition: fromOrg})
+			iampolicy.Statement{Sid: "CloudTrailAclCheck", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:GetBucketAcl"}, Resource: []string{a.BucketARN}, Condition: fromTrail},
+			iampolicy.Statement{Sid: "CloudTrailWrite", Effect: iampolicy.Allow, Principal: service,
+				Action:    []string{"s3:PutObject"},
+				Resource:  []string{a.BucketARN + "/AWSLogs/" + w.ManagementAccountID + "/*", a.BucketARN + "/AWSLogs/" + w.OrgID + "/*"},
+				Condition: fromTrail})
+	case WriterConfig:
+		st = append(st,
+			iampolicy.Statement{Sid: "ConfigAclCheck", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{a.BucketARN}, Condition: fromAccounts},
+			iampolicy.Statement{Sid: "ConfigWrite", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:PutObject"}, Resource: perAccount("/Config/*"), Condition: fromAccounts})
+	default: // log delivery: VPC flow logs and Network Firewall logs, each under AWSLogs/<its account>/.
+		var sources []string
+		for _, id := range w.AccountIDs {
+			sources = append(sources, "arn:aws:logs:*:"+id+":*")
+		}
+		fromDelivery := iampolicy.Condition{"StringEquals": {"aws:SourceAccount": w.AccountIDs}, "ArnLike": {"aws:SourceArn": sources}}
+		st = append(st,
+			iampolicy.Statement{Sid: "LogDeliveryAclCheck", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{a.BucketARN}, Condition: fromDelivery},
+			iampolicy.Statement{Sid: "LogDeliveryWrite", Effect: iampolicy.Allow, Principal: service,
+				Action: []string{"s3:PutObject"}, Resource: perAccount("/*"), Condition: fromDelivery})
 	}
 	return iampolicy.New(st...)
 }
@@ -132,9 +194,9 @@ type LogBucketArgs struct {
 	Logs         config.LogRetention
 	// KeyARN encrypts the bucket when Spec.KMS.
 	KeyARN     pulumi.StringInput
-	OrgID      string
 	AccountID  string
 	ReaderRole string
+	Writers    Writers
 	// AccessLogsBucket receives the server access logs (unset for the sink itself).
 	AccessLogsBucket pulumi.StringInput
 	// Replica, when set, replicates every object to the DR-region bucket.
@@ -144,8 +206,10 @@ type LogBucketArgs struct {
 // Replica is where a bucket replicates to.
 type Replica struct {
 	BucketARN string
-	KeyARN    pulumi.StringInput
-	RoleARN   pulumi.StringInput
+	// Versioning is the destination's versioning: S3 refuses a replication rule until both sides are versioned.
+	Versioning pulumi.Resource
+	KeyARN     pulumi.StringInput
+	RoleARN    pulumi.StringInput
 }
 
 // LogBucket is one Log Archive bucket with its settings: versioning, default encryption, public access block,
@@ -157,6 +221,8 @@ type LogBucket struct {
 	Name   string
 	ARN    string
 	Bucket *s3.BucketV2
+	// Versioning is what a replication configuration into this bucket waits for.
+	Versioning *s3.BucketVersioningV2
 	// Policy is what delivering services check before they write: depend on it, not on the component.
 	Policy *s3.BucketPolicy
 }
@@ -197,8 +263,9 @@ func NewLogBucket(ctx *pulumi.Context, name string, args LogBucketArgs, opts ...
 		Bucket: id, VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
 	}, child...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("versioning bucket %s: %w", c.Name, err)
 	}
+	c.Versioning = versioning
 	sse := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
 	if args.Spec.KMS {
 		sse = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
@@ -213,8 +280,8 @@ func NewLogBucket(ctx *pulumi.Context, name string, args LogBucketArgs, opts ...
 	}, child...); err != nil {
 		return nil, err
 	}
-	policy, err := BucketPolicy(BucketPolicyArgs{Spec: args.Spec, BucketARN: c.ARN, Region: args.Region, OrgID: args.OrgID,
-		AccountID: args.AccountID, ReaderRole: args.ReaderRole}).JSON()
+	policy, err := BucketPolicy(BucketPolicyArgs{Spec: args.Spec, BucketARN: c.ARN, Region: args.Region,
+		AccountID: args.AccountID, ReaderRole: args.ReaderRole, Writers: args.Writers}).JSON()
 	if err != nil {
 		return nil, err
 	}
@@ -275,8 +342,8 @@ func NewLogBucket(ctx *pulumi.Context, name string, args LogBucketArgs, opts ...
 				Destination:             dest,
 				SourceSelectionCriteria: criteria,
 			}},
-		}, append(child, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
-			return nil, err
+		}, append(child, pulumi.DependsOn([]pulumi.Resource{versioning, r.Versioning}))...); err != nil {
+			return nil, fmt.Errorf("replicating bucket %s: %w", c.Name, err)
 		}
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"bucket": pulumi.String(c.Name)})

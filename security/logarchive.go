@@ -25,7 +25,7 @@ type LogArchiveArgs struct {
 	DRRegion          string
 	Providers         map[string]*aws.Provider // the Log Archive account, by region
 	AccountID         string
-	OrgID             string
+	Writers           Writers
 	Logs              config.LogRetention
 	InvestigationRole string
 }
@@ -43,15 +43,17 @@ type LogArchive struct {
 	KeyARNs map[string]pulumi.StringOutput
 	// Buckets by region, then purpose.
 	Buckets map[string]map[string]*LogBucket
+
+	home string
 }
 
 // NewLogArchive registers the Log Archive.
 func NewLogArchive(ctx *pulumi.Context, name string, args LogArchiveArgs, opts ...pulumi.ResourceOption) (*LogArchive, error) {
-	c := &LogArchive{KeyARNs: map[string]pulumi.StringOutput{}, Buckets: map[string]map[string]*LogBucket{}}
+	c := &LogArchive{KeyARNs: map[string]pulumi.StringOutput{}, Buckets: map[string]map[string]*LogBucket{}, home: args.HomeRegion}
 	if err := ctx.RegisterComponentResource("platform:security:LogArchive", name, c, opts...); err != nil {
 		return nil, err
 	}
-	keyPolicy, err := LogKeyPolicy(args.AccountID, args.OrgID, args.InvestigationRole).JSON()
+	keyPolicy, err := LogKeyPolicy(args.AccountID, args.InvestigationRole, args.Writers).JSON()
 	if err != nil {
 		return nil, err
 	}
@@ -75,10 +77,9 @@ func NewLogArchive(ctx *pulumi.Context, name string, args LogArchiveArgs, opts .
 	}
 	roleName := naming.Limited(naming.Name(args.Env, "logs", "replication"), naming.MaxIAMRoleName)
 	role, err := iam.NewRole(ctx, naming.Name(args.Env, "logs", "replication-role"), &iam.RoleArgs{
-		Name:        pulumi.String(roleName),
-		Description: pulumi.String("Replicates the Log Archive buckets to the DR region"),
-		// S3 replication does not document a source-account condition on its assume-role call.
-		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("s3.amazonaws.com", "").MustJSON()),
+		Name:             pulumi.String(roleName),
+		Description:      pulumi.String("Replicates the Log Archive buckets to the DR region"),
+		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("s3.amazonaws.com", args.AccountID).MustJSON()),
 	}, pulumi.Parent(c), pulumi.Provider(args.Providers[args.HomeRegion]))
 	if err != nil {
 		return nil, fmt.Errorf("creating replication role: %w", err)
@@ -100,11 +101,12 @@ func NewLogArchive(ctx *pulumi.Context, name string, args LogArchiveArgs, opts .
 		for _, spec := range Buckets {
 			b := LogBucketArgs{
 				Env: args.Env, Company: args.Company, Spec: spec, Region: region, Provider: args.Providers[region],
-				Logs: args.Logs, KeyARN: c.KeyARNs[region], OrgID: args.OrgID, AccountID: args.AccountID,
+				Logs: args.Logs, KeyARN: c.KeyARNs[region], Writers: args.Writers, AccountID: args.AccountID,
 				ReaderRole: args.InvestigationRole, AccessLogsBucket: pulumi.String(sink),
 			}
 			if region == args.HomeRegion {
-				b.Replica = &Replica{BucketARN: c.Buckets[args.DRRegion][spec.Purpose].ARN, KeyARN: c.KeyARNs[args.DRRegion], RoleARN: role.Arn}
+				twin := c.Buckets[args.DRRegion][spec.Purpose]
+				b.Replica = &Replica{BucketARN: twin.ARN, KeyARN: c.KeyARNs[args.DRRegion], RoleARN: role.Arn, Versioning: twin.Versioning}
 			}
 			// Depending on a component would race with the registration of its children: depend on resources.
 			deps := []pulumi.Resource{}
@@ -121,28 +123,62 @@ func NewLogArchive(ctx *pulumi.Context, name string, args LogArchiveArgs, opts .
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})
 }
 
-// LogKeyPolicy lets the account administer the key, the log-delivering services encrypt on behalf of this
-// organization only, and the investigation role decrypt from any account of the organization.
-func LogKeyPolicy(accountID, orgID, investigationRole string) iampolicy.Document {
-	fromOrg := iampolicy.Condition{"StringEquals": {"aws:SourceOrgID": {orgID}}}
+// FindingsDestinations are the GuardDuty findings bucket and key for each region: regions beyond home and DR
+// export to the home region's.
+func (c *LogArchive) FindingsDestinations(regions []string) (map[string]string, map[string]pulumi.StringOutput) {
+	buckets, keys := map[string]string{}, map[string]pulumi.StringOutput{}
+	for _, r := range regions {
+		src := r
+		if _, ok := c.Buckets[r]; !ok {
+			src = c.home
+		}
+		buckets[r], keys[r] = c.Buckets[src]["guardduty"].ARN, c.KeyARNs[src]
+	}
+	return buckets, keys
+}
+
+// LogKeyPolicy lets the account administer the key; each log-delivering service encrypt for the organization's
+// own accounts and resources only, with the conditions its documentation gives (CloudTrail: the trail's ARN and
+// encryption context, plus a DescribeKey statement without the encryption-context condition that DescribeKey never
+// carries; Config and log delivery: the organization's accounts; GuardDuty: Security Tooling's detectors); and the
+// investigation role decrypt from any account of the organization.
+func LogKeyPolicy(accountID, investigationRole string, w Writers) iampolicy.Document {
+	principal := func(wr Writer) *iampolicy.Principal { return &iampolicy.Principal{Service: []string{string(wr)}} }
+	fromTrail := iampolicy.Condition{"StringEquals": {"aws:SourceArn": {w.TrailARN}}}
+	var logSources []string
+	for _, id := range w.AccountIDs {
+		logSources = append(logSources, "arn:aws:logs:*:"+id+":*")
+	}
 	return iampolicy.New(
 		iampolicy.AccountAdministers(accountID),
-		iampolicy.Statement{Sid: "CloudTrailEncrypts", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: []string{string(WriterCloudTrail)}},
-			Action:    []string{"kms:GenerateDataKey*", "kms:DescribeKey"}, Resource: everything,
+		iampolicy.Statement{Sid: "CloudTrailEncrypts", Effect: iampolicy.Allow, Principal: principal(WriterCloudTrail),
+			Action: []string{"kms:GenerateDataKey*"}, Resource: everything,
 			Condition: iampolicy.Condition{
-				"StringEquals": {"aws:SourceOrgID": {orgID}},
-				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {"arn:aws:cloudtrail:*:*:trail/*"}},
+				"StringEquals": {"aws:SourceArn": {w.TrailARN}},
+				"StringLike":   {"kms:EncryptionContext:aws:cloudtrail:arn": {"arn:aws:cloudtrail:*:" + w.ManagementAccountID + ":trail/*"}},
 			}},
-		iampolicy.Statement{Sid: "LogServicesEncrypt", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: []string{string(WriterConfig), string(WriterLogDelivery), string(WriterGuardDuty)}},
-			Action:    []string{"kms:Encrypt", "kms:GenerateDataKey*", "kms:DescribeKey"}, Resource: everything,
-			Condition: fromOrg},
+		iampolicy.Statement{Sid: "CloudTrailDescribesKey", Effect: iampolicy.Allow, Principal: principal(WriterCloudTrail),
+			Action: []string{"kms:DescribeKey"}, Resource: everything, Condition: fromTrail},
+		iampolicy.Statement{Sid: "TrailCreatorDecrypts", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: []string{w.TrailCreatorARN}},
+			Action:    []string{"kms:Decrypt", "kms:DescribeKey"}, Resource: everything},
+		iampolicy.Statement{Sid: "ConfigEncrypts", Effect: iampolicy.Allow, Principal: principal(WriterConfig),
+			Action: []string{"kms:Decrypt", "kms:GenerateDataKey"}, Resource: everything,
+			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceAccount": w.AccountIDs}}},
+		iampolicy.Statement{Sid: "LogDeliveryEncrypts", Effect: iampolicy.Allow, Principal: principal(WriterLogDelivery),
+			Action: []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, Resource: everything,
+			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceAccount": w.AccountIDs}, "ArnLike": {"aws:SourceArn": logSources}}},
+		iampolicy.Statement{Sid: "GuardDutyEncrypts", Effect: iampolicy.Allow, Principal: principal(WriterGuardDuty),
+			Action: []string{"kms:GenerateDataKey"}, Resource: everything,
+			Condition: iampolicy.Condition{
+				"StringEquals": {"aws:SourceAccount": {w.SecurityToolingID}},
+				"ArnLike":      {"aws:SourceArn": {"arn:aws:guardduty:*:" + w.SecurityToolingID + ":detector/*"}},
+			}},
 		iampolicy.Statement{Sid: "InvestigationDecrypts", Effect: iampolicy.Allow,
 			Principal: &iampolicy.Principal{AWS: []string{"*"}},
 			Action:    []string{"kms:Decrypt", "kms:DescribeKey"}, Resource: everything,
 			Condition: iampolicy.Condition{
-				"StringEquals": {"aws:PrincipalOrgID": {orgID}},
+				"StringEquals": {"aws:PrincipalOrgID": {w.OrgID}},
 				"ArnLike":      {"aws:PrincipalArn": {"arn:aws:iam::*:role/" + investigationRole}},
 			}},
 	)

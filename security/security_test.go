@@ -29,14 +29,60 @@ func TestBucketPolicyPerWriter(t *testing.T) {
 	for _, spec := range security.Buckets {
 		for _, region := range []string{"us-east-1", "ap-southeast-7"} {
 			doc := security.BucketPolicy(security.BucketPolicyArgs{Spec: spec, BucketARN: "arn:aws:s3:::b", Region: region,
-				OrgID: "o-abc", AccountID: "111111111111", ReaderRole: security.InvestigationRoleName})
+				AccountID: "111111111111", ReaderRole: security.InvestigationRoleName, Writers: testWriters})
 			assert.Empty(t, c.Check(doc, iampolicy.Resource), "%s %s", spec.Purpose, region)
 			assert.Equal(t, "DenyInsecureTransport", doc.Statement[0].Sid)
+			for _, st := range doc.Statement {
+				if st.Effect != iampolicy.Allow || st.Principal == nil || len(st.Principal.Service) == 0 {
+					continue
+				}
+				// A service writes only for the organization's own accounts or resources, never on aws:SourceOrgID alone.
+				scoped := false
+				for _, keys := range st.Condition {
+					_, acct := keys["aws:SourceAccount"]
+					_, arn := keys["aws:SourceArn"]
+					scoped = scoped || acct || arn
+				}
+				assert.True(t, scoped, "%s %s statement %s", spec.Purpose, region, st.Sid)
+			}
 		}
 	}
-	elb := security.BucketPolicy(security.BucketPolicyArgs{Spec: security.BucketSpec{Writer: security.WriterELB}, BucketARN: "arn:aws:s3:::b", Region: "ap-southeast-7"})
-	assert.Equal(t, []string{"logdelivery.elasticloadbalancing.amazonaws.com"}, elb.Statement[len(elb.Statement)-1].Principal.Service,
+	elb := security.BucketPolicy(security.BucketPolicyArgs{Spec: security.BucketSpec{Writer: security.WriterELB}, BucketARN: "arn:aws:s3:::b",
+		Region: "ap-southeast-7", Writers: testWriters})
+	last := elb.Statement[len(elb.Statement)-1]
+	assert.Equal(t, []string{"logdelivery.elasticloadbalancing.amazonaws.com"}, last.Principal.Service,
 		"newer regions use the log-delivery service principal")
+	assert.Equal(t, []string{"arn:aws:s3:::b/AWSLogs/111111111111/*", "arn:aws:s3:::b/AWSLogs/222222222222/*"}, last.Resource,
+		"load balancers write under their own account's path only")
+	trail := security.BucketPolicy(security.BucketPolicyArgs{Spec: security.BucketSpec{Writer: security.WriterCloudTrail}, BucketARN: "arn:aws:s3:::b",
+		Region: "us-east-1", Writers: testWriters})
+	write := trail.Statement[len(trail.Statement)-1]
+	assert.Equal(t, []string{"arn:aws:s3:::b/AWSLogs/999999999999/*", "arn:aws:s3:::b/AWSLogs/o-abc/*"}, write.Resource)
+	assert.Equal(t, []string{testWriters.TrailARN}, write.Condition["StringEquals"]["aws:SourceArn"])
+}
+
+var testWriters = security.Writers{OrgID: "o-abc", ManagementAccountID: "999999999999", SecurityToolingID: "333333333333",
+	TrailARN:        "arn:aws:cloudtrail:us-east-1:999999999999:trail/security-org-trail",
+	TrailCreatorARN: "arn:aws:iam::333333333333:role/OrganizationAccountAccessRole",
+	AccountIDs:      []string{"111111111111", "222222222222"}}
+
+// The CloudTrail statements follow "Configure AWS KMS key policies for CloudTrail": encryption under the trail's
+// ARN and encryption context, and DescribeKey in a statement of its own (it never carries an encryption context).
+func TestLogKeyPolicyCloudTrail(t *testing.T) {
+	doc := security.LogKeyPolicy("222222222222", security.InvestigationRoleName, testWriters)
+	assert.Empty(t, iamref.Catalog().Check(doc, iampolicy.Resource))
+	bySid := map[string]iampolicy.Statement{}
+	for _, st := range doc.Statement {
+		bySid[st.Sid] = st
+	}
+	enc := bySid["CloudTrailEncrypts"]
+	assert.Equal(t, []string{"kms:GenerateDataKey*"}, enc.Action)
+	assert.Equal(t, []string{testWriters.TrailARN}, enc.Condition["StringEquals"]["aws:SourceArn"])
+	assert.Equal(t, []string{"arn:aws:cloudtrail:*:999999999999:trail/*"}, enc.Condition["StringLike"]["kms:EncryptionContext:aws:cloudtrail:arn"])
+	desc := bySid["CloudTrailDescribesKey"]
+	assert.Equal(t, []string{"kms:DescribeKey"}, desc.Action)
+	assert.NotContains(t, desc.Condition, "StringLike", "DescribeKey carries no encryption context")
+	assert.Equal(t, []string{testWriters.TrailCreatorARN}, bySid["TrailCreatorDecrypts"].Principal.AWS)
 }
 
 func TestExpandAccounts(t *testing.T) {
@@ -56,7 +102,7 @@ func TestLogBucketAlone(t *testing.T) {
 		_, err = security.NewLogBucket(ctx, "flow-logs", security.LogBucketArgs{
 			Env: "security", Company: "acme", Spec: security.Buckets[3], Region: "us-west-2", Provider: p,
 			Logs:   config.LogRetention{RetentionDays: 400, ObjectLockDays: 365, InfrequentAccessAfterDays: 30, GlacierAfterDays: 90},
-			KeyARN: pulumi.String("arn:aws:kms:us-west-2:222222222222:key/k"), OrgID: "o-abc", AccountID: "222222222222",
+			KeyARN: pulumi.String("arn:aws:kms:us-west-2:222222222222:key/k"), Writers: testWriters, AccountID: "222222222222",
 			ReaderRole: security.InvestigationRoleName, AccessLogsBucket: pulumi.String("sink"),
 		})
 		return err

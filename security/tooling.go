@@ -41,8 +41,11 @@ type SecurityToolingArgs struct {
 	HomeRegion string
 	Regions    []string                 // every allowed region, home first
 	Providers  map[string]*aws.Provider // Security Tooling, by region
-	AccountID  string
-	RootID     string
+	// ManagementProviders reach the management account, by region: it designates Security Tooling as the GuardDuty
+	// and Security Hub administrator once the detector and the hub exist there.
+	ManagementProviders map[string]*aws.Provider
+	AccountID           string
+	RootID              string
 	// FindingsBuckets and FindingsKeys are the Log Archive's GuardDuty bucket ARNs and keys, by region.
 	FindingsBuckets  map[string]string
 	FindingsKeys     map[string]pulumi.StringOutput
@@ -75,97 +78,139 @@ func NewSecurityTooling(ctx *pulumi.Context, name string, args SecurityToolingAr
 	if err := ctx.RegisterComponentResource("platform:security:SecurityTooling", name, c, opts...); err != nil {
 		return nil, err
 	}
-	in := func(region string) []pulumi.ResourceOption {
-		return []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Providers[region])}
-	}
-
-	hubAccounts := map[string]*securityhub.Account{}
+	s := toolingScope{c: c, args: args}
 	for _, region := range args.Regions {
-		n := func(parts ...string) string {
-			return naming.Name(args.Env, parts[0], parts[1], append(parts[2:], region)...)
+		if err := s.guardDuty(ctx, region); err != nil {
+			return nil, fmt.Errorf("GuardDuty in %s: %w", region, err)
 		}
-		detector, err := guardduty.NewDetector(ctx, n("guardduty", "detector"), &guardduty.DetectorArgs{
-			Enable:                     pulumi.Bool(true),
-			FindingPublishingFrequency: pulumi.String(args.FindingFrequency),
-		}, append(in(region), pulumi.Protect(true))...)
-		if err != nil {
-			return nil, fmt.Errorf("creating GuardDuty detector in %s: %w", region, err)
+		if _, err := accessanalyzer.NewAnalyzer(ctx, s.name(region, "access-analyzer", "org"), &accessanalyzer.AnalyzerArgs{
+			AnalyzerName: pulumi.String(naming.Name(args.Env, "org", "access-analyzer", region)),
+			Type:         pulumi.String("ORGANIZATION"),
+		}, s.in(region)...); err != nil {
+			return nil, fmt.Errorf("creating the organization access analyzer in %s: %w", region, err)
 		}
-		c.DetectorIDs[region] = detector.ID().ToStringOutput()
-		detectorID := detector.ID().ToStringOutput()
-		if _, err := guardduty.NewOrganizationConfiguration(ctx, n("guardduty", "org-config"), &guardduty.OrganizationConfigurationArgs{
-			DetectorId:                    detectorID,
-			AutoEnableOrganizationMembers: pulumi.String("ALL"),
-		}, in(region)...); err != nil {
-			return nil, err
-		}
-		for _, feature := range slices.Sorted(maps.Keys(GuardDutyFeatures)) {
-			var extra guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArray
-			for _, ac := range GuardDutyFeatures[feature] {
-				extra = append(extra, guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArgs{
-					Name: pulumi.String(ac), AutoEnable: pulumi.String("ALL")})
-			}
-			if _, err := guardduty.NewOrganizationConfigurationFeature(ctx, n("guardduty", "feature", featureKey(feature)),
-				&guardduty.OrganizationConfigurationFeatureArgs{
-					DetectorId: detectorID, Name: pulumi.String(feature), AutoEnable: pulumi.String("ALL"),
-					AdditionalConfigurations: extra,
-				}, in(region)...); err != nil {
-				return nil, err
-			}
-		}
-		if _, err := guardduty.NewPublishingDestination(ctx, n("guardduty", "findings-export"), &guardduty.PublishingDestinationArgs{
-			DetectorId:      detectorID,
-			DestinationType: pulumi.String("S3"),
-			DestinationArn:  pulumi.String(args.FindingsBuckets[region]),
-			KmsKeyArn:       args.FindingsKeys[region],
-		}, in(region)...); err != nil {
-			return nil, err
-		}
+	}
+	if err := s.securityHub(ctx); err != nil {
+		return nil, fmt.Errorf("Security Hub: %w", err)
+	}
+	agg, err := s.configAggregator(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("Config aggregator: %w", err)
+	}
+	c.AggregatorARN = agg.Arn
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"aggregatorArn": agg.Arn})
+}
 
-		hub, err := securityhub.NewAccount(ctx, n("securityhub", "account"), &securityhub.AccountArgs{
+// toolingScope is what every step of SecurityTooling needs.
+type toolingScope struct {
+	c    *SecurityTooling
+	args SecurityToolingArgs
+}
+
+func (s toolingScope) in(region string, more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append([]pulumi.ResourceOption{pulumi.Parent(s.c), pulumi.Provider(s.args.Providers[region])}, more...)
+}
+
+func (s toolingScope) name(region string, parts ...string) string {
+	return naming.Name(s.args.Env, parts[0], parts[1], append(parts[2:], region)...)
+}
+
+// guardDuty creates the region's detector first and only then designates Security Tooling as the GuardDuty
+// administrator: designation enables GuardDuty in the administrator account by itself, after which creating the
+// detector fails ("a detector already exists"). An existing detector is kept by the designation.
+func (s toolingScope) guardDuty(ctx *pulumi.Context, region string) error {
+	a := s.args
+	detector, err := guardduty.NewDetector(ctx, s.name(region, "guardduty", "detector"), &guardduty.DetectorArgs{
+		Enable:                     pulumi.Bool(true),
+		FindingPublishingFrequency: pulumi.String(a.FindingFrequency),
+	}, s.in(region, pulumi.Protect(true))...)
+	if err != nil {
+		return fmt.Errorf("creating the detector: %w", err)
+	}
+	detectorID := detector.ID().ToStringOutput()
+	s.c.DetectorIDs[region] = detectorID
+	admin, err := guardduty.NewOrganizationAdminAccount(ctx, s.name(region, "guardduty", "admin"),
+		&guardduty.OrganizationAdminAccountArgs{AdminAccountId: pulumi.String(a.AccountID)},
+		pulumi.Parent(s.c), pulumi.Provider(a.ManagementProviders[region]), pulumi.DependsOn([]pulumi.Resource{detector}))
+	if err != nil {
+		return fmt.Errorf("designating the administrator: %w", err)
+	}
+	afterAdmin := s.in(region, pulumi.DependsOn([]pulumi.Resource{admin}))
+	if _, err := guardduty.NewOrganizationConfiguration(ctx, s.name(region, "guardduty", "org-config"), &guardduty.OrganizationConfigurationArgs{
+		DetectorId:                    detectorID,
+		AutoEnableOrganizationMembers: pulumi.String("ALL"),
+	}, afterAdmin...); err != nil {
+		return fmt.Errorf("configuring the organization: %w", err)
+	}
+	for _, feature := range slices.Sorted(maps.Keys(GuardDutyFeatures)) {
+		var extra guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArray
+		for _, ac := range GuardDutyFeatures[feature] {
+			extra = append(extra, guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArgs{
+				Name: pulumi.String(ac), AutoEnable: pulumi.String("ALL")})
+		}
+		if _, err := guardduty.NewOrganizationConfigurationFeature(ctx, s.name(region, "guardduty", "feature", featureKey(feature)),
+			&guardduty.OrganizationConfigurationFeatureArgs{
+				DetectorId: detectorID, Name: pulumi.String(feature), AutoEnable: pulumi.String("ALL"),
+				AdditionalConfigurations: extra,
+			}, afterAdmin...); err != nil {
+			return fmt.Errorf("auto-enabling %s: %w", feature, err)
+		}
+	}
+	if _, err := guardduty.NewPublishingDestination(ctx, s.name(region, "guardduty", "findings-export"), &guardduty.PublishingDestinationArgs{
+		DetectorId:      detectorID,
+		DestinationType: pulumi.String("S3"),
+		DestinationArn:  pulumi.String(a.FindingsBuckets[region]),
+		KmsKeyArn:       a.FindingsKeys[region],
+	}, s.in(region)...); err != nil {
+		return fmt.Errorf("exporting findings: %w", err)
+	}
+	return nil
+}
+
+// securityHub enables Security Hub in every region, then designates Security Tooling as its administrator from
+// the home region (designation enables Security Hub in the administrator account by itself: the hub must exist
+// first), then aggregates findings and applies the central configuration policy to the whole organization.
+func (s toolingScope) securityHub(ctx *pulumi.Context) error {
+	a := s.args
+	var hubs []pulumi.Resource
+	for _, region := range a.Regions {
+		hub, err := securityhub.NewAccount(ctx, s.name(region, "securityhub", "account"), &securityhub.AccountArgs{
 			EnableDefaultStandards:  pulumi.Bool(false),
 			ControlFindingGenerator: pulumi.String("SECURITY_CONTROL"),
 			AutoEnableControls:      pulumi.Bool(true),
-		}, in(region)...)
+		}, s.in(region)...)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("enabling Security Hub in %s: %w", region, err)
 		}
-		hubAccounts[region] = hub
-
-		if _, err := accessanalyzer.NewAnalyzer(ctx, n("access-analyzer", "org"), &accessanalyzer.AnalyzerArgs{
-			AnalyzerName: pulumi.String(naming.Name(args.Env, "org", "access-analyzer", region)),
-			Type:         pulumi.String("ORGANIZATION"),
-		}, in(region)...); err != nil {
-			return nil, err
-		}
+		hubs = append(hubs, hub)
 	}
-
-	home := args.HomeRegion
-	var linked []string
-	for _, r := range args.Regions {
-		if r != home {
-			linked = append(linked, r)
-		}
-	}
-	aggregator, err := securityhub.NewFindingAggregator(ctx, naming.Name(args.Env, "securityhub", "aggregator"), &securityhub.FindingAggregatorArgs{
-		LinkingMode:      pulumi.String("SPECIFIED_REGIONS"),
-		SpecifiedRegions: pulumi.ToStringArray(linked),
-	}, append(in(home), pulumi.DependsOn(hubResources(hubAccounts)))...)
+	home := a.HomeRegion
+	// With central configuration the administrator is designated once, in the home region.
+	admin, err := securityhub.NewOrganizationAdminAccount(ctx, naming.Name(a.Env, "securityhub", "admin"),
+		&securityhub.OrganizationAdminAccountArgs{AdminAccountId: pulumi.String(a.AccountID)},
+		pulumi.Parent(s.c), pulumi.Provider(a.ManagementProviders[home]), pulumi.DependsOn(hubs))
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("designating the administrator: %w", err)
 	}
-	c.FindingAggregatorARN = aggregator.ID().ToStringOutput()
-	orgConfig, err := securityhub.NewOrganizationConfiguration(ctx, naming.Name(args.Env, "securityhub", "org-config"), &securityhub.OrganizationConfigurationArgs{
+	aggregator, err := securityhub.NewFindingAggregator(ctx, naming.Name(a.Env, "securityhub", "aggregator"), &securityhub.FindingAggregatorArgs{
+		LinkingMode:      pulumi.String("SPECIFIED_REGIONS"),
+		SpecifiedRegions: pulumi.ToStringArray(without(a.Regions, home)),
+	}, s.in(home, pulumi.DependsOn(append(hubs, admin)))...)
+	if err != nil {
+		return fmt.Errorf("aggregating findings: %w", err)
+	}
+	s.c.FindingAggregatorARN = aggregator.ID().ToStringOutput()
+	orgConfig, err := securityhub.NewOrganizationConfiguration(ctx, naming.Name(a.Env, "securityhub", "org-config"), &securityhub.OrganizationConfigurationArgs{
 		// Central configuration: the policy below decides what members run, not auto-enable.
 		AutoEnable:                pulumi.Bool(false),
 		AutoEnableStandards:       pulumi.String("NONE"),
 		OrganizationConfiguration: securityhub.OrganizationConfigurationOrganizationConfigurationArgs{ConfigurationType: pulumi.String("CENTRAL")},
-	}, append(in(home), pulumi.DependsOn([]pulumi.Resource{aggregator}))...)
+	}, s.in(home, pulumi.DependsOn([]pulumi.Resource{aggregator, admin}))...)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("turning on central configuration: %w", err)
 	}
-	policy, err := securityhub.NewConfigurationPolicy(ctx, naming.Name(args.Env, "securityhub", "policy"), &securityhub.ConfigurationPolicyArgs{
-		Name:        pulumi.String(naming.Name(args.Env, "securityhub", "baseline")),
+	policy, err := securityhub.NewConfigurationPolicy(ctx, naming.Name(a.Env, "securityhub", "policy"), &securityhub.ConfigurationPolicyArgs{
+		Name:        pulumi.String(naming.Name(a.Env, "securityhub", "baseline")),
 		Description: pulumi.String("FSBP and CIS AWS Foundations v3.0.0 for every account"),
 		ConfigurationPolicy: securityhub.ConfigurationPolicyConfigurationPolicyArgs{
 			ServiceEnabled:      pulumi.Bool(true),
@@ -174,38 +219,38 @@ func NewSecurityTooling(ctx *pulumi.Context, name string, args SecurityToolingAr
 				DisabledControlIdentifiers: pulumi.ToStringArray([]string{}),
 			},
 		},
-	}, append(in(home), pulumi.DependsOn([]pulumi.Resource{orgConfig}))...)
+	}, s.in(home, pulumi.DependsOn([]pulumi.Resource{orgConfig}))...)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("creating the configuration policy: %w", err)
 	}
-	if _, err := securityhub.NewConfigurationPolicyAssociation(ctx, naming.Name(args.Env, "securityhub", "policy-root"), &securityhub.ConfigurationPolicyAssociationArgs{
+	if _, err := securityhub.NewConfigurationPolicyAssociation(ctx, naming.Name(a.Env, "securityhub", "policy-root"), &securityhub.ConfigurationPolicyAssociationArgs{
 		PolicyId: policy.ID().ToStringOutput(),
-		TargetId: pulumi.String(args.RootID),
-	}, in(home)...); err != nil {
-		return nil, err
+		TargetId: pulumi.String(a.RootID),
+	}, s.in(home)...); err != nil {
+		return fmt.Errorf("associating the configuration policy with the root: %w", err)
 	}
+	return nil
+}
 
-	role, err := iam.NewRole(ctx, naming.Name(args.Env, "config", "aggregator-role"), &iam.RoleArgs{
-		Name:              pulumi.String(naming.Limited(naming.Name(args.Env, "config", "aggregator"), naming.MaxIAMRoleName)),
+// configAggregator aggregates AWS Config over every account and region of the organization.
+func (s toolingScope) configAggregator(ctx *pulumi.Context) (*cfg.ConfigurationAggregator, error) {
+	a := s.args
+	role, err := iam.NewRole(ctx, naming.Name(a.Env, "config", "aggregator-role"), &iam.RoleArgs{
+		Name:              pulumi.String(naming.Limited(naming.Name(a.Env, "config", "aggregator"), naming.MaxIAMRoleName)),
 		Description:       pulumi.String("Lets AWS Config read the organization for the aggregator"),
-		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("config.amazonaws.com", args.AccountID).MustJSON()),
+		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("config.amazonaws.com", a.AccountID).MustJSON()),
 		ManagedPolicyArns: pulumi.ToStringArray([]string{"arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations"}),
-	}, in(home)...)
+	}, s.in(a.HomeRegion)...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the aggregator role: %w", err)
 	}
-	agg, err := cfg.NewConfigurationAggregator(ctx, naming.Name(args.Env, "config", "aggregator"), &cfg.ConfigurationAggregatorArgs{
-		Name: pulumi.String(naming.Name(args.Env, "org", "config")),
+	return cfg.NewConfigurationAggregator(ctx, naming.Name(a.Env, "config", "aggregator"), &cfg.ConfigurationAggregatorArgs{
+		Name: pulumi.String(naming.Name(a.Env, "org", "config")),
 		OrganizationAggregationSource: cfg.ConfigurationAggregatorOrganizationAggregationSourceArgs{
 			AllRegions: pulumi.Bool(true),
 			RoleArn:    role.Arn,
 		},
-	}, in(home)...)
-	if err != nil {
-		return nil, err
-	}
-	c.AggregatorARN = agg.Arn
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"aggregatorArn": agg.Arn})
+	}, s.in(a.HomeRegion)...)
 }
 
 func featureKey(feature string) string {
@@ -221,10 +266,12 @@ func featureKey(feature string) string {
 	return string(out)
 }
 
-func hubResources(m map[string]*securityhub.Account) []pulumi.Resource {
-	var out []pulumi.Resource
-	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, m[k])
+func without(list []string, drop string) []string {
+	var out []string
+	for _, x := range list {
+		if x != drop {
+			out = append(out, x)
+		}
 	}
 	return out
 }

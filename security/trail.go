@@ -19,12 +19,15 @@ type OrgTrailArgs struct {
 	Env      string
 	Region   string
 	Provider *aws.Provider // Security Tooling, the CloudTrail delegated administrator, in the home region
-	// AccountID is the Security Tooling account.
+	// AccountID is the Security Tooling account; TrailARN the trail's ARN, in the management account (TrailARN).
 	AccountID string
+	TrailARN  string
 	// Bucket is the Log Archive's CloudTrail bucket and KeyARN the Log Archive key of the home region.
 	Bucket pulumi.StringInput
 	KeyARN pulumi.StringInput
-	// AuditBucketARNs get S3 data events (reads and writes of the audit logs are themselves audited).
+	// AuditBucketARNs get S3 data events (reads and writes of the audit logs are themselves audited). Never the
+	// trail's own bucket: every delivery would be a data event, delivered in turn (a feedback loop of cost); S3
+	// server access logging records access to it instead.
 	AuditBucketARNs   []string
 	LogGroupRetention int
 }
@@ -52,7 +55,7 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 		return nil, err
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	trailName := naming.Name(args.Env, "org", "trail")
+	trailName := TrailName(args.Env)
 	groupName := "/aws/cloudtrail/" + trailName
 
 	keyPolicy, err := LogGroupKeyPolicy(args.AccountID, args.Region).JSON()
@@ -72,9 +75,12 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 		return nil, fmt.Errorf("creating trail log group: %w", err)
 	}
 	role, err := iam.NewRole(ctx, naming.Name(args.Env, "trail", "logs-role"), &iam.RoleArgs{
-		Name:             pulumi.String(naming.Limited(naming.Name(args.Env, "trail", "logs"), naming.MaxIAMRoleName)),
-		Description:      pulumi.String("Lets CloudTrail deliver the organization trail to CloudWatch Logs"),
-		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("cloudtrail.amazonaws.com", args.AccountID).MustJSON()),
+		Name:        pulumi.String(naming.Limited(naming.Name(args.Env, "trail", "logs"), naming.MaxIAMRoleName)),
+		Description: pulumi.String("Lets CloudTrail deliver the organization trail to CloudWatch Logs"),
+		// The organization trail is the management account's: CloudTrail assumes the role for that trail ARN.
+		AssumeRolePolicy: pulumi.String(iampolicy.New(iampolicy.Statement{Sid: "CloudTrailAssumes", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{Service: []string{"cloudtrail.amazonaws.com"}}, Action: []string{"sts:AssumeRole"},
+			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceArn": {args.TrailARN}}}}).MustJSON()),
 	}, child...)
 	if err != nil {
 		return nil, err
@@ -109,6 +115,15 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 	}
 	c.TrailARN, c.LogGroupARN = trail.Arn, group.Arn
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"trailArn": trail.Arn})
+}
+
+// TrailName is the organization trail's name in a stack.
+func TrailName(stack string) string { return naming.Name(stack, "org", "trail") }
+
+// TrailARN is the organization trail's ARN: it names the management account, which owns organization resources
+// even when a delegated administrator creates them, so key and bucket policies must name it too.
+func TrailARN(region, managementAccountID, stack string) string {
+	return fmt.Sprintf("arn:aws:cloudtrail:%s:%s:trail/%s", region, managementAccountID, TrailName(stack))
 }
 
 // TrailSelectors logs every management event and the S3 data events on the audit buckets.

@@ -104,7 +104,7 @@ func TestOrgExportsEveryKeyTheAdapterNames(t *testing.T) {
 		stackref.OrgOrganizationID, stackref.OrgOrganizationARN, stackref.OrgRootID, stackref.OrgManagementAccountID,
 		stackref.OrgOUIDs, stackref.OrgAccountIDs, stackref.OrgAccountIDsByRole, stackref.OrgWorkloadAccountIDs,
 		stackref.OrgAccessRoleName, stackref.OrgHomeRegion, stackref.OrgDRRegion, stackref.OrgAllowedRegions,
-		stackref.OrgBackupVaultName, stackref.OrgBackupRoleName, stackref.OrgBillingTopicARN, stackref.OrgGuardrailPolicyIDs, stackref.OrgDenyNewSpendID,
+		stackref.OrgBackupVaultName, stackref.OrgBackupRoleName, stackref.OrgBackupTag, stackref.OrgBillingTopicARN, stackref.OrgGuardrailPolicyIDs, stackref.OrgDenyNewSpendID,
 	} {
 		assert.NotEmpty(t, outs[key], "org exports %s", key)
 		delete(outs, key)

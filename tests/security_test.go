@@ -74,7 +74,8 @@ func TestLogBucketsAreLockedDownAndReplicated(t *testing.T) {
 	buckets := v.byType("aws:s3/bucketV2:BucketV2")
 	require.Len(t, buckets, 14, "7 buckets in the home region and their DR twins")
 	kms := map[string]bool{"cloudtrail": true, "config": true, "flow-logs": true, "network-firewall": true, "guardduty": true}
-	locked := map[string]bool{"cloudtrail": true, "config": true}
+	// Not Config: AWS Config cannot deliver to a bucket with Object Lock.
+	locked := map[string]bool{"cloudtrail": true}
 	for _, b := range buckets {
 		name := b.Inputs["bucket"].(string)
 		purpose := strings.TrimPrefix(name, "innovate-security-")
@@ -116,6 +117,7 @@ func TestLogBucketsAreLockedDownAndReplicated(t *testing.T) {
 
 		lock := v.bucketInput("aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2", name, "rule")
 		if locked[purpose] {
+			require.NotNil(t, lock, "%s is locked", name)
 			ret := lock.(map[string]any)["defaultRetention"].(map[string]any)
 			assert.Equal(t, "COMPLIANCE", ret["mode"], name)
 			assert.Equal(t, 365.0, ret["days"], name)
@@ -171,15 +173,36 @@ func TestLogBucketPoliciesAllowOnlyTheOrganization(t *testing.T) {
 			assert.Equal(t, []string{logArchiveID}, w.Condition["StringEquals"]["aws:SourceAccount"])
 		case strings.Contains(r.Name, "guardduty"):
 			w, _ := statement(doc, "GuardDutyWrite")
-			assert.Equal(t, []string{org}, w.Condition["StringEquals"]["aws:SourceOrgID"], r.Name)
-		default:
-			w, ok := statement(doc, "ServiceWrite")
+			assert.Equal(t, []string{securityToolingID}, w.Condition["StringEquals"]["aws:SourceAccount"], r.Name)
+			assert.Equal(t, []string{"arn:aws:guardduty:*:" + securityToolingID + ":detector/*"}, w.Condition["ArnLike"]["aws:SourceArn"], r.Name)
+		case strings.Contains(r.Name, "cloudtrail"):
+			w, ok := statement(doc, "CloudTrailWrite")
 			require.True(t, ok, r.Name)
-			assert.Equal(t, []string{org}, w.Condition["StringEquals"]["aws:SourceOrgID"], r.Name)
-			assert.True(t, strings.HasSuffix(w.Resource[0], "/AWSLogs/*"), r.Name)
+			mgmt := orgOutputs(t)["managementAccountId"].(string)
+			assert.Equal(t, []string{"arn:aws:cloudtrail:us-east-1:" + mgmt + ":trail/security-org-trail"}, w.Condition["StringEquals"]["aws:SourceArn"], r.Name)
+			assert.Equal(t, []string{bucketARNOf(w.Resource[0]) + "/AWSLogs/" + mgmt + "/*",
+				bucketARNOf(w.Resource[0]) + "/AWSLogs/" + org + "/*"}, w.Resource, r.Name)
+		case strings.Contains(r.Name, "config"):
+			w, ok := statement(doc, "ConfigWrite")
+			require.True(t, ok, r.Name)
+			assert.Len(t, w.Condition["StringEquals"]["aws:SourceAccount"], 9, "%s: the eight members and the management account", r.Name)
+			assert.Len(t, w.Resource, 9, r.Name)
+			for _, res := range w.Resource {
+				assert.Regexp(t, `/AWSLogs/\d{12}/Config/\*$`, res, r.Name)
+			}
+		default:
+			w, ok := statement(doc, "LogDeliveryWrite")
+			require.True(t, ok, r.Name)
+			assert.Len(t, w.Condition["StringEquals"]["aws:SourceAccount"], 9, r.Name)
+			assert.Len(t, w.Condition["ArnLike"]["aws:SourceArn"], 9, r.Name)
+			for _, res := range w.Resource {
+				assert.Regexp(t, `/AWSLogs/\d{12}/\*$`, res, r.Name)
+			}
 		}
 	}
 }
+
+func bucketARNOf(objectARN string) string { return objectARN[:strings.Index(objectARN, "/")] }
 
 func TestOrganizationTrail(t *testing.T) {
 	v := securityStack(t)
@@ -197,8 +220,8 @@ func TestOrganizationTrail(t *testing.T) {
 	require.Len(t, selectors, 2)
 	data := selectors[1].(map[string]any)["fieldSelectors"].([]any)
 	prefixes := data[2].(map[string]any)["startsWiths"].([]any)
-	require.Len(t, prefixes, 2, "S3 data events on the two audit buckets")
-	assert.Contains(t, prefixes[0], "innovate-security-cloudtrail-us-east-1-")
+	require.Len(t, prefixes, 1, "S3 data events on the Config bucket, never on the trail's own bucket (a feedback loop)")
+	assert.Contains(t, prefixes[0], "innovate-security-config-us-east-1-")
 
 	group := v.byType("aws:cloudwatch/logGroup:LogGroup")
 	require.Len(t, group, 1)
@@ -277,6 +300,7 @@ func TestEveryMemberAccountHasTheBaseline(t *testing.T) {
 	recorders := perAccount("aws:cfg/recorder:Recorder")
 	channels := perAccount("aws:cfg/deliveryChannel:DeliveryChannel")
 	require.Len(t, ids, 8)
+	ids["management"] = orgPlan.Outputs["managementAccountId"]
 	for name, id := range ids {
 		id := id.(string)
 		assert.Equal(t, 2, ebs[id], "%s: EBS encryption in both regions", name)
@@ -291,7 +315,7 @@ func TestEveryMemberAccountHasTheBaseline(t *testing.T) {
 			assert.Equal(t, "us-east-1", r.Region)
 		}
 	}
-	assert.Equal(t, 8, global, "global resources recorded once per account, in the home region")
+	assert.Equal(t, 9, global, "global resources recorded once per account (management included), in the home region")
 	for _, c := range v.byType("aws:cfg/deliveryChannel:DeliveryChannel") {
 		assert.Contains(t, c.Inputs["s3BucketName"], "innovate-security-config-us-east-1-")
 		assert.Contains(t, c.Inputs["s3KmsKeyArn"], ":"+logArchiveID+":key/")
@@ -310,7 +334,7 @@ func TestEveryMemberAccountHasTheBaseline(t *testing.T) {
 		assert.Equal(t, []string{orgID(t)}, doc.Statement[0].Condition["StringEquals"]["aws:PrincipalOrgID"])
 		assert.ElementsMatch(t, []any{"arn:aws:iam::aws:policy/job-function/ViewOnlyAccess", "arn:aws:iam::aws:policy/SecurityAudit"}, r.Inputs["managedPolicyArns"])
 	}
-	assert.Equal(t, 8, roles, "an investigation role in every member account")
+	assert.Equal(t, 9, roles, "an investigation role in every member account and the management account")
 }
 
 func TestNoStackCreatesIAMUsers(t *testing.T) {
@@ -415,9 +439,17 @@ func TestSecurityResourcesLiveInTheirAccounts(t *testing.T) {
 			assert.Equal(t, acct, r.Account, "%s %s", typ, r.Name)
 		}
 	}
-	// Every provider of the security stack assumes the org access role in a member account.
+	// Every provider of the security stack assumes the org access role in a member account, except the management
+	// account's own (its baseline, and the GuardDuty and Security Hub designations).
+	management := 0
 	for _, p := range v.byType("pulumi:providers:aws") {
-		role := p.Inputs["assumeRole"].(map[string]any)["roleArn"].(string)
-		assert.Regexp(t, `^arn:aws:iam::\d{12}:role/OrganizationAccountAccessRole$`, role)
+		ar, ok := p.Inputs["assumeRole"].(map[string]any)
+		if !ok {
+			management++
+			assert.Contains(t, p.Name, "-aws-management-", p.Name)
+			continue
+		}
+		assert.Regexp(t, `^arn:aws:iam::\d{12}:role/OrganizationAccountAccessRole$`, ar["roleArn"].(string))
 	}
+	assert.Equal(t, 2, management, "one management provider per allowed region")
 }

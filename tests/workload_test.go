@@ -184,11 +184,21 @@ func TestClusterSecurityGroups(t *testing.T) {
 	nodes := sgs["prod-eks-nodes"]
 	assert.Equal(t, "prod-eks", nodes.tags["karpenter.sh/discovery"], "Karpenter finds the node group by tag")
 	assert.Equal(t, nodes.id, v.s.Outputs["nodeSecurityGroupId"], "the database admits this group")
+	controlPlane := sgs["prod-eks-control-plane"].id
+	runner := 0
 	for _, r := range v.byType("aws:ec2/securityGroupRule:SecurityGroupRule") {
-		if r.Inputs["type"] == "ingress" {
-			assert.Nil(t, r.Inputs["cidrBlocks"], "%s: ingress only from security groups", r.Name)
+		if r.Inputs["type"] != "ingress" || r.Inputs["cidrBlocks"] == nil {
+			continue
 		}
+		// The only CIDR ingress: the deploy runner in the shared-services VPC reaches the private API endpoint.
+		runner++
+		assert.Equal(t, "prod-eks-deploy-runner-to-api", r.Name)
+		assert.Equal(t, controlPlane, r.Inputs["securityGroupId"])
+		assert.Equal(t, []any{"10.0.16.0/20"}, r.Inputs["cidrBlocks"])
+		assert.Equal(t, 443.0, r.Inputs["fromPort"])
+		assert.Equal(t, 443.0, r.Inputs["toPort"])
 	}
+	assert.Equal(t, 1, runner)
 }
 
 type sgInfo struct {

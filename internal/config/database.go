@@ -24,7 +24,7 @@ func DefaultBackupRetention(env string) int {
 }
 
 var (
-	engineVersionPattern = regexp.MustCompile(`^(16|17)\.\d+$`)
+	engineVersionPattern = regexp.MustCompile(`^(16|17)$`)
 	instanceClassPattern = regexp.MustCompile(`^db\.[a-z0-9]+\.[0-9]*[a-z]+$`)
 	usernamePattern      = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 	backupWindowPattern  = regexp.MustCompile(`^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$`)
@@ -35,7 +35,7 @@ var (
 
 func (d Database) validate(p *problems, path, env string) {
 	if !engineVersionPattern.MatchString(d.EngineVersion) {
-		p.bad(path+".engineVersion", d.EngineVersion, "is not a PostgreSQL version RDS supports for new instances: 16.x or 17.x")
+		p.bad(path+".engineVersion", d.EngineVersion, "is not a PostgreSQL major version RDS supports for new instances: 16 or 17 (the major only: RDS upgrades minor versions by itself, and a pinned minor would then read as a downgrade)")
 	}
 	if !instanceClassPattern.MatchString(d.InstanceClass) {
 		p.bad(path+".instanceClass", d.InstanceClass, "is not an RDS instance class such as db.m7g.large")

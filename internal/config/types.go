@@ -5,6 +5,8 @@
 // defaults into a copy, validate the completed config. Nothing is registered before Load returns without error.
 package config
 
+import "slices"
+
 // Namespace is the Pulumi config namespace (the project name) that holds the platform's keys.
 const Namespace = "platform"
 
@@ -96,6 +98,27 @@ const (
 
 // SingletonRoles are the roles exactly one account must hold.
 var SingletonRoles = []AccountRole{RoleIdentity, RoleLogArchive, RoleSecurityTooling, RoleNetworking, RoleBackup}
+
+// SecurityAccountRoles are the accounts that hold the estate's evidence and its keys to the kingdom: the Identity
+// Center administrator, the logs, the findings and the backups. People reach them read-only, or through break-glass.
+var SecurityAccountRoles = []AccountRole{RoleIdentity, RoleLogArchive, RoleSecurityTooling, RoleBackup}
+
+// SecurityAccountPolicies are the AWS managed policies a permission set may carry and still be assigned to a
+// security account: reading, auditing and billing, no IAM, Identity Center or data-plane write.
+var SecurityAccountPolicies = []string{"ReadOnlyAccess", "ViewOnlyAccess", "SecurityAudit", "job-function/ViewOnlyAccess", "job-function/Billing"}
+
+// AllowedInSecurityAccounts tells whether every managed policy of a permission set is one of SecurityAccountPolicies.
+func AllowedInSecurityAccounts(ps PermissionSet) bool {
+	if len(ps.ManagedPolicies) == 0 {
+		return false
+	}
+	for _, p := range ps.ManagedPolicies {
+		if !slices.Contains(SecurityAccountPolicies, p) {
+			return false
+		}
+	}
+	return true
+}
 
 // Environments a workload account can run.
 var Environments = []string{"prod", "staging", "dev"}
@@ -335,6 +358,9 @@ type EKS struct {
 	Addons map[string]string `json:"addons"`
 	// Access maps Identity Center permission sets to EKS access policies.
 	Access []ClusterAccess `json:"access"`
+	// DeployRunnerCIDRs reach the private API endpoint on 443: where `pulumi up` of the workload stack runs.
+	// Empty means the network stack's shared-services VPC, where the deploy runner lives.
+	DeployRunnerCIDRs []string `json:"deployRunnerCidrs,omitempty"`
 }
 
 // NodeGroup is the managed node group for system workloads and Karpenter.
@@ -388,7 +414,8 @@ type BusinessHours struct {
 
 // Database configures the environment's RDS PostgreSQL instance.
 type Database struct {
-	// EngineVersion is a PostgreSQL major.minor version RDS offers (16.x, 17.x).
+	// EngineVersion is the PostgreSQL major version (16, 17). Minor versions are RDS's: automatic minor upgrades are
+	// on, and a pinned minor would make the first deploy after an upgrade try a downgrade.
 	EngineVersion string `json:"engineVersion"`
 	InstanceClass string `json:"instanceClass"`
 	// MultiAZ is required in prod and staging; dev chooses (a standby doubles the instance cost).

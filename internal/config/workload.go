@@ -56,6 +56,16 @@ func (w Workload) validate(p *problems, path, env string, e Estate) {
 			p.bad(key, c, "opens the API endpoint to too much of the internet: at most a /16")
 		}
 	}
+	for i, c := range k.DeployRunnerCIDRs {
+		key := fmt.Sprintf("%s.eks.deployRunnerCidrs[%d]", path, i)
+		pfx, err := parseAny(c)
+		switch {
+		case err != nil:
+			p.bad(key, c, "%v", err)
+		case !pfx.Addr().IsPrivate():
+			p.bad(key, c, "is not a private range: the deploy runner reaches the private endpoint from inside the estate")
+		}
+	}
 	ng := k.SystemNodeGroup
 	if len(ng.InstanceTypes) == 0 {
 		p.missing(path+".eks.systemNodeGroup.instanceTypes", "Graviton instance types such as m7g.large")
@@ -120,6 +130,9 @@ func (w Workload) validate(p *problems, path, env string, e Estate) {
 		}
 	}
 	w.Karpenter.validate(p, path+".karpenter", env)
+	if amiAliasPattern.MatchString(w.Karpenter.AMIAlias) && slices.Contains(KubernetesVersions, k.Version) {
+		checkAMIAlias(p, path+".karpenter.amiAlias", w.Karpenter.AMIAlias, k.Version)
+	}
 	w.Database.validate(p, path+".database", env)
 	if w.DatabasePort != 0 && (w.DatabasePort < 1024 || w.DatabasePort > 65535) {
 		p.bad(path+".databasePort", w.DatabasePort, "must be between 1024 and 65535")
@@ -138,6 +151,7 @@ func (w Workload) withDefaults(env string) Workload {
 	setInt(&out.DatabasePort, DefaultDatabasePort)
 	setInt(&out.EKS.SystemNodeGroup.DiskSizeGiB, DefaultNodeDiskSizeGB)
 	out.EKS.PublicAccessCIDRs = slices.Clone(w.EKS.PublicAccessCIDRs)
+	out.EKS.DeployRunnerCIDRs = slices.Clone(w.EKS.DeployRunnerCIDRs)
 	out.EKS.SystemNodeGroup.InstanceTypes = slices.Clone(w.EKS.SystemNodeGroup.InstanceTypes)
 	out.EKS.Addons = maps.Clone(w.EKS.Addons)
 	out.EKS.Access = slices.Clone(w.EKS.Access)

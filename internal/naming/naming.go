@@ -51,3 +51,12 @@ const (
 	MaxKMSAliasName  = 256
 	MaxLBName        = 32
 )
+
+// KarpenterControllerRole is the name of a cluster's Karpenter controller role. The deny-new-spend guardrail
+// recognises every such role by KarpenterControllerRolePattern (the hash suffix is always there).
+func KarpenterControllerRole(cluster string) string {
+	return Limited(cluster+"-karpenter-controller", MaxIAMRoleName)
+}
+
+// KarpenterControllerRolePattern matches the name of every cluster's Karpenter controller role.
+const KarpenterControllerRolePattern = "*-karpenter-controller-*"

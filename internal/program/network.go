@@ -63,6 +63,12 @@ func networkLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 	// The ranges behind the TGW: the spoke domains and the shared-services VPC.
 	behindTGW := map[string]string{"prod": domains.Prod, "nonprod": domains.NonProd, "shared": n.SharedServicesCIDR}
 	homeNet := []string{domains.Prod, domains.NonProd, n.SharedServicesCIDR, n.InspectionCIDR}
+	if n.VPN != nil {
+		// On-premises traffic from the spokes reaches the inspection VPC by the default route; after the firewall it
+		// must go back to the TGW (and the VPN), not out through the NAT gateways.
+		behindTGW["onprem"] = n.VPN.OnPremCIDR
+		homeNet = append(homeNet, n.VPN.OnPremCIDR)
+	}
 	defaultTags := tags.ForStack(*cfg).Map(nil)
 
 	hub, err := network.NewHub(ctx, naming.Name(env, "hub", ""), network.HubArgs{

@@ -3,7 +3,6 @@ package program
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
@@ -19,16 +18,11 @@ func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, erro
 	env, e, o := cfg.Name, cfg.Estate, *cfg.Organization
 	defaultTags := tags.ForStack(*cfg).Map(nil)
 
-	// The management account is reached with the deployer's own credentials, through explicit providers.
-	regional := map[string]*aws.Provider{}
-	for _, region := range e.AllowedRegions {
-		p, err := providers.New(ctx, env, providers.Target{Key: "management", Region: region}, defaultTags)
-		if err != nil {
-			return nil, err
-		}
-		regional[region] = p
+	// The management account is reached with the deployer's own credentials, through an explicit provider.
+	mgmt, err := providers.New(ctx, env, providers.Target{Key: "management", Region: e.HomeRegion}, defaultTags)
+	if err != nil {
+		return nil, err
 	}
-	mgmt := regional[e.HomeRegion]
 
 	organization, err := org.NewOrganization(ctx, naming.Name(env, "organization", ""), org.OrganizationArgs{
 		Env: env, Estate: e, Config: o, Provider: mgmt,
@@ -52,13 +46,14 @@ func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, erro
 	guardrails, err := org.NewGuardrails(ctx, naming.Name(env, "guardrails", ""), org.GuardrailsArgs{
 		Env: env, Estate: e, Config: o, Provider: mgmt,
 		RootID: organization.RootID, OUIDs: organization.OUIDs, BackupAccountID: byRole[string(config.RoleBackup)],
+		Organization: organization.Organization,
 	})
 	if err != nil {
 		return nil, err
 	}
 
 	if _, err := org.NewDelegatedAdmins(ctx, naming.Name(env, "delegated-admins", ""), org.DelegatedAdminsArgs{
-		Env: env, Provider: mgmt, RegionalProviders: regional,
+		Env: env, Provider: mgmt,
 		SecurityToolingID: byRole[string(config.RoleSecurityTooling)],
 		IdentityID:        byRole[string(config.RoleIdentity)],
 		BackupID:          byRole[string(config.RoleBackup)],
@@ -92,6 +87,7 @@ func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, erro
 		stackref.OrgAllowedRegions:      pulumi.ToStringArray(e.AllowedRegions),
 		stackref.OrgBackupVaultName:     pulumi.String(o.BackupPolicy.VaultName),
 		stackref.OrgBackupRoleName:      pulumi.String(o.BackupPolicy.RoleName),
+		stackref.OrgBackupTag:           pulumi.StringMap{"key": pulumi.String(o.BackupPolicy.TagKey), "value": pulumi.String(o.BackupPolicy.TagValue)},
 		stackref.OrgBillingTopicARN:     costs.TopicARN,
 		stackref.OrgGuardrailPolicyIDs:  toStringMap(guardrails.PolicyIDs),
 		stackref.OrgDenyNewSpendID:      guardrails.DenyNewSpend.ID(),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -17,8 +18,9 @@ import (
 	"github.com/innovate-inc/platform/security"
 )
 
-// securityLayer builds stack security across the Log Archive, Security Tooling, Backup, Identity and every member
-// account, and returns its outputs.
+// securityLayer builds stack security across the Log Archive, Security Tooling, Backup, Identity, every member
+// account and the management account, and returns its outputs. It reads the org stack and runs every cross-stack
+// check before it registers anything.
 func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 	env, e, sec := cfg.Name, cfg.Estate, *cfg.Security
 	org, err := stackref.ReadOrg(ctx, e.PulumiOrg)
@@ -34,37 +36,35 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		return names[id], id
 	}
 	home, dr := e.HomeRegion, e.DRRegion
-	defaultTags := tags.ForStack(*cfg).Map(nil)
-
-	// One provider per member account and allowed region, assuming the organization access role.
-	provs := map[string]map[string]*aws.Provider{}
-	for _, name := range slices.Sorted(maps.Keys(org.AccountIDs)) {
-		provs[name] = map[string]*aws.Provider{}
-		for _, region := range e.AllowedRegions {
-			p, err := providers.New(ctx, env, providers.Target{Key: name, Region: region,
-				AccountID: org.AccountIDs[name], RoleName: org.AccessRoleName}, defaultTags)
-			if err != nil {
-				return nil, err
-			}
-			provs[name][region] = p
-		}
+	logName, logID := role(config.RoleLogArchive)
+	toolName, toolID := role(config.RoleSecurityTooling)
+	backupName, backupID := role(config.RoleBackup)
+	identityName, _ := role(config.RoleIdentity)
+	writers := security.Writers{
+		OrgID: org.OrganizationID, ManagementAccountID: org.ManagementAccountID, SecurityToolingID: toolID,
+		TrailARN:        security.TrailARN(home, org.ManagementAccountID, env),
+		TrailCreatorARN: fmt.Sprintf("arn:aws:iam::%s:role/%s", toolID, org.AccessRoleName),
+		AccountIDs:      append(slices.Sorted(maps.Values(org.AccountIDs)), org.ManagementAccountID),
 	}
 
-	logName, logID := role(config.RoleLogArchive)
+	provs, mgmt, err := securityProviders(ctx, cfg, org)
+	if err != nil {
+		return nil, err
+	}
+
 	archive, err := security.NewLogArchive(ctx, naming.Name(env, "log-archive", ""), security.LogArchiveArgs{
 		Env: env, Company: e.Company, HomeRegion: home, DRRegion: dr, Providers: provs[logName],
-		AccountID: logID, OrgID: org.OrganizationID, Logs: sec.Logs, InvestigationRole: security.InvestigationRoleName,
+		AccountID: logID, Writers: writers, Logs: sec.Logs, InvestigationRole: security.InvestigationRoleName,
 	})
 	if err != nil {
 		return nil, err
 	}
 	homeBuckets := archive.Buckets[home]
 
-	toolName, toolID := role(config.RoleSecurityTooling)
 	trail, err := security.NewOrgTrail(ctx, naming.Name(env, "org-trail", ""), security.OrgTrailArgs{
-		Env: env, Region: home, Provider: provs[toolName][home], AccountID: toolID,
+		Env: env, Region: home, Provider: provs[toolName][home], AccountID: toolID, TrailARN: writers.TrailARN,
 		Bucket: pulumi.String(homeBuckets["cloudtrail"].Name), KeyARN: archive.KeyARNs[home],
-		AuditBucketARNs:   []string{homeBuckets["cloudtrail"].ARN, homeBuckets["config"].ARN},
+		AuditBucketARNs:   []string{homeBuckets["config"].ARN},
 		LogGroupRetention: sec.Trail.LogGroupRetentionDays,
 	}, pulumi.DependsOn([]pulumi.Resource{homeBuckets["cloudtrail"].Policy}))
 	if err != nil {
@@ -72,55 +72,24 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 	}
 
 	regions := append([]string{home}, without(e.AllowedRegions, home)...)
-	findingsBuckets := map[string]string{}
-	for _, r := range regions {
-		b, ok := archive.Buckets[r]
-		if !ok {
-			// Regions beyond home and DR export findings to the home-region bucket.
-			b = homeBuckets
-		}
-		findingsBuckets[r] = b["guardduty"].ARN
-	}
-	findingsKeys := map[string]pulumi.StringOutput{}
-	for _, r := range regions {
-		if k, ok := archive.KeyARNs[r]; ok {
-			findingsKeys[r] = k
-		} else {
-			findingsKeys[r] = archive.KeyARNs[home]
-		}
-	}
+	findingsBuckets, findingsKeys := archive.FindingsDestinations(regions)
 	var guardDutyPolicies []pulumi.Resource
 	for _, r := range []string{home, dr} {
 		guardDutyPolicies = append(guardDutyPolicies, archive.Buckets[r]["guardduty"].Policy)
 	}
 	tooling, err := security.NewSecurityTooling(ctx, naming.Name(env, "security-tooling", ""), security.SecurityToolingArgs{
-		Env: env, HomeRegion: home, Regions: regions, Providers: provs[toolName], AccountID: toolID, RootID: org.RootID,
+		Env: env, HomeRegion: home, Regions: regions, Providers: provs[toolName], ManagementProviders: mgmt,
+		AccountID: toolID, RootID: org.RootID,
 		FindingsBuckets: findingsBuckets, FindingsKeys: findingsKeys, FindingFrequency: sec.GuardDuty.FindingFrequency,
 	}, pulumi.DependsOn(guardDutyPolicies))
 	if err != nil {
 		return nil, err
 	}
 
-	workloads := map[string]bool{}
-	for _, id := range org.WorkloadAccountIDs {
-		workloads[names[id]] = true
-	}
-	for _, name := range slices.Sorted(maps.Keys(org.AccountIDs)) {
-		args := security.AccountBaselineArgs{
-			Env: env, AccountName: name, AccountID: org.AccountIDs[name], HomeRegion: home, Regions: e.AllowedRegions,
-			Providers: provs[name], OrgID: org.OrganizationID, SecurityToolingID: toolID,
-			ConfigBucket: homeBuckets["config"].Name, ConfigKeyARN: archive.KeyARNs[home],
-		}
-		if workloads[name] {
-			args.Backup = &security.BackupBaseline{VaultName: org.BackupVaultName, RoleName: org.BackupRoleName}
-		}
-		if _, err := security.NewAccountBaseline(ctx, naming.Name(env, "baseline", name), args,
-			pulumi.DependsOn([]pulumi.Resource{homeBuckets["config"].Policy})); err != nil {
-			return nil, fmt.Errorf("baseline of account %q: %w", name, err)
-		}
+	if err := accountBaselines(ctx, cfg, org, provs, mgmt, homeBuckets["config"], archive.KeyARNs[home], toolID); err != nil {
+		return nil, err
 	}
 
-	backupName, backupID := role(config.RoleBackup)
 	vaults, err := security.NewBackupVaults(ctx, naming.Name(env, "backup-vaults", ""), security.BackupVaultsArgs{
 		Env: env, Regions: []string{home, dr}, Providers: provs[backupName], AccountID: backupID,
 		OrgID: org.OrganizationID, VaultName: org.BackupVaultName, Lock: sec.BackupVaults,
@@ -129,7 +98,6 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		return nil, err
 	}
 
-	identityName, _ := role(config.RoleIdentity)
 	idc, err := security.NewIdentityCenter(ctx, naming.Name(env, "identity-center", ""), security.IdentityCenterArgs{
 		Env: env, Provider: provs[identityName][home], Config: sec.IdentityCenter, AccountIDs: org.AccountIDs,
 	})
@@ -162,15 +130,97 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 	}, nil
 }
 
-// checkAgainstOrg validates the security config against what the org stack built: the regions agree and every
-// account an assignment names exists. Errors name the config key.
+// securityProviders returns one provider per member account and allowed region (assuming the organization access
+// role) and the management account's, by region (the deployer's own credentials).
+func securityProviders(ctx *pulumi.Context, cfg *config.Stack, org *stackref.Org) (map[string]map[string]*aws.Provider, map[string]*aws.Provider, error) {
+	e := cfg.Estate
+	defaultTags := tags.ForStack(*cfg).Map(nil)
+	provs, mgmt := map[string]map[string]*aws.Provider{}, map[string]*aws.Provider{}
+	for _, region := range e.AllowedRegions {
+		p, err := providers.New(ctx, cfg.Name, providers.Target{Key: ManagementAccountKey, Region: region}, defaultTags)
+		if err != nil {
+			return nil, nil, err
+		}
+		mgmt[region] = p
+		for _, name := range slices.Sorted(maps.Keys(org.AccountIDs)) {
+			if provs[name] == nil {
+				provs[name] = map[string]*aws.Provider{}
+			}
+			p, err := providers.New(ctx, cfg.Name, providers.Target{Key: name, Region: region,
+				AccountID: org.AccountIDs[name], RoleName: org.AccessRoleName}, defaultTags)
+			if err != nil {
+				return nil, nil, err
+			}
+			provs[name][region] = p
+		}
+	}
+	return provs, mgmt, nil
+}
+
+// ManagementAccountKey names the management account among the accounts a stack reaches.
+const ManagementAccountKey = "management"
+
+// accountBaselines registers the baseline of every member account and of the management account (which SCPs do
+// not reach, so its baseline matters the more).
+func accountBaselines(ctx *pulumi.Context, cfg *config.Stack, org *stackref.Org, provs map[string]map[string]*aws.Provider,
+	mgmt map[string]*aws.Provider, configBucket *security.LogBucket, configKey pulumi.StringOutput, toolID string) error {
+	e := cfg.Estate
+	workloads := map[string]bool{}
+	names := accountNames(org)
+	for _, id := range org.WorkloadAccountIDs {
+		workloads[names[id]] = true
+	}
+	accounts := maps.Clone(org.AccountIDs)
+	accounts[ManagementAccountKey] = org.ManagementAccountID
+	for _, name := range slices.Sorted(maps.Keys(accounts)) {
+		p := provs[name]
+		if name == ManagementAccountKey {
+			p = mgmt
+		}
+		args := security.AccountBaselineArgs{
+			Env: cfg.Name, AccountName: name, AccountID: accounts[name], HomeRegion: e.HomeRegion, Regions: e.AllowedRegions,
+			Providers: p, OrgID: org.OrganizationID, SecurityToolingID: toolID,
+			ConfigBucket: configBucket.Name, ConfigKeyARN: configKey,
+		}
+		if workloads[name] {
+			args.Backup = &security.BackupBaseline{VaultName: org.BackupVaultName, RoleName: org.BackupRoleName}
+		}
+		if _, err := security.NewAccountBaseline(ctx, naming.Name(cfg.Name, "baseline", name), args,
+			pulumi.DependsOn([]pulumi.Resource{configBucket.Policy})); err != nil {
+			return fmt.Errorf("baseline of account %q: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// checkAgainstOrg validates the security config against what the org stack built: the regions agree, every
+// account an assignment names exists, and no permission set with write access reaches a security account
+// (Identity, Log Archive, Security Tooling, Backup) except break-glass: IAM or Identity Center write access there
+// steps around every guardrail that protects the logs, the findings and the backups. Errors name the config key.
 func checkAgainstOrg(cfg *config.Stack, org *stackref.Org) error {
 	errs := checkEstate(cfg, org)
-	for i, a := range cfg.Security.IdentityCenter.Assignments {
+	ic := cfg.Security.IdentityCenter
+	sets := map[string]config.PermissionSet{}
+	for _, ps := range ic.PermissionSets {
+		sets[ps.Name] = ps
+	}
+	securityAccounts := map[string]bool{}
+	for _, r := range config.SecurityAccountRoles {
+		securityAccounts[accountNames(org)[org.AccountIDsByRole[string(r)]]] = true
+	}
+	for i, a := range ic.Assignments {
 		for j, acct := range a.Accounts {
 			if _, ok := org.AccountIDs[acct]; !ok && acct != config.AllAccounts {
 				errs = append(errs, fmt.Errorf("%s.identityCenter.assignments[%d].accounts[%d] %q is not an account of the org stack: allowed are %q or \"*\"",
 					config.KeySecurity, i, j, acct, slices.Sorted(maps.Keys(org.AccountIDs))))
+				continue
+			}
+			if a.PermissionSet == cfg.Estate.BreakGlassPermissionSet || config.AllowedInSecurityAccounts(sets[a.PermissionSet]) {
+				continue
+			}
+			if acct == config.AllAccounts || securityAccounts[acct] {
+				errs = append(errs, fmt.Errorf("%s.identityCenter.assignments[%d] gives permission set %q (write access) to %q: only permission sets made of %s, and %q, may reach the security accounts %q",
+					config.KeySecurity, i, a.PermissionSet, acct, strings.Join(config.SecurityAccountPolicies, ", "), cfg.Estate.BreakGlassPermissionSet, slices.Sorted(maps.Keys(securityAccounts))))
 			}
 		}
 	}

@@ -23,85 +23,133 @@ import (
 )
 
 // workloadLayer builds a workload stack (dev, staging, prod) in its account, with the hub side of its network
-// attachment in the networking account, and returns its outputs.
+// attachment in the networking account, and returns its outputs. It reads its upstream stacks, runs its invokes
+// and every cross-stack check before it registers any resource (only providers, which the invokes need): a
+// failed check leaves no half-built stack.
 func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
+	in, err := readWorkloadInputs(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return buildWorkload(ctx, cfg, in)
+}
+
+// workloadInputs is everything a workload stack reads before it builds.
+type workloadInputs struct {
+	org              *stackref.Org
+	sec              *stackref.Security
+	net              *stackref.Network
+	accountID        string
+	vpcCIDR          netip.Prefix
+	azs              []string
+	accessRoles      map[string]string
+	backupVaultARN   string
+	backupAccountID  string
+	deployRunnerCIDR []string
+	// home, dr and hub are the workload account's providers in the home and DR regions and the networking
+	// account's in the home region.
+	home, dr, hub *aws.Provider
+}
+
+func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs, error) {
 	env, e, w := cfg.Name, cfg.Estate, *cfg.Workload
-	org, err := stackref.ReadOrg(ctx, e.PulumiOrg)
-	if err != nil {
+	in := &workloadInputs{}
+	var err error
+	if in.org, err = stackref.ReadOrg(ctx, e.PulumiOrg); err != nil {
 		return nil, err
 	}
-	sec, err := stackref.ReadSecurity(ctx, e.PulumiOrg)
-	if err != nil {
+	if in.sec, err = stackref.ReadSecurity(ctx, e.PulumiOrg); err != nil {
 		return nil, err
 	}
-	net, err := stackref.ReadNetwork(ctx, e.PulumiOrg)
-	if err != nil {
+	if in.net, err = stackref.ReadNetwork(ctx, e.PulumiOrg); err != nil {
 		return nil, err
 	}
-	errs := checkEstate(cfg, org)
-	accountID, ok := org.WorkloadAccountIDs[env]
-	if !ok {
+	errs := checkEstate(cfg, in.org)
+	var ok bool
+	if in.accountID, ok = in.org.WorkloadAccountIDs[env]; !ok {
 		errs = append(errs, fmt.Errorf("stack %q: the org stack has no workload account for environment %q", env, env))
 	}
-	vpcCIDR := netip.MustParsePrefix(w.VPC.CIDR)
+	in.vpcCIDR = netip.MustParsePrefix(w.VPC.CIDR)
 	domain := network.DomainOf(env)
-	if d, err := cidr.Parse(net.RouteDomainCIDRs[domain]); err == nil && !cidr.Contains(d, vpcCIDR) {
+	if d, err := cidr.Parse(in.net.RouteDomainCIDRs[domain]); err == nil && !cidr.Contains(d, in.vpcCIDR) {
 		errs = append(errs, fmt.Errorf("%s.vpc.cidr %q is outside the %s route domain %s of the network stack", config.KeyWorkload, w.VPC.CIDR, domain, d))
+	}
+	if in.backupVaultARN, ok = in.sec.BackupVaultARNs[e.HomeRegion]; !ok {
+		errs = append(errs, fmt.Errorf("stack %q reads %s[%q] of stack %q, which does not export it", env, stackref.SecBackupVaultARNs, e.HomeRegion, stackref.SecurityStack))
+	}
+	if in.backupAccountID, ok = in.org.AccountIDsByRole[string(config.RoleBackup)]; !ok {
+		errs = append(errs, fmt.Errorf("stack %q: the org stack has no Backup account", env))
+	}
+	in.deployRunnerCIDR = w.EKS.DeployRunnerCIDRs
+	if len(in.deployRunnerCIDR) == 0 {
+		in.deployRunnerCIDR = []string{in.net.HubCIDRs["shared"]}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 
-	home := e.HomeRegion
 	defaultTags := tags.ForStack(*cfg).Map(nil)
-	p, err := providers.New(ctx, env, providers.Target{Key: env, Region: home, AccountID: accountID, RoleName: org.AccessRoleName}, defaultTags)
-	if err != nil {
+	target := func(key, region, account string) providers.Target {
+		return providers.Target{Key: key, Region: region, AccountID: account, RoleName: in.org.AccessRoleName}
+	}
+	if in.home, err = providers.New(ctx, env, target(env, e.HomeRegion, in.accountID), defaultTags); err != nil {
 		return nil, err
 	}
-	hub, err := providers.New(ctx, env, providers.Target{Key: "networking", Region: home, AccountID: net.NetworkingAccountID,
-		RoleName: org.AccessRoleName}, defaultTags)
-	if err != nil {
+	if in.hub, err = providers.New(ctx, env, target("networking", e.HomeRegion, in.net.NetworkingAccountID), defaultTags); err != nil {
 		return nil, err
 	}
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, pulumi.Provider(p))
+	if in.dr, err = providers.New(ctx, env, target(env, e.DRRegion, in.accountID), defaultTags); err != nil {
+		return nil, err
+	}
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, pulumi.Provider(in.home))
 	if err != nil {
-		return nil, fmt.Errorf("listing the AZs of %s: %w", home, err)
+		return nil, fmt.Errorf("listing the AZs of %s: %w", e.HomeRegion, err)
 	}
 	if len(zones.Names) < w.VPC.AZCount {
 		return nil, fmt.Errorf("%s.vpc.azCount %d: the %s account sees only %d AZs", config.KeyWorkload, w.VPC.AZCount, env, len(zones.Names))
 	}
+	in.azs = zones.Names[:w.VPC.AZCount]
+	if in.accessRoles, err = identityCenterRoles(ctx, w.EKS.Access, in.home); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (pulumi.Map, error) {
+	env, e, w := cfg.Name, cfg.Estate, *cfg.Workload
+	defaultTags := tags.ForStack(*cfg).Map(nil)
 	clusterName := naming.Name(env, "eks", "")
+	p := in.home
 
 	vpc, err := network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
-		Env: env, Region: home, CIDR: vpcCIDR, AZs: zones.Names[:w.VPC.AZCount], Provider: p, HubProvider: hub,
-		TransitGatewayID: net.TransitGatewayID, RouteTableIDs: net.RouteTableIDs, EndpointZoneIDs: net.EndpointZoneIDs,
-		FlowLogsBucketARN: sec.LogBucketARNs["flow-logs"], DatabasePort: w.DatabasePort, ClusterName: clusterName,
+		Env: env, Region: e.HomeRegion, CIDR: in.vpcCIDR, AZs: in.azs, Provider: p, HubProvider: in.hub,
+		TransitGatewayID: in.net.TransitGatewayID, RouteTableIDs: in.net.RouteTableIDs, EndpointZoneIDs: in.net.EndpointZoneIDs,
+		FlowLogsBucketARN: in.sec.LogBucketARNs["flow-logs"], DatabasePort: w.DatabasePort, ClusterName: clusterName,
 		Tags: defaultTags,
 	})
 	if err != nil {
 		return nil, err
 	}
 	zone, err := network.NewEnvironmentZone(ctx, naming.Name(env, "dns", ""), network.EnvironmentZoneArgs{
-		Env: env, Domain: net.PublicZoneName, ParentZoneID: pulumi.String(net.PublicZoneID), Provider: p, HubProvider: hub,
+		Env: env, Domain: in.net.PublicZoneName, ParentZoneID: pulumi.String(in.net.PublicZoneID), Provider: p, HubProvider: in.hub,
 	})
 	if err != nil {
 		return nil, err
 	}
 
-	roles, err := identityCenterRoles(ctx, w.EKS.Access, p)
-	if err != nil {
-		return nil, err
-	}
 	cluster, err := eks.NewCluster(ctx, clusterName, eks.ClusterArgs{
-		Env: env, Region: home, AccountID: accountID, Provider: p, VPCID: vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
-		PrivateSubnetIDs: vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: roles, Tags: defaultTags,
+		Env: env, Region: e.HomeRegion, AccountID: in.accountID, Provider: p, VPCID: vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
+		PrivateSubnetIDs: vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles, Tags: defaultTags,
+		DeployRoleARN:     providers.Target{AccountID: in.accountID, RoleName: in.org.AccessRoleName}.RoleARN(),
+		DeployRunnerCIDRs: in.deployRunnerCIDR,
+		VolumeBackupTag:   [2]string{in.org.BackupTagKey, in.org.BackupTagValue},
 	})
 	if err != nil {
 		return nil, err
 	}
 
 	k, err := karpenter.New(ctx, naming.Name(env, "karpenter", ""), karpenter.Args{
-		Env: env, Region: home, AccountID: accountID, Provider: p, ClusterName: cluster.Name,
+		Env: env, Region: e.HomeRegion, AccountID: in.accountID, Provider: p, ClusterName: cluster.Name,
 		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup},
 		VolumeKeyARN: cluster.VolumeKeyARN, Config: w.Karpenter, Tags: defaultTags,
 	})
@@ -109,31 +157,20 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		return nil, err
 	}
 
-	drProvider, err := providers.New(ctx, env, providers.Target{Key: env, Region: e.DRRegion, AccountID: accountID, RoleName: org.AccessRoleName}, defaultTags)
-	if err != nil {
-		return nil, err
-	}
-	backupTag := [2]string{"backup-plan", naming.Name(env, "database", "")}
-	db, err := rds.NewDatabase(ctx, naming.Name(env, "database", ""), rds.DatabaseArgs{
-		Env: env, Region: home, DRRegion: e.DRRegion, AccountID: accountID, Provider: p, DRProvider: drProvider,
+	dbName := naming.Name(env, "database", "")
+	backupTag := [2]string{"backup-plan", dbName}
+	db, err := rds.NewDatabase(ctx, dbName, rds.DatabaseArgs{
+		Env: env, Region: e.HomeRegion, DRRegion: e.DRRegion, AccountID: in.accountID, Provider: p, DRProvider: in.dr,
 		VPCID: vpc.VPC.ID(), DatabaseSubnetIDs: vpc.DatabaseSubnetIDs, Port: w.DatabasePort,
 		ClientSecurityGroupID: cluster.NodeSecurityGroupID, Config: w.Database,
-		BackupTags: map[string]string{backupTag[0]: backupTag[1]},
+		BackupTags: map[string]string{backupTag[0]: backupTag[1]}, BackupAccountID: in.backupAccountID,
 	})
 	if err != nil {
 		return nil, err
 	}
-	var copyVaults []string
-	for _, r := range []string{home, e.DRRegion} {
-		arn, ok := sec.BackupVaultARNs[r]
-		if !ok {
-			return nil, fmt.Errorf("stack %q reads backupVaultArns[%q] of stack \"security\", which does not export it", env, r)
-		}
-		copyVaults = append(copyVaults, arn)
-	}
 	if _, err := rds.NewBackupPlan(ctx, naming.Name(env, "backup", ""), rds.BackupPlanArgs{
-		Env: env, AccountID: accountID, Provider: p, VaultName: org.BackupVaultName, RoleName: org.BackupRoleName,
-		CopyVaultARNs: copyVaults, SelectionTag: backupTag, DatabaseARN: db.Instance.Arn, Config: w.Database.Backup,
+		Env: env, AccountID: in.accountID, Provider: p, VaultName: in.org.BackupVaultName, RoleName: in.org.BackupRoleName,
+		CopyVaultARN: in.backupVaultARN, SelectionTag: backupTag, DatabaseARN: db.Instance.Arn, Config: w.Database.Backup,
 	}); err != nil {
 		return nil, err
 	}
@@ -145,7 +182,7 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		stackref.WorkloadDBSGID:           db.SecurityGroupID,
 		stackref.WorkloadKarpenterRole:    pulumi.String(k.NodeRoleName),
 		stackref.WorkloadKarpenterQueue:   pulumi.String(k.QueueName),
-		stackref.WorkloadAccountID:        pulumi.String(accountID),
+		stackref.WorkloadAccountID:        pulumi.String(in.accountID),
 		stackref.WorkloadVPCID:            vpc.VPC.ID(),
 		stackref.WorkloadPrivateSubnetIDs: vpc.PrivateSubnetIDs,
 		stackref.WorkloadDatabaseSubnets:  vpc.DatabaseSubnetIDs,

@@ -35,7 +35,9 @@ type Network struct {
 	PublicZoneID    string
 	PublicZoneName  string
 	// RouteDomainCIDRs are the supernets of the prod and nonprod domains; a spoke's VPC must lie in its domain's.
-	RouteDomainCIDRs    map[string]string
+	RouteDomainCIDRs map[string]string
+	// HubCIDRs are the hub VPCs' ranges: inspection and shared (where the deploy runner lives).
+	HubCIDRs            map[string]string
 	NetworkingAccountID string
 }
 
@@ -55,6 +57,7 @@ func ReadNetwork(ctx *pulumi.Context, pulumiOrg string) (*Network, error) {
 		PublicZoneID:        r.string(NetPublicZoneID),
 		PublicZoneName:      r.string(NetPublicZoneName),
 		RouteDomainCIDRs:    r.stringMap(NetRouteDomainCIDRs),
+		HubCIDRs:            r.stringMap(NetHubCIDRs),
 		NetworkingAccountID: r.string(NetNetworkingAccountID),
 	}
 	if n.RouteTableIDs != nil {
@@ -62,6 +65,9 @@ func ReadNetwork(ctx *pulumi.Context, pulumiOrg string) (*Network, error) {
 	}
 	if n.RouteDomainCIDRs != nil {
 		r.require(NetRouteDomainCIDRs, n.RouteDomainCIDRs, "prod", "nonprod")
+	}
+	if n.HubCIDRs != nil {
+		r.require(NetHubCIDRs, n.HubCIDRs, "inspection", "shared")
 	}
 	if err := r.err(); err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ const (
 	OrgAllowedRegions      = "allowedRegions"
 	OrgBackupVaultName     = "backupVaultName"
 	OrgBackupRoleName      = "backupRoleName"
+	OrgBackupTag           = "backupTag"
 	OrgBillingTopicARN     = "billingAlertsTopicArn"
 	OrgGuardrailPolicyIDs  = "guardrailPolicyIds"
 	OrgDenyNewSpendID      = "denyNewSpendPolicyId"
@@ -48,6 +49,8 @@ type Org struct {
 	BackupVaultName    string
 	// BackupRoleName is the role the organization backup policy (and the workload backup plans) use in each account.
 	BackupRoleName string
+	// BackupTagKey=BackupTagValue selects resources into the organization backup policy.
+	BackupTagKey, BackupTagValue string
 }
 
 // SingletonRoleKeys are the account roles every downstream stack may need an ID for.
@@ -73,6 +76,10 @@ func ReadOrg(ctx *pulumi.Context, pulumiOrg string) (*Org, error) {
 		AllowedRegions:      r.stringSlice(OrgAllowedRegions),
 		BackupVaultName:     r.string(OrgBackupVaultName),
 		BackupRoleName:      r.string(OrgBackupRoleName),
+	}
+	if tag := r.stringMap(OrgBackupTag); tag != nil {
+		r.require(OrgBackupTag, tag, "key", "value")
+		o.BackupTagKey, o.BackupTagValue = tag["key"], tag["value"]
 	}
 	if o.AccountIDsByRole != nil {
 		r.require(OrgAccountIDsByRole, o.AccountIDsByRole, SingletonRoleKeys...)
