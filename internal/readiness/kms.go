@@ -12,11 +12,16 @@ const typeServiceLinkedRole = "aws:iam/serviceLinkedRole:ServiceLinkedRole"
 
 var serviceLinkedRoleARN = regexp.MustCompile(`^arn:aws:iam::(\d{12}):role/aws-service-role/([^/]+)/(.+)$`)
 
+// serviceRoleDocs are the pages that say how a service's role comes to exist and what its key policy needs.
+var serviceRoleDocs = map[string]string{
+	"autoscaling.amazonaws.com": "https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html",
+}
+
 var keyPolicyPrincipalsExist = Rule{
 	ID:       "DR011",
 	Title:    "key-policy-principals-exist",
 	Severity: High,
-	Doc:      "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html)",
+	Doc:      "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam",
 }
 
 // KMS rejects a key policy that names a principal that does not exist (MalformedPolicyDocumentException). A
@@ -48,9 +53,13 @@ func checkKeyPolicyPrincipalsExist(res *plan.Result) []plan.Finding {
 				acct, service := m[1], m[2]
 				roles := slrs[[2]string{acct, service}]
 				if len(roles) == 0 {
+					see := ""
+					if d, ok := serviceRoleDocs[service]; ok {
+						see = "; see " + d
+					}
 					out = append(out, keyPolicyPrincipalsExist.finding(key.res.URN, fmt.Sprintf(
-						"key %s policy names %s, but the plan creates no service-linked role for %s in account %s: KMS rejects a policy naming a principal that does not exist (MalformedPolicyDocumentException)",
-						key.res.Name, arn, service, acct)))
+						"key %s policy names %s, but the plan creates no service-linked role for %s in account %s: KMS rejects a policy naming a principal that does not exist (MalformedPolicyDocumentException)%s",
+						key.res.Name, arn, service, acct, see)))
 					continue
 				}
 				for _, r := range roles {

@@ -27,7 +27,7 @@ func TestKeyPolicyPrincipalsExist(t *testing.T) {
 		{"role created first in the same stack", result(stack("dev", "workload", slr("dev", acct), key(deps(slrURN)))), nil},
 		{"role created by an upstream stack", result(stack("security", "security", slr("security", acct)), stack("dev", "workload", key())), nil},
 		{"no role", result(stack("dev", "workload", key())),
-			[]want{{keyURN, "key ebs-key policy names " + asgRole + ", but the plan creates no service-linked role for autoscaling.amazonaws.com in account " + acct}}},
+			[]want{{keyURN, "key ebs-key policy names " + asgRole + ", but the plan creates no service-linked role for autoscaling.amazonaws.com in account " + acct + ": KMS rejects a policy naming a principal that does not exist (MalformedPolicyDocumentException); see https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html"}}},
 		{"role in another account", result(stack("dev", "workload", slr("dev", "100000000009"), key(deps(slrURN)))),
 			[]want{{keyURN, "creates no service-linked role"}}},
 		{"role not depended on", result(stack("dev", "workload", slr("dev", acct), key())),

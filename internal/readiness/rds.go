@@ -13,7 +13,7 @@ var rdsEngineMajorOnly = Rule{
 	ID:       "DR006",
 	Title:    "rds-engine-major-only",
 	Severity: High,
-	Doc:      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#engine_version (https://github.com/hashicorp/terraform-provider-aws/issues/39579)",
+	Doc:      "https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_instance#engine_version",
 }
 
 // With automatic minor upgrades on, AWS moves the instance past a pinned minor version (17.6 -> 17.7) in a
@@ -37,8 +37,8 @@ func checkRDSEngineMajorOnly(res *plan.Result) []plan.Finding {
 			why = "autoMinorVersionUpgrade is unset (AWS defaults it to true)"
 		}
 		out = append(out, rdsEngineMajorOnly.finding(l.res.URN, fmt.Sprintf(
-			"DB instance %s pins engineVersion %q to a minor version and %s: after AWS upgrades the minor version the next deploy tries to downgrade it; set engineVersion to the major version (%q)",
-			l.res.Name, version, why, major)))
+			"DB instance %s pins engineVersion %q to a minor version and %s: after AWS upgrades the minor version the next deploy tries to downgrade it; set engineVersion to the major version (%q); see %s",
+			l.res.Name, version, why, major, "https://github.com/hashicorp/terraform-provider-aws/issues/39579")))
 	}
 	return out
 }
