@@ -72,10 +72,11 @@ func TestPlanJSONContract(t *testing.T) {
 	require.NotEmpty(t, stacks)
 	for _, s := range stacks {
 		stack := s.(map[string]any)
-		for _, key := range []string{"name", "layer", "references", "resources", "outputs"} {
+		for _, key := range []string{"name", "layer", "references", "resources", "outputs", "findings"} {
 			assert.Contains(t, stack, key)
 		}
 		assert.IsType(t, []any{}, stack["references"])
+		assert.IsType(t, []any{}, stack["findings"], "findings is a list even before the rules run")
 		for _, r := range stack["resources"].([]any) {
 			res := r.(map[string]any)
 			for key, kind := range map[string]any{

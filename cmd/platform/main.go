@@ -1,14 +1,18 @@
 // Command platform is the platform's own CLI. `platform plan` is the offline plan: it runs the real program for
-// every stack under realistic mocks and prints what `pulumi up` would create, with no AWS account.
+// every stack under realistic mocks, prints what `pulumi up` would create, with no AWS account, and fails on any
+// deploy-readiness finding. `platform rules` lists the deploy-readiness rules.
 package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/innovate-inc/platform/internal/plan"
+	"github.com/innovate-inc/platform/internal/readiness"
 )
 
 func main() {
@@ -25,7 +29,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPlan())
+	root.AddCommand(newPlan(), newRules())
 	return root
 }
 
@@ -34,7 +38,7 @@ func newPlan() *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "plan",
-		Short: "Plan stacks offline: run the program under mocks, upstream stacks first, and print what would be created",
+		Short: "Plan stacks offline: run the program under mocks, upstream stacks first, print what would be created and fail on deploy-readiness findings",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
@@ -44,14 +48,45 @@ func newPlan() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if format == "json" {
-				return plan.WriteJSON(cmd.OutOrStdout(), res)
-			}
-			return plan.WriteText(cmd.OutOrStdout(), res)
+			readiness.Evaluate(res)
+			return report(cmd.OutOrStdout(), res, format)
 		},
 	}
 	cmd.Flags().StringVar(&opts.Stack, "stack", "all", "stack to plan (its upstream stacks are planned for their outputs), or all")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().StringVar(&opts.Dir, "dir", ".", "directory holding Pulumi.yaml and the stack files")
 	return cmd
+}
+
+// report prints an evaluated plan and then, so that the whole plan is always printed, fails when any stack has a
+// deploy-readiness finding.
+func report(w io.Writer, res *plan.Result, format string) error {
+	var err error
+	if format == "json" {
+		err = plan.WriteJSON(w, res)
+	} else {
+		err = plan.WriteText(w, res)
+	}
+	if err != nil {
+		return fmt.Errorf("writing the plan: %w", err)
+	}
+	if n := readiness.Count(res); n > 0 {
+		return fmt.Errorf("%d deploy-readiness findings", n)
+	}
+	return nil
+}
+
+func newRules() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rules",
+		Short: "List the deploy-readiness rules `platform plan` checks: ID, severity, title, documentation",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			for _, r := range readiness.Rules() {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, r.Doc)
+			}
+			return tw.Flush()
+		},
+	}
 }

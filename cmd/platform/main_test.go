@@ -3,13 +3,19 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/innovate-inc/platform/internal/plan"
+	"github.com/innovate-inc/platform/internal/readiness"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -23,19 +29,49 @@ func run(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// requireFailsOnlyOnFindings holds the plan command's exit contract: the whole plan is printed, and the command
+// fails exactly when the printed plan has deploy-readiness findings, saying how many.
+func requireFailsOnlyOnFindings(t *testing.T, err error, findings int) {
+	t.Helper()
+	if findings == 0 {
+		require.NoError(t, err)
+		return
+	}
+	require.EqualError(t, err, fmt.Sprintf("%d deploy-readiness findings", findings))
+}
+
+var findingsHeader = regexp.MustCompile(`(?m)^  findings: (\d+|none)$`)
+
+// textFindings counts the findings a text plan prints, and the stacks that print a findings section.
+func textFindings(out string) (findings, stacks int) {
+	for _, m := range findingsHeader.FindAllStringSubmatch(out, -1) {
+		stacks++
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			findings += n
+		}
+	}
+	return findings, stacks
+}
+
 func TestPlanOrgAsJSON(t *testing.T) {
 	out, err := run(t, "plan", "--dir", "../..", "--stack", "org", "--format", "json")
-	require.NoError(t, err)
 	var doc struct {
 		Project string `json:"project"`
 		Stacks  []struct {
 			Name      string           `json:"name"`
 			Resources []map[string]any `json:"resources"`
 			Outputs   map[string]any   `json:"outputs"`
+			Findings  []plan.Finding   `json:"findings"`
 		} `json:"stacks"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
 	require.Len(t, doc.Stacks, 1)
+	require.NotNil(t, doc.Stacks[0].Findings, "findings is always a list")
+	requireFailsOnlyOnFindings(t, err, len(doc.Stacks[0].Findings))
+	for _, f := range doc.Stacks[0].Findings {
+		assert.Regexp(t, `^DR\d{3}$`, f.Rule)
+		assert.True(t, f.Resource == "" || strings.HasPrefix(f.Resource, "urn:pulumi:org::"), "finding of the org stack names %q", f.Resource)
+	}
 	counts := map[string]int{}
 	for _, r := range doc.Stacks[0].Resources {
 		counts[r["type"].(string)]++
@@ -49,7 +85,9 @@ func TestPlanOrgAsJSON(t *testing.T) {
 
 func TestPlanText(t *testing.T) {
 	out, err := run(t, "plan", "--dir", "../..")
-	require.NoError(t, err)
+	findings, stacks := textFindings(out)
+	assert.Equal(t, 6, stacks, "every stack prints its findings")
+	requireFailsOnlyOnFindings(t, err, findings)
 	assert.True(t, strings.HasPrefix(out, "Stack platform/org  (layer organization, reads none)\n"), out[:80])
 	assert.Contains(t, out, "Resources: ")
 	assert.Contains(t, out, "Outputs:")
@@ -75,4 +113,48 @@ func TestPlanRejectsBadConfigWithEveryProblem(t *testing.T) {
 func TestPlanRejectsUnknownFormat(t *testing.T) {
 	_, err := run(t, "plan", "--dir", "../..", "--format", "yaml")
 	assert.ErrorContains(t, err, `--format "yaml": allowed are text, json`)
+}
+
+func TestReportFailsOnFindingsAfterPrintingThem(t *testing.T) {
+	finding := plan.Finding{Rule: "DR013", Severity: readiness.High, Resource: "urn:pulumi:dev::platform::eks:index:Cluster::dev-eks",
+		Message: "EKS cluster dev-eks has no instanceRoles", Doc: "https://example.com/eks"}
+	tests := []struct {
+		name     string
+		format   string
+		findings []plan.Finding
+		want     string
+		err      string
+	}{
+		{"text, clean", "text", []plan.Finding{}, "\n  findings: none\n", ""},
+		{"text, one finding", "text", []plan.Finding{finding},
+			"\n  findings: 1\n    DR013 high urn:pulumi:dev::platform::eks:index:Cluster::dev-eks: EKS cluster dev-eks has no instanceRoles (https://example.com/eks)\n",
+			"1 deploy-readiness findings"},
+		{"json, two findings", "json", []plan.Finding{finding, finding}, `"rule": "DR013"`, "2 deploy-readiness findings"},
+		{"json, clean", "json", []plan.Finding{}, `"findings": []`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := &plan.Result{Project: "platform", Stacks: []plan.StackPlan{{Name: "dev", Layer: "workload",
+				References: []string{}, Resources: []plan.Resource{}, Outputs: map[string]any{}, Findings: tt.findings}}}
+			var out bytes.Buffer
+			err := report(&out, res, tt.format)
+			assert.Contains(t, out.String(), tt.want)
+			if tt.err == "" {
+				assert.NoError(t, err)
+			} else {
+				assert.EqualError(t, err, tt.err)
+			}
+		})
+	}
+}
+
+func TestRulesListsEveryRule(t *testing.T) {
+	out, err := run(t, "rules")
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	require.Len(t, lines, len(readiness.Rules()))
+	for i, r := range readiness.Rules() {
+		assert.Regexp(t, "^"+r.ID+` +`+r.Severity+` +`+regexp.QuoteMeta(r.Title)+` +`+regexp.QuoteMeta(r.Doc)+"$", lines[i])
+	}
+	assert.True(t, strings.HasPrefix(lines[0], "DR001  high    config-delivery-no-object-lock"), lines[0])
 }

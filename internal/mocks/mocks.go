@@ -42,6 +42,8 @@ type Resource struct {
 	// Account and Region are where the resource lives (from its provider).
 	Account string
 	Region  string
+	// Import is the physical ID of an existing resource the registration adopts (pulumi.Import), or "".
+	Import string
 }
 
 // Monitor implements pulumi.MockResourceMonitor.
@@ -158,6 +160,7 @@ func (m *Monitor) NewResource(args pulumi.MockResourceArgs) (string, resource.Pr
 		rec.RetainOnDelete = rpc.GetRetainOnDelete()
 		rec.IgnoreChanges = append([]string(nil), rpc.GetIgnoreChanges()...)
 		rec.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		rec.Import = rpc.GetImportId()
 	}
 	if rpc := args.ReadRPC; rpc != nil {
 		parent = rpc.GetParent()

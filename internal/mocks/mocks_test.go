@@ -95,3 +95,23 @@ func TestStackReferenceReadsPlannedOutputs(t *testing.T) {
 	assert.Equal(t, "r-abcd", got)
 	assert.Equal(t, []string{"acme/platform/org"}, mon.References())
 }
+
+// An adopted resource is recorded with the ID it imports, so the plan shows which registrations adopt
+// existing infrastructure instead of creating it.
+func TestImportIDIsRecorded(t *testing.T) {
+	mon := mocks.New("platform", "security", "us-east-1")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		if _, err := kms.NewKey(ctx, "adopted", &kms.KeyArgs{}, pulumi.Import(pulumi.ID("1234abcd-12ab-34cd-56ef-1234567890ab"))); err != nil {
+			return err
+		}
+		_, err := kms.NewKey(ctx, "created", &kms.KeyArgs{})
+		return err
+	}, pulumi.WithMocks("platform", "security", mon))
+	require.NoError(t, err)
+	adopted, ok := mon.Named("aws:kms/key:Key", "adopted")
+	require.True(t, ok)
+	assert.Equal(t, "1234abcd-12ab-34cd-56ef-1234567890ab", adopted.Import)
+	created, ok := mon.Named("aws:kms/key:Key", "created")
+	require.True(t, ok)
+	assert.Empty(t, created.Import)
+}

@@ -24,6 +24,10 @@ import (
 type Result struct {
 	Project string      `json:"project"`
 	Stacks  []StackPlan `json:"stacks"`
+	// Upstream holds the stacks a single-stack plan ran only for their outputs. They are not reported, but
+	// checks that look across stacks (a network stack's flow logs against the security stack's bucket
+	// policies) need them to see the whole estate the reported stack deploys into.
+	Upstream []StackPlan `json:"-"`
 }
 
 // StackPlan is what one stack would create.
@@ -33,6 +37,22 @@ type StackPlan struct {
 	References []string       `json:"references"`
 	Resources  []Resource     `json:"resources"`
 	Outputs    map[string]any `json:"outputs"`
+	// Findings are the deploy-readiness problems found in this stack's resources; empty until a rule engine
+	// fills them (the plan itself does not judge).
+	Findings []Finding `json:"findings"`
+}
+
+// Finding is one deploy-readiness problem: something `pulumi up` would fail on, or deploy broken, that a
+// preview does not show.
+type Finding struct {
+	// Rule is the rule's ID (DR001).
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	// Resource is the URN of the offending resource, or "" for a problem of the stack as a whole.
+	Resource string `json:"resource"`
+	Message  string `json:"message"`
+	// Doc is the AWS (or provider) documentation the rule comes from.
+	Doc string `json:"doc"`
 }
 
 // Resource is one registration.
@@ -54,6 +74,8 @@ type Resource struct {
 	Region  string `json:"region,omitempty"`
 	// ID is the mocked physical ID other resources' inputs refer to.
 	ID string `json:"id,omitempty"`
+	// Import is the physical ID the resource adopts (pulumi.Import) instead of creating it.
+	Import string `json:"import,omitempty"`
 }
 
 // Stack returns the plan of a stack by name.
@@ -150,6 +172,8 @@ func RunProject(proj *Project, stack string) (*Result, error) {
 		upstream[stackref.Name(cfg.Estate.PulumiOrg, proj.Name, s.Name)] = sp.Outputs
 		if stack == "all" || s.Name == stack {
 			res.Stacks = append(res.Stacks, sp)
+		} else {
+			res.Upstream = append(res.Upstream, sp)
 		}
 	}
 	return res, nil
@@ -228,7 +252,8 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 	mu.Lock()
 	defer mu.Unlock()
 
-	sp := StackPlan{Name: s.Name, Layer: string(cfg.Layer), References: []string{}, Resources: []Resource{}, Outputs: map[string]any{}}
+	sp := StackPlan{Name: s.Name, Layer: string(cfg.Layer), References: []string{}, Resources: []Resource{},
+		Outputs: map[string]any{}, Findings: []Finding{}}
 	for _, ref := range mon.References() {
 		sp.References = append(sp.References, ref[strings.LastIndex(ref, "/")+1:])
 	}
@@ -244,7 +269,7 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 			URN: r.URN, Type: r.Type, Name: r.Name, Custom: r.Custom, Parent: r.Parent, Provider: r.Provider,
 			Inputs: mocks.Plain(r.Inputs), Dependencies: nonNil(r.Dependencies), Protect: r.Protect,
 			RetainOnDelete: r.RetainOnDelete, IgnoreChanges: nonNil(r.IgnoreChanges), DeleteBeforeReplace: r.DeleteBeforeReplace,
-			Account: r.Account, Region: r.Region, ID: r.ID,
+			Account: r.Account, Region: r.Region, ID: r.ID, Import: r.Import,
 		})
 	}
 	return sp, nil

@@ -100,7 +100,24 @@ func WriteText(w io.Writer, r *Result) error {
 			v, _ := json.Marshal(s.Outputs[k])
 			fmt.Fprintf(&b, "    %s: %s\n", k, v)
 		}
+		writeFindings(&b, s.Findings)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeFindings prints a stack's deploy-readiness findings, one a line: `ID severity resource: message (doc)`.
+func writeFindings(b *strings.Builder, findings []Finding) {
+	if len(findings) == 0 {
+		b.WriteString("\n  findings: none\n")
+		return
+	}
+	fmt.Fprintf(b, "\n  findings: %d\n", len(findings))
+	for _, f := range findings {
+		where := ""
+		if f.Resource != "" {
+			where = " " + f.Resource
+		}
+		fmt.Fprintf(b, "    %s %s%s: %s (%s)\n", f.Rule, f.Severity, where, f.Message, f.Doc)
+	}
 }

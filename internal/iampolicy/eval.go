@@ -1,0 +1,183 @@
+package iampolicy
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// Request is one request a resource policy is asked to allow: a service principal (delivery.logs.amazonaws.com)
+// calling an action on a resource, with the global condition keys the service sends.
+type Request struct {
+	Service  string
+	Action   string
+	Resource string
+	// Context maps condition keys (aws:SourceAccount) to their values; a key that is absent is not sent.
+	Context map[string]string
+}
+
+// Decision is the outcome of evaluating a request against one resource policy.
+type Decision struct {
+	Allowed bool
+	// Reason names the statement that decided (the Deny that matched, or the Allow) or says that none allowed.
+	Reason string
+}
+
+// Evaluate decides a request the way AWS evaluates one resource policy for a service principal: a matching Deny
+// wins, otherwise a matching Allow allows, otherwise the request is implicitly denied. It is deliberately small:
+// the string, ARN and Bool operators, with IfExists and ForAnyValue: taken as the single-valued operator;
+// a condition with any other operator does not match (so an Allow that needs it does not allow, and a Deny that
+// needs it does not deny).
+func Evaluate(doc Document, req Request) Decision {
+	ctx := make(map[string]string, len(req.Context))
+	for k, v := range req.Context {
+		ctx[strings.ToLower(k)] = v
+	}
+	var allowedBy string
+	for i, s := range doc.Statement {
+		if !s.applies(req, ctx) {
+			continue
+		}
+		switch s.Effect {
+		case Deny:
+			return Decision{Allowed: false, Reason: "denied by statement " + s.name(i)}
+		case Allow:
+			if allowedBy == "" {
+				allowedBy = s.name(i)
+			}
+		}
+	}
+	if allowedBy != "" {
+		return Decision{Allowed: true, Reason: "allowed by statement " + allowedBy}
+	}
+	return Decision{Allowed: false, Reason: "no Allow statement matches"}
+}
+
+func (s Statement) name(i int) string {
+	if s.Sid != "" {
+		return fmt.Sprintf("%q", s.Sid)
+	}
+	return fmt.Sprintf("%d", i)
+}
+
+// applies reports whether every element of the statement matches the request.
+func (s Statement) applies(req Request, ctx map[string]string) bool {
+	switch {
+	case s.Principal != nil:
+		if !s.Principal.names(req.Service) {
+			return false
+		}
+	case s.NotPrincipal != nil:
+		if s.NotPrincipal.names(req.Service) {
+			return false
+		}
+	default:
+		return false
+	}
+	if len(s.Action) > 0 && !anyGlob(s.Action, req.Action, true) {
+		return false
+	}
+	if len(s.NotAction) > 0 && anyGlob(s.NotAction, req.Action, true) {
+		return false
+	}
+	if len(s.Resource) > 0 && !anyGlob(s.Resource, req.Resource, false) {
+		return false
+	}
+	if len(s.NotResource) > 0 && anyGlob(s.NotResource, req.Resource, false) {
+		return false
+	}
+	for op, keys := range s.Condition {
+		for key, values := range keys {
+			if !conditionHolds(op, ctx, strings.ToLower(key), values) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// names reports whether the principal element covers a service principal ("*" covers everyone).
+func (p *Principal) names(service string) bool {
+	for _, a := range p.AWS {
+		if a == "*" {
+			return true
+		}
+	}
+	for _, svc := range p.Service {
+		if strings.EqualFold(svc, service) {
+			return true
+		}
+	}
+	return false
+}
+
+// conditionHolds evaluates one operator on one key against the values (any value matching is enough).
+func conditionHolds(op string, ctx map[string]string, key string, values []string) bool {
+	base := strings.TrimPrefix(strings.TrimPrefix(op, "ForAnyValue:"), "ForAllValues:")
+	ifExists := strings.HasSuffix(base, "IfExists")
+	base = strings.TrimSuffix(base, "IfExists")
+	got, present := ctx[key]
+	negated := base == "StringNotEquals" || base == "ArnNotLike" || base == "ArnNotEquals"
+	switch base {
+	case "StringEquals", "StringNotEquals", "StringLike", "ArnEquals", "ArnLike", "ArnNotLike", "ArnNotEquals", "Bool":
+	default:
+		return false
+	}
+	if !present {
+		// A negated operator holds for a key the request does not carry; IfExists makes any operator hold.
+		return ifExists || negated
+	}
+	match := false
+	for _, v := range values {
+		switch base {
+		case "StringEquals", "StringNotEquals":
+			match = got == v
+		case "StringLike", "ArnEquals", "ArnLike", "ArnNotLike", "ArnNotEquals":
+			match = glob(v, got, false)
+		case "Bool":
+			match = strings.EqualFold(got, v)
+		}
+		if match {
+			break
+		}
+	}
+	if negated {
+		return !match
+	}
+	return match
+}
+
+func anyGlob(patterns []string, s string, foldCase bool) bool {
+	for _, p := range patterns {
+		if glob(p, s, foldCase) {
+			return true
+		}
+	}
+	return false
+}
+
+// glob matches IAM wildcards: * is any run of characters (slashes included), ? is one character.
+func glob(pattern, s string, foldCase bool) bool {
+	if foldCase {
+		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
+	}
+	// path.Match stops * at '/', which IAM does not; matching each '/'-free piece would be wrong too, so
+	// translate to a pattern over a string with no slashes.
+	const slash = "\x00"
+	pattern = strings.ReplaceAll(escapeMeta(pattern), "/", slash)
+	s = strings.ReplaceAll(s, "/", slash)
+	ok, err := path.Match(pattern, s)
+	return err == nil && ok
+}
+
+// escapeMeta escapes the path.Match metacharacters IAM does not have ([, ], \).
+func escapeMeta(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if r == '[' || r == ']' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

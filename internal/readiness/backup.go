@@ -1,0 +1,111 @@
+package readiness
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/innovate-inc/platform/internal/plan"
+)
+
+const typeBackupPlan = "aws:backup/plan:Plan"
+
+var backupCopyOneHop = Rule{
+	ID:       "DR009",
+	Title:    "backup-copy-one-hop",
+	Severity: High,
+	Doc:      "https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html",
+}
+
+// RDS, Aurora, DocumentDB and Neptune snapshots cannot be copied to another account and another Region in one
+// copy action: the job fails for those resource types (others succeed, so the failure hides). Copy across
+// accounts in the same Region, then across Regions from there.
+func checkBackupCopyOneHop(res *plan.Result) []plan.Finding {
+	var out []plan.Finding
+	for _, l := range ofType(res, typeBackupPlan) {
+		for _, rule := range list(inputs(l.res), "rules") {
+			for _, ca := range list(rule, "copyActions") {
+				arn := str(ca, "destinationVaultArn")
+				region, account, ok := vaultARN(arn)
+				if !ok || account == l.res.Account || region == l.res.Region {
+					continue
+				}
+				out = append(out, backupCopyOneHop.finding(l.res.URN, fmt.Sprintf(
+					"backup plan %s rule %s copies from account %s in %s to %s, another account and another Region in one action: RDS, Aurora, DocumentDB and Neptune copies fail; copy cross-account in %s first",
+					l.res.Name, str(rule, "ruleName"), l.res.Account, l.res.Region, arn, l.res.Region)))
+			}
+		}
+	}
+	for _, l := range ofType(res, typeOrgPolicy) {
+		in := inputs(l.res)
+		if str(in, "type") != "BACKUP_POLICY" || !known(str(in, "content")) {
+			continue
+		}
+		var content struct {
+			Plans map[string]struct {
+				Regions struct {
+					Assign []string `json:"@@assign"`
+				} `json:"regions"`
+				Rules map[string]struct {
+					CopyActions map[string]struct {
+						Target struct {
+							Assign string `json:"@@assign"`
+						} `json:"target_backup_vault_arn"`
+					} `json:"copy_actions"`
+				} `json:"rules"`
+			} `json:"plans"`
+		}
+		if err := json.Unmarshal([]byte(str(in, "content")), &content); err != nil {
+			out = append(out, backupCopyOneHop.finding(l.res.URN, fmt.Sprintf("backup policy %s content is not a backup policy document: %v", l.res.Name, err)))
+			continue
+		}
+		for _, planName := range sortedKeys(content.Plans) {
+			p := content.Plans[planName]
+			for _, ruleName := range sortedKeys(p.Rules) {
+				for _, key := range sortedKeys(p.Rules[ruleName].CopyActions) {
+					arn := p.Rules[ruleName].CopyActions[key].Target.Assign
+					if arn == "" {
+						arn = key
+					}
+					region, account, ok := vaultARN(arn)
+					// "$account" is the member account the policy runs in: a vault there is a same-account copy.
+					if !ok || account == "$account" {
+						continue
+					}
+					var from []string
+					for _, r := range p.Regions.Assign {
+						if r != region {
+							from = append(from, r)
+						}
+					}
+					if len(from) == 0 {
+						continue
+					}
+					out = append(out, backupCopyOneHop.finding(l.res.URN, fmt.Sprintf(
+						"backup policy %s plan %s rule %s copies from each member account in %s to %s, another account and another Region in one action: RDS, Aurora, DocumentDB and Neptune copies fail",
+						l.res.Name, planName, ruleName, strings.Join(from, ", "), arn)))
+				}
+			}
+		}
+	}
+	return out
+}
+
+// vaultARN splits arn:aws:backup:REGION:ACCOUNT:backup-vault:NAME.
+func vaultARN(arn string) (region, account string, ok bool) {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 7 || parts[0] != "arn" || parts[2] != "backup" || parts[5] != "backup-vault" {
+		return "", "", false
+	}
+	return parts[3], parts[4], true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,54 @@
+package readiness
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/innovate-inc/platform/internal/plan"
+)
+
+func TestBackupCopyOneHop(t *testing.T) {
+	const devAccount, backupAccount = "100000000001", "100000000002"
+	vault := func(region, account string) string {
+		return "arn:aws:backup:" + region + ":" + account + ":backup-vault:platform-baseline"
+	}
+	backupPlan := func(destinations ...string) *plan.Result {
+		var copies []any
+		for _, d := range destinations {
+			copies = append(copies, map[string]any{"destinationVaultArn": d})
+		}
+		return result(stack("dev", "workload", res("dev", typeBackupPlan, "dev-backup-plan", map[string]any{
+			"rules": []any{map[string]any{"ruleName": "daily", "copyActions": copies}}}, at(devAccount, "us-east-1"))))
+	}
+	backupPolicy := func(regions []string, target string) *plan.Result {
+		content, _ := json.Marshal(map[string]any{"plans": map[string]any{"baseline": map[string]any{
+			"regions": map[string]any{"@@assign": regions},
+			"rules": map[string]any{"daily": map[string]any{"copy_actions": map[string]any{
+				target: map[string]any{"target_backup_vault_arn": map[string]any{"@@assign": target}}}}}}}})
+		return result(stack("org", "organization", res("org", typeOrgPolicy, "backup-policy",
+			map[string]any{"type": "BACKUP_POLICY", "content": string(content)})))
+	}
+	planURN, policyURN := urn("dev", typeBackupPlan, "dev-backup-plan"), urn("org", typeOrgPolicy, "backup-policy")
+	tests := []struct {
+		name  string
+		res   *plan.Result
+		wants []want
+	}{
+		{"cross-account in the same region, then cross-region in the same account",
+			backupPlan(vault("us-east-1", backupAccount), vault("us-west-2", devAccount)), nil},
+		{"cross-account and cross-region in one copy", backupPlan(vault("us-east-1", backupAccount), vault("us-west-2", backupAccount)),
+			[]want{{planURN, "backup plan dev-backup-plan rule daily copies from account " + devAccount + " in us-east-1 to " + vault("us-west-2", backupAccount)}}},
+		{"policy copying to the member account's own DR vault", backupPolicy([]string{"us-east-1"}, vault("us-west-2", "$account")), nil},
+		{"policy copying to a central vault in the same region", backupPolicy([]string{"us-east-1"}, vault("us-east-1", backupAccount)), nil},
+		{"policy copying to a central vault in another region", backupPolicy([]string{"us-east-1"}, vault("us-west-2", backupAccount)),
+			[]want{{policyURN, "backup policy backup-policy plan baseline rule daily copies from each member account in us-east-1 to " + vault("us-west-2", backupAccount)}}},
+		{"policy content that is not JSON", result(stack("org", "organization", res("org", typeOrgPolicy, "backup-policy",
+			map[string]any{"type": "BACKUP_POLICY", "content": "{"}))),
+			[]want{{policyURN, "content is not a backup policy document"}}},
+		{"other policy types are not read", result(stack("org", "organization", res("org", typeOrgPolicy, "scp",
+			map[string]any{"type": "SERVICE_CONTROL_POLICY", "content": "{"}))), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { expect(t, backupCopyOneHop, tt.res, tt.wants...) })
+	}
+}
