@@ -125,6 +125,13 @@ func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 		}
 		return out
 	}
+	hivePerAccount := func() []string {
+		var out []string
+		for _, id := range w.AccountIDs {
+			out = append(out, a.BucketARN+"/AWSLogs/aws-account-id="+id+"/*")
+		}
+		return out
+	}
 	fromAccounts := iampolicy.Condition{"StringEquals": {"aws:SourceAccount": w.AccountIDs}}
 	switch a.Spec.Writer {
 	case WriterS3ServerLogging:
@@ -170,7 +177,8 @@ func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 				Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{a.BucketARN}, Condition: fromAccounts},
 			iampolicy.Statement{Sid: "ConfigWrite", Effect: iampolicy.Allow, Principal: service,
 				Action: []string{"s3:PutObject"}, Resource: perAccount("/Config/*"), Condition: fromAccounts})
-	default: // log delivery: VPC flow logs and Network Firewall logs, each under AWSLogs/<its account>/.
+	default: // log delivery: VPC flow logs and Network Firewall logs, each under AWSLogs/<its account>/ (flow logs
+		// with Hive-compatible partitions under AWSLogs/aws-account-id=<its account>/).
 		var sources []string
 		for _, id := range w.AccountIDs {
 			sources = append(sources, "arn:aws:logs:*:"+id+":*")
@@ -180,7 +188,7 @@ func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 			iampolicy.Statement{Sid: "LogDeliveryAclCheck", Effect: iampolicy.Allow, Principal: service,
 				Action: []string{"s3:GetBucketAcl", "s3:ListBucket"}, Resource: []string{a.BucketARN}, Condition: fromDelivery},
 			iampolicy.Statement{Sid: "LogDeliveryWrite", Effect: iampolicy.Allow, Principal: service,
-				Action: []string{"s3:PutObject"}, Resource: perAccount("/*"), Condition: fromDelivery})
+				Action: []string{"s3:PutObject"}, Resource: append(perAccount("/*"), hivePerAccount()...), Condition: fromDelivery})
 	}
 	return iampolicy.New(st...)
 }

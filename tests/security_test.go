@@ -195,8 +195,9 @@ func TestLogBucketPoliciesAllowOnlyTheOrganization(t *testing.T) {
 			require.True(t, ok, r.Name)
 			assert.Len(t, w.Condition["StringEquals"]["aws:SourceAccount"], 9, r.Name)
 			assert.Len(t, w.Condition["ArnLike"]["aws:SourceArn"], 9, r.Name)
+			assert.Len(t, w.Resource, 18, "%s: each account's path, plain and Hive-partitioned", r.Name)
 			for _, res := range w.Resource {
-				assert.Regexp(t, `/AWSLogs/\d{12}/\*$`, res, r.Name)
+				assert.Regexp(t, `/AWSLogs/(aws-account-id=)?\d{12}/\*$`, res, r.Name)
 			}
 		}
 	}
