@@ -432,6 +432,9 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}), nil
 	case "aws:iam/getRoles:getRoles":
 		// The roles IAM Identity Center provisions for a permission set: AWSReservedSSO_<set>_<hash>.
+		if m.noSSORoles {
+			return resource.NewPropertyMapFromMap(map[string]any{"id": t.region, "arns": []any{}, "names": []any{}}), nil
+		}
 		re := stringInput(args.Args, "nameRegex")
 		set := strings.TrimSuffix(strings.TrimPrefix(re, "^AWSReservedSSO_"), "_[0-9a-f]+$")
 		roleName := fmt.Sprintf("AWSReservedSSO_%s_%s", set, hexID(t.account+set, 16))

@@ -60,6 +60,9 @@ type Monitor struct {
 	rootID    string
 	subnetAZ  map[string]string // subnet ID -> AZ, for the firewall's per-AZ endpoints
 	resources []Resource
+	// noSSORoles answers the Identity Center role lookup with no roles, as IAM does before the security stack
+	// assigned the permission set to the account.
+	noSSORoles bool
 }
 
 type target struct{ account, region string }
@@ -71,6 +74,9 @@ type Option func(*Monitor)
 func WithStackOutputs(name string, outputs map[string]any) Option {
 	return func(m *Monitor) { m.upstream[name] = outputs }
 }
+
+// WithoutIdentityCenterRoles makes the lookup of Identity Center roles find none.
+func WithoutIdentityCenterRoles() Option { return func(m *Monitor) { m.noSSORoles = true } }
 
 // WithManagementAccount sets the account that ambient credentials (a provider with no assume-role) reach.
 func WithManagementAccount(id string) Option { return func(m *Monitor) { m.management = id } }
