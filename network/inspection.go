@@ -151,9 +151,9 @@ func NewInspection(ctx *pulumi.Context, name string, args InspectionArgs, opts .
 		logs = append(logs, networkfirewall.LoggingConfigurationLoggingConfigurationLogDestinationConfigArgs{
 			LogType:            pulumi.String(t),
 			LogDestinationType: pulumi.String("S3"),
-			LogDestination:     pulumi.StringMap{"bucketName": pulumi.String(args.FirewallLogsBucket)},// No prefix: the objects land under AWSLogs/<account>/network-firewall/<flow|alert>/, the path the
+			// No prefix: the objects land under AWSLogs/<account>/network-firewall/<flow|alert>/, the path the
 			// bucket policy admits (a prefix would put them under <prefix>/AWSLogs/, which it refuses).
-
+			LogDestination: pulumi.StringMap{"bucketName": pulumi.String(args.FirewallLogsBucket)},
 		})
 	}
 	if _, err := networkfirewall.NewLoggingConfiguration(ctx, n("firewall-logging"), &networkfirewall.LoggingConfigurationArgs{
