@@ -2,6 +2,7 @@ package org_test
 
 import (
 	"encoding/json"
+	"path"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/mocks"
+	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/providers"
 	"github.com/innovate-inc/platform/org"
 )
@@ -126,7 +128,7 @@ func runOrgLayer(t *testing.T, s *config.Stack) *mocks.Monitor {
 		}
 		backup, _ := s.Organization.AccountByRole(config.RoleBackup)
 		g, err := org.NewGuardrails(ctx, "org-guardrails", org.GuardrailsArgs{Env: "org", Estate: s.Estate, Config: *s.Organization,
-			Provider: p, RootID: o.RootID, OUIDs: o.OUIDs, BackupAccountID: o.AccountIDs[backup.Name]})
+			Provider: p, RootID: o.RootID, OUIDs: o.OUIDs, BackupAccountID: o.AccountIDs[backup.Name], Organization: o.Organization})
 		if err != nil {
 			return err
 		}
@@ -161,6 +163,17 @@ func TestSCPsAreAttachedWhereTheyBelong(t *testing.T) {
 		assert.Equal(t, []string{rootID}, attached[root], root)
 	}
 	assert.Equal(t, []string{suspended}, attached["org-scp-suspended-deny-all"])
+	var securityOU string
+	for _, r := range mon.ByType(typeOU) {
+		if str(r, "name") == "Security" {
+			securityOU = r.ID
+		}
+	}
+	assert.Equal(t, []string{securityOU}, attached["org-scp-protect-log-archive"], "the Log Archive's policies are guarded on its OU")
+	for _, r := range mon.ByType(typePolicy) {
+		assert.Contains(t, r.Dependencies, "urn:pulumi:org::platform::platform:org:Organization$aws:organizations/organization:Organization::org-organization",
+			"%s waits for the organization and its policy types", str(r, "name"))
+	}
 	assert.Empty(t, attached["org-scp-deny-new-spend"], "deny-new-spend is only attached by budget actions")
 	var workloads string
 	for _, r := range mon.ByType(typeOU) {
@@ -328,6 +341,53 @@ func TestBillingAlertsAreEncryptedWithACustomerManagedKey(t *testing.T) {
 	topic := mon.ByType("aws:sns/topic:Topic")
 	require.Len(t, topic, 1)
 	assert.Equal(t, mocks.Plain(key[0].Outputs)["arn"], str(topic[0], "kmsMasterKeyId"))
+}
+
+// The hard spending limit stops new capacity, not replacements: Karpenter's controllers may still launch instances
+// (bounded by their NodePool limits), people and pipelines may not.
+func TestDenyNewSpendSparesKarpenterReplacements(t *testing.T) {
+	doc := org.DenyNewSpend(orgStack(t).Estate)
+	require.Len(t, doc.Statement, 2)
+	capacity, launches := doc.Statement[0], doc.Statement[1]
+	assert.Contains(t, capacity.Action, "eks:CreateNodegroup")
+	assert.NotContains(t, capacity.Action, "ec2:RunInstances")
+	assert.Equal(t, []string{"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_BreakGlassAdmin_*"},
+		capacity.Condition["ArnNotLike"]["aws:PrincipalArn"])
+	assert.ElementsMatch(t, []string{"ec2:RunInstances", "ec2:StartInstances", "ec2:CreateFleet", "ec2:RequestSpotInstances", "ec2:RequestSpotFleet"}, launches.Action)
+	exempt := launches.Condition["ArnNotLike"]["aws:PrincipalArn"]
+	assert.Contains(t, exempt, "arn:aws:iam::*:role/*-karpenter-controller-*")
+	matched, err := path.Match("*-karpenter-controller-*", naming.KarpenterControllerRole("prod-eks"))
+	require.NoError(t, err)
+	assert.True(t, matched, "the exemption matches the controller role's real name")
+}
+
+// Linked-account monitors, never the AWS services monitor (one per account, and AWS's default one usually exists).
+func TestAnomalyMonitorsTrackEveryAccount(t *testing.T) {
+	mon := runOrgLayer(t, orgStack(t))
+	monitors := mon.ByType("aws:costexplorer/anomalyMonitor:AnomalyMonitor")
+	require.Len(t, monitors, 1, "eight accounts fit one monitor (ten at most)")
+	assert.Equal(t, "CUSTOM", str(monitors[0], "monitorType"))
+	var spec map[string]any
+	require.NoError(t, json.Unmarshal([]byte(str(monitors[0], "monitorSpecification")), &spec))
+	dim := spec["Dimensions"].(map[string]any)
+	assert.Equal(t, "LINKED_ACCOUNT", dim["Key"])
+	assert.Len(t, dim["Values"], 8)
+	for _, sub := range mon.ByType("aws:costexplorer/anomalySubscription:AnomalySubscription") {
+		assert.Equal(t, []any{monitors[0].Outputs["arn"].StringValue()}, mocks.Plain(sub.Inputs)["monitorArnLists"])
+	}
+}
+
+// Centralized root access is on before any account exists, so no member account ever has root credentials.
+func TestRootAccessIsCentralizedBeforeAccounts(t *testing.T) {
+	mon := runOrgLayer(t, orgStack(t))
+	features := mon.ByType("aws:iam/organizationsFeatures:OrganizationsFeatures")
+	require.Len(t, features, 1)
+	assert.Equal(t, []any{"RootCredentialsManagement", "RootSessions"}, mocks.Plain(features[0].Inputs)["enabledFeatures"])
+	o, _ := mon.Named("aws:organizations/organization:Organization", "org-organization")
+	assert.Contains(t, mocks.Plain(o.Inputs)["awsServiceAccessPrincipals"], "iam.amazonaws.com")
+	for _, a := range mon.ByType("aws:organizations/account:Account") {
+		assert.Contains(t, a.Dependencies, features[0].URN, str(a, "name"))
+	}
 }
 
 func TestAnomalySubscriptions(t *testing.T) {

@@ -205,6 +205,27 @@ func TestVPNWhenConfigured(t *testing.T) {
 	assert.Equal(t, false, vpn[0].Inputs["staticRoutesOnly"])
 	route := v.named("aws:ec2transitgateway/route:Route", "network-tgw-rt-onprem-default-to-inspection")
 	assert.Equal(t, v.s.Outputs["inspectionAttachmentId"], route.Inputs["transitGatewayAttachmentId"])
+	// Spoke traffic to on-premises reaches the inspection VPC by the default route; after the firewall it goes
+	// back to the TGW (and on to the VPN), never out through a NAT gateway.
+	toTGW, toFirewall := 0, 0
+	for _, r := range v.byType("aws:ec2/route:Route") {
+		if r.Inputs["destinationCidrBlock"] != "172.16.0.0/16" {
+			continue
+		}
+		assert.Nil(t, r.Inputs["natGatewayId"], r.Name)
+		if r.Inputs["transitGatewayId"] != nil {
+			toTGW++
+			assert.Equal(t, v.s.Outputs["transitGatewayId"], r.Inputs["transitGatewayId"], r.Name)
+		} else {
+			toFirewall++
+			assert.Contains(t, r.Inputs["vpcEndpointId"], "vpce-", r.Name)
+		}
+	}
+	assert.Equal(t, 3, toTGW, "one route back to the TGW per AZ, from the firewall subnets")
+	assert.Equal(t, 3, toFirewall, "and replies from the public subnets through the AZ's firewall endpoint")
+	policy := v.byType("aws:networkfirewall/firewallPolicy:FirewallPolicy")[0].Inputs["firewallPolicy"].(map[string]any)
+	homeNet := policy["policyVariables"].(map[string]any)["ruleVariables"].([]any)[0].(map[string]any)["ipSet"].(map[string]any)["definitions"]
+	assert.Contains(t, homeNet, "172.16.0.0/16", "on-premises is home, not external")
 	assert.Empty(t, fullPlanWithoutVPN(t), "the shipped config has no VPN")
 }
 

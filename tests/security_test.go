@@ -454,3 +454,34 @@ func TestSecurityResourcesLiveInTheirAccounts(t *testing.T) {
 	}
 	assert.Equal(t, 2, management, "one management provider per allowed region")
 }
+
+// Designating the GuardDuty or Security Hub administrator enables the service in that account by itself; creating
+// the detector or the hub afterwards fails. The security stack creates both first, then designates from the
+// management account.
+func TestDetectorAndHubExistBeforeDesignation(t *testing.T) {
+	v := securityStack(t)
+	urns := map[string]string{}
+	for _, r := range v.s.Resources {
+		urns[r.Type+"::"+r.Region+"::"+r.Account] = r.URN
+	}
+	mgmt := orgOutputs(t)["managementAccountId"].(string)
+	admins := v.byType("aws:guardduty/organizationAdminAccount:OrganizationAdminAccount")
+	require.Len(t, admins, 2, "one designation per allowed region")
+	for _, a := range admins {
+		assert.Equal(t, mgmt, a.Account, "designated from the management account")
+		assert.Equal(t, securityToolingID, a.Inputs["adminAccountId"])
+		detector := urns["aws:guardduty/detector:Detector::"+a.Region+"::"+securityToolingID]
+		require.NotEmpty(t, detector, a.Region)
+		assert.Contains(t, a.Dependencies, detector, "%s: the detector exists before designation", a.Region)
+	}
+	for _, oc := range v.byType("aws:guardduty/organizationConfiguration:OrganizationConfiguration") {
+		assert.Contains(t, oc.Dependencies, urns["aws:guardduty/organizationAdminAccount:OrganizationAdminAccount::"+oc.Region+"::"+mgmt],
+			"%s: the organization configuration needs the administrator", oc.Region)
+	}
+	hub := v.byType("aws:securityhub/organizationAdminAccount:OrganizationAdminAccount")
+	require.Len(t, hub, 1, "central configuration: one designation, in the home region")
+	assert.Equal(t, "us-east-1", hub[0].Region)
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		assert.Contains(t, hub[0].Dependencies, urns["aws:securityhub/account:Account::"+region+"::"+securityToolingID], region)
+	}
+}
