@@ -9,7 +9,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -21,6 +20,7 @@ import (
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // LogTypes are every control-plane log type.
@@ -28,20 +28,16 @@ var LogTypes = []string{"api", "audit", "authenticator", "controllerManager", "s
 
 // ClusterArgs configures a Cluster.
 type ClusterArgs struct {
-	Env       string
-	Region    string
-	AccountID string
-	Provider  *aws.Provider // the workload account
-	VPCID     pulumi.StringInput
-	VPCCIDR   string
+	// Scope is the workload account in the home region; its tags reach what provider default tags do not
+	// (instances and volumes launched by the node group, volumes created by the EBS CSI driver).
+	scope.Scope
+	VPCID   pulumi.StringInput
+	VPCCIDR string
 	// PrivateSubnetIDs host the control-plane interfaces and the nodes.
 	PrivateSubnetIDs pulumi.StringArrayInput
 	Config           config.EKS
 	// AccessRoles are the IAM Identity Center role ARNs in this account by permission set name.
 	AccessRoles map[string]string
-	// Tags are the mandatory tags, applied explicitly where provider default tags do not reach (instances and
-	// volumes launched by the node group, volumes created by the EBS CSI driver).
-	Tags map[string]string
 	// DeployRoleARN is the role `pulumi up` acts through in this account (the organization access role): it creates
 	// the cluster, so EKS makes it cluster admin, and the kubeconfig assumes it.
 	DeployRoleARN string
@@ -80,12 +76,12 @@ type Cluster struct {
 
 // NewCluster registers the cluster and what runs on it from day one.
 func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
-	c := &Cluster{Name: naming.Name(args.Env, "eks", "")}
+	c := &Cluster{Name: name}
 	if err := ctx.RegisterComponentResource("platform:eks:Cluster", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	n := func(role string, q ...string) string { return naming.Name(args.Env, "eks", role, q...) }
+	child := args.In(c)
+	n := func(role string) string { return scope.Child(name, role) }
 	k := args.Config
 
 	// KMS refuses a key policy that names a principal that does not exist yet: the Auto Scaling service-linked
@@ -94,29 +90,29 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		AwsServiceName: pulumi.String("autoscaling.amazonaws.com"),
 	}, child...)
 	if err != nil {
-		return nil, fmt.Errorf("creating the Auto Scaling service-linked role: %w", err)
+		return nil, fmt.Errorf("cluster %s: creating the Auto Scaling service-linked role: %w", name, err)
 	}
 	secretsKey, err := kmskey.New(ctx, n("secrets-key"), pulumi.String("Envelope encryption of Kubernetes secrets in "+c.Name), pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), child...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cluster %s: creating the secrets key: %w", name, err)
 	}
 	volumeKey, err := kmskey.New(ctx, n("volume-key"), pulumi.String("Encrypts the EBS volumes of "+c.Name+"'s nodes"),
 		pulumi.String(VolumeKeyPolicy(args.AccountID, args.Region).MustJSON()), append(child, pulumi.DependsOn([]pulumi.Resource{autoScaling}))...)
 	if err != nil {
-		return nil, fmt.Errorf("creating the volume key: %w", err)
+		return nil, fmt.Errorf("cluster %s: creating the volume key: %w", name, err)
 	}
 	c.VolumeKeyARN = volumeKey.Arn
 
 	controlPlane, nodes, err := securityGroups(ctx, c.Name, args, child...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 	c.NodeSecurityGroupID = nodes.ID().ToStringOutput()
 	// The system node role exists before the cluster so pulumi-eks maps it instead of creating a node role of its
 	// own that nothing uses but that could join the cluster as a node.
 	nodeRole, err := systemNodeRole(ctx, c.Name, child...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 
 	apiAuth := pulumieks.AuthenticationModeApi
@@ -139,10 +135,10 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		// The deployer's management-account credentials have no access entry: the kubeconfig assumes the deploy
 		// role, which created the cluster and so holds its cluster-admin access entry.
 		ProviderCredentialOpts: pulumieks.KubeconfigOptionsArgs{RoleArn: pulumi.String(args.DeployRoleARN)},
-		Tags:                   pulumi.ToStringMap(args.Tags),
+		Tags:                   pulumi.ToStringMap(args.Tags.Map(nil)),
 	}, pulumi.Parent(c), pulumi.Providers(args.Provider))
 	if err != nil {
-		return nil, fmt.Errorf("creating EKS cluster: %w", err)
+		return nil, fmt.Errorf("cluster %s: creating the control plane: %w", name, err)
 	}
 	c.Endpoint = cluster.Core.Endpoint()
 	c.KubeconfigJSON = pulumi.ToSecret(cluster.KubeconfigJson).(pulumi.StringOutput)
@@ -151,14 +147,14 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 
 	group, err := systemNodeGroup(ctx, c.Name, args, nodeRole, nodes, volumeKey, onCluster...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 	c.NodeRoleARN, c.SystemNodeGroup = nodeRole.Arn, group
 	if err := addons(ctx, c.Name, args, group, onCluster...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 	if err := accessEntries(ctx, c.Name, args, onCluster...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"clusterName": clusterName, "endpoint": c.Endpoint})
 }
@@ -291,7 +287,7 @@ func systemNodeGroup(ctx *pulumi.Context, cluster string, args ClusterArgs, role
 	for _, kind := range []string{"instance", "volume", "network-interface"} {
 		specs = append(specs, ec2.LaunchTemplateTagSpecificationArgs{
 			ResourceType: pulumi.String(kind),
-			Tags:         pulumi.ToStringMap(withName(args.Tags, cluster+"-system")),
+			Tags:         pulumi.ToStringMap(args.Tags.With(cluster + "-system")),
 		})
 	}
 	lt, err := ec2.NewLaunchTemplate(ctx, cluster+"-system-lt", &ec2.LaunchTemplateArgs{
@@ -391,13 +387,11 @@ func addonValues(name string, args ClusterArgs) string {
 	case "vpc-cni":
 		v = map[string]string{"enableNetworkPolicy": "true"}
 	case "aws-ebs-csi-driver":
-		tags := maps.Clone(args.Tags)
-		if tags == nil {
-			tags = map[string]string{}
-		}
+		var backup map[string]string
 		if k := args.VolumeBackupTag; k[0] != "" {
-			tags[k[0]] = k[1]
+			backup = map[string]string{k[0]: k[1]}
 		}
+		tags := args.Tags.Map(backup)
 		v = map[string]any{"controller": map[string]any{"extraVolumeTags": tags}}
 	default:
 		return ""
@@ -412,7 +406,7 @@ func accessEntries(ctx *pulumi.Context, cluster string, args ClusterArgs, opts .
 		if principal == "" {
 			return fmt.Errorf("no IAM Identity Center role for permission set %q in this account", a.PermissionSet)
 		}
-		entry, err := awseks.NewAccessEntry(ctx, cluster+"-access-"+slug(a.PermissionSet), &awseks.AccessEntryArgs{
+		entry, err := awseks.NewAccessEntry(ctx, cluster+"-access-"+naming.Slug(a.PermissionSet), &awseks.AccessEntryArgs{
 			ClusterName: pulumi.String(cluster), PrincipalArn: pulumi.String(principal), Type: pulumi.String("STANDARD"),
 		}, opts...)
 		if err != nil {
@@ -422,7 +416,7 @@ func accessEntries(ctx *pulumi.Context, cluster string, args ClusterArgs, opts .
 		if len(a.Namespaces) > 0 {
 			scope = awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("namespace"), Namespaces: pulumi.ToStringArray(a.Namespaces)}
 		}
-		if _, err := awseks.NewAccessPolicyAssociation(ctx, cluster+"-access-"+slug(a.PermissionSet)+"-policy", &awseks.AccessPolicyAssociationArgs{
+		if _, err := awseks.NewAccessPolicyAssociation(ctx, cluster+"-access-"+naming.Slug(a.PermissionSet)+"-policy", &awseks.AccessPolicyAssociationArgs{
 			ClusterName:  pulumi.String(cluster),
 			PrincipalArn: entry.PrincipalArn,
 			PolicyArn:    pulumi.String("arn:aws:eks::aws:cluster-access-policy/" + config.AccessPolicies[a.Policy]),
@@ -432,28 +426,4 @@ func accessEntries(ctx *pulumi.Context, cluster string, args ClusterArgs, opts .
 		}
 	}
 	return nil
-}
-
-func withName(tags map[string]string, name string) map[string]string {
-	out := maps.Clone(tags)
-	if out == nil {
-		out = map[string]string{}
-	}
-	out["Name"] = name
-	return out
-}
-
-func slug(s string) string {
-	out := []byte{}
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch >= 'A' && ch <= 'Z' {
-			if i > 0 {
-				out = append(out, '-')
-			}
-			ch += 'a' - 'A'
-		}
-		out = append(out, ch)
-	}
-	return string(out)
 }

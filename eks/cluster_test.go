@@ -14,6 +14,8 @@ import (
 	"github.com/innovate-inc/platform/internal/iampolicy/iamref"
 	"github.com/innovate-inc/platform/internal/mocks"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
+	"github.com/innovate-inc/platform/internal/tags"
 )
 
 func TestVolumeKeyPolicyLetsAutoScalingEncrypt(t *testing.T) {
@@ -31,9 +33,9 @@ func runCluster(t *testing.T, edit func(*eks.ClusterArgs)) (*mocks.Monitor, erro
 		if err != nil {
 			return err
 		}
-		args := eks.ClusterArgs{Env: "staging", Region: "us-east-1", AccountID: "333333333333", Provider: p,
+		args := eks.ClusterArgs{Scope: scope.Scope{Stack: "staging", Region: "us-east-1", AccountID: "333333333333", Provider: p, Tags: tags.ForStack(*s)},
 			VPCID: pulumi.String("vpc-1"), VPCCIDR: "10.33.0.0/16", PrivateSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}),
-			Config: s.Workload.EKS, Tags: map[string]string{"environment": "staging"},
+			Config: s.Workload.EKS,
 			AccessRoles: map[string]string{"BreakGlassAdmin": "arn:aws:iam::333333333333:role/bg", "PlatformEngineer": "arn:aws:iam::333333333333:role/pe",
 				"ReadOnly": "arn:aws:iam::333333333333:role/ro"}}
 		if edit != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -19,6 +18,7 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 //go:embed policies/*.json
@@ -74,17 +74,14 @@ var NodePolicies = []string{
 
 // Args configures Karpenter.
 type Args struct {
-	Env         string
-	Region      string
-	AccountID   string
-	Provider    *aws.Provider // the workload account
+	// Scope is the workload account in the home region; its tags go on every node Karpenter launches.
+	scope.Scope
 	ClusterName string
 	// Kubeconfig reaches the cluster; DependsOn are what must exist before the charts (the system node group).
 	Kubeconfig   pulumi.StringInput
 	DependsOn    []pulumi.Resource
 	VolumeKeyARN pulumi.StringInput
 	Config       config.Karpenter
-	Tags         map[string]string
 }
 
 // Karpenter creates, in the workload account: the node role and its EC2_LINUX access entry (nodes cannot join
@@ -115,7 +112,7 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := ctx.RegisterComponentResource("platform:karpenter:Karpenter", name, c, opts...); err != nil {
 		return nil, err
 	}
-	s := scope{c: c, args: args, child: []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}}
+	s := steps{c: c, name: name, args: args, child: args.In(c)}
 	nodeRole, spot, err := s.nodeIAM(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("Karpenter node IAM of %s: %w", args.ClusterName, err)
@@ -138,23 +135,24 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"nodeRoleName": pulumi.String(c.NodeRoleName)})
 }
 
-// scope is what every step of Karpenter needs.
-type scope struct {
+// steps is what every step of Karpenter needs.
+type steps struct {
 	c     *Karpenter
+	name  string
 	args  Args
 	child []pulumi.ResourceOption
 }
 
-func (s scope) n(role string) string { return s.args.ClusterName + "-karpenter-" + role }
+func (s steps) n(role string) string { return scope.Child(s.name, role) }
 
-func (s scope) opts(more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+func (s steps) opts(more ...pulumi.ResourceOption) []pulumi.ResourceOption {
 	return append(append([]pulumi.ResourceOption{}, s.child...), more...)
 }
 
 // nodeIAM creates the node role with its EC2_LINUX access entry (nodes cannot join without it) and the EC2 Spot
 // service-linked role: EC2 creates it only for console requests, and Karpenter's CreateFleet calls fail without
 // it in an account that never used Spot (AuthFailure.ServiceLinkedRoleCreationNotPermitted).
-func (s scope) nodeIAM(ctx *pulumi.Context) (*iam.Role, *iam.ServiceLinkedRole, error) {
+func (s steps) nodeIAM(ctx *pulumi.Context) (*iam.Role, *iam.ServiceLinkedRole, error) {
 	a := s.args
 	nodeRole, err := iam.NewRole(ctx, s.n("node-role"), &iam.RoleArgs{
 		Name:              pulumi.String(s.c.NodeRoleName),
@@ -180,7 +178,7 @@ func (s scope) nodeIAM(ctx *pulumi.Context) (*iam.Role, *iam.ServiceLinkedRole, 
 }
 
 // interruptionQueue creates the SQS interruption queue and the EventBridge rules that feed it.
-func (s scope) interruptionQueue(ctx *pulumi.Context) (*sqs.Queue, error) {
+func (s steps) interruptionQueue(ctx *pulumi.Context) (*sqs.Queue, error) {
 	a := s.args
 	queue, err := sqs.NewQueue(ctx, s.n("interruption-queue"), &sqs.QueueArgs{
 		Name:                    pulumi.String(s.c.QueueName),
@@ -224,11 +222,11 @@ func (s scope) interruptionQueue(ctx *pulumi.Context) (*sqs.Queue, error) {
 // MaxEventRuleName is EventBridge's limit on rule names.
 const MaxEventRuleName = 64
 
-func (s scope) ruleName(event string) string { return naming.Limited(s.n(event), MaxEventRuleName) }
+func (s steps) ruleName(event string) string { return naming.Limited(s.n(event), MaxEventRuleName) }
 
 // controllerIAM creates the controller role with the reference policies and binds it to the karpenter service
 // account through Pod Identity.
-func (s scope) controllerIAM(ctx *pulumi.Context, nodeRole *iam.Role, queue *sqs.Queue) (*awseks.PodIdentityAssociation, error) {
+func (s steps) controllerIAM(ctx *pulumi.Context, nodeRole *iam.Role, queue *sqs.Queue) (*awseks.PodIdentityAssociation, error) {
 	a := s.args
 	controller, err := iam.NewRole(ctx, s.n("controller-role"), &iam.RoleArgs{
 		Name:             pulumi.String(naming.KarpenterControllerRole(a.ClusterName)),
@@ -268,7 +266,7 @@ func (s scope) controllerIAM(ctx *pulumi.Context, nodeRole *iam.Role, queue *sqs
 
 // charts installs the karpenter-crd chart (CRDs managed explicitly) and the karpenter chart on the system nodes,
 // and returns the Kubernetes provider options for the objects.
-func (s scope) charts(ctx *pulumi.Context, identity *awseks.PodIdentityAssociation) (*helmv4.Chart, error) {
+func (s steps) charts(ctx *pulumi.Context, identity *awseks.PodIdentityAssociation) (*helmv4.Chart, error) {
 	a := s.args
 	k8s, err := kubernetes.NewProvider(ctx, s.n("k8s"), &kubernetes.ProviderArgs{
 		Kubeconfig:            a.Kubeconfig,
@@ -302,10 +300,10 @@ func (s scope) charts(ctx *pulumi.Context, identity *awseks.PodIdentityAssociati
 
 // objects creates the EC2NodeClass and the NodePools once the controller runs; NodePools that allow Spot wait
 // for the Spot service-linked role.
-func (s scope) objects(ctx *pulumi.Context, chart *helmv4.Chart, spot *iam.ServiceLinkedRole) error {
+func (s steps) objects(ctx *pulumi.Context, chart *helmv4.Chart, spot *iam.ServiceLinkedRole) error {
 	a := s.args
 	inCluster := []pulumi.ResourceOption{pulumi.Parent(s.c), pulumi.Provider(s.c.k8s), pulumi.DependsOn([]pulumi.Resource{chart, spot})}
-	objArgs := ObjectArgs{ClusterName: a.ClusterName, NodeRoleName: s.c.NodeRoleName, Config: a.Config, Tags: a.Tags}
+	objArgs := ObjectArgs{ClusterName: a.ClusterName, NodeRoleName: s.c.NodeRoleName, Config: a.Config, Tags: a.Tags.Map(nil)}
 	nodeClassSpec := a.VolumeKeyARN.ToStringOutput().ApplyT(func(key string) map[string]any {
 		o := objArgs
 		o.VolumeKeyARN = key

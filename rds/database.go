@@ -11,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -19,6 +20,7 @@ import (
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // LogExports are the PostgreSQL logs exported to CloudWatch Logs.
@@ -36,11 +38,9 @@ var Parameters = map[string]string{
 
 // DatabaseArgs configures a Database.
 type DatabaseArgs struct {
-	Env       string
-	Region    string
-	DRRegion  string
-	AccountID string
-	Provider  *aws.Provider // the workload account, home region
+	// Scope is the workload account in the home region.
+	scope.Scope
+	DRRegion string
 	// DRProvider is the workload account in the DR region (automated backups are replicated there).
 	DRProvider *aws.Provider
 	VPCID      pulumi.StringInput
@@ -50,8 +50,6 @@ type DatabaseArgs struct {
 	// ClientSecurityGroupID is the only source admitted: the EKS node security group the backend runs in.
 	ClientSecurityGroupID pulumi.StringInput
 	Config                config.Database
-	// BackupTags select the instance into the AWS Backup plan.
-	BackupTags map[string]string
 	// BackupAccountID is where AWS Backup copies the recovery points: the database key must let it use the key, or
 	// even the same-region cross-account copy fails.
 	BackupAccountID string
@@ -79,6 +77,8 @@ type Database struct {
 	Port            int
 	SecretARN       pulumi.StringOutput
 	SecurityGroupID pulumi.StringOutput
+
+	name string
 }
 
 // KeyPolicy lets the workload account administer the database key and the Backup account use it for the copies
@@ -97,160 +97,208 @@ func KeyPolicy(accountID, backupAccountID string) iampolicy.Document {
 	)
 }
 
-// NewDatabase registers the database.
+// NewDatabase registers the database, step by step: keys, network, parameters and monitoring, the instance,
+// then what keeps it safe (rotation, DR replication, the optional replica).
 func NewDatabase(ctx *pulumi.Context, name string, args DatabaseArgs, opts ...pulumi.ResourceOption) (*Database, error) {
-	c := &Database{Port: args.Port}
+	c := &Database{Port: args.Port, name: name}
 	if err := ctx.RegisterComponentResource("platform:rds:Database", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	stateful := append(append([]pulumi.ResourceOption{}, child...), pulumi.Protect(true), pulumi.RetainOnDelete(true))
-	n := func(role string, q ...string) string { return naming.Name(args.Env, "db", role, q...) }
-	d := args.Config
-	identifier := naming.Name(args.Env, "postgres", "")
+	s := dbScope{c: c, args: args, identifier: args.Name("postgres", "")}
+	keys, err := s.keys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	deps, err := s.dependencies(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	if err := s.instance(ctx, keys, deps); err != nil {
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	if err := s.safeguards(ctx, keys, deps); err != nil {
+		return nil, fmt.Errorf("database %s: %w", name, err)
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"endpoint": c.Endpoint})
+}
 
-	key, err := kmskey.New(ctx, n("key"), pulumi.String("Encrypts the "+args.Env+" database, its Performance Insights and its master secret"),
-		pulumi.String(KeyPolicy(args.AccountID, args.BackupAccountID).MustJSON()), child...)
-	if err != nil {
-		return nil, fmt.Errorf("creating the database key: %w", err)
-	}
-	drKey, err := kmskey.New(ctx, n("key", args.DRRegion), pulumi.String("Encrypts the "+args.Env+" database's backups replicated to "+args.DRRegion),
-		pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), pulumi.Parent(c), pulumi.Provider(args.DRProvider))
-	if err != nil {
-		return nil, fmt.Errorf("creating the DR-region database key: %w", err)
-	}
+// BackupTag is the tag that selects the database into its AWS Backup plan: the database carries it, BackupPlan
+// selects by it.
+func (c *Database) BackupTag() (string, string) { return "backup-plan", c.name }
 
-	subnets, err := rds.NewSubnetGroup(ctx, n("subnets"), &rds.SubnetGroupArgs{
-		Name:        pulumi.String(identifier),
-		Description: pulumi.String("Database subnets of " + args.Env + " (no route out)"),
-		SubnetIds:   args.DatabaseSubnetIDs,
-	}, child...)
+// dbScope is what every step of NewDatabase needs.
+type dbScope struct {
+	c          *Database
+	args       DatabaseArgs
+	identifier string
+}
+
+type dbKeys struct{ home, dr *kms.Key }
+
+type dbDependencies struct {
+	subnets    *rds.SubnetGroup
+	sg         *ec2.SecurityGroup
+	parameters *rds.ParameterGroup
+	monitoring *iam.Role
+}
+
+func (s dbScope) keys(ctx *pulumi.Context) (dbKeys, error) {
+	a := s.args
+	home, err := kmskey.New(ctx, scope.Child(s.c.name, "key"), pulumi.String("Encrypts the "+a.Stack+" database, its Performance Insights and its master secret"),
+		pulumi.String(KeyPolicy(a.AccountID, a.BackupAccountID).MustJSON()), a.In(s.c)...)
 	if err != nil {
-		return nil, err
+		return dbKeys{}, fmt.Errorf("creating the key: %w", err)
 	}
-	sg, err := ec2.NewSecurityGroup(ctx, n("sg"), &ec2.SecurityGroupArgs{
-		Name:        pulumi.String(identifier),
-		Description: pulumi.String("PostgreSQL of " + args.Env + ": the EKS nodes only"),
-		VpcId:       args.VPCID,
+	dr, err := kmskey.New(ctx, scope.Child(s.c.name, "key", a.DRRegion), pulumi.String("Encrypts the "+a.Stack+" database's backups replicated to "+a.DRRegion),
+		pulumi.String(iampolicy.New(iampolicy.AccountAdministers(a.AccountID)).MustJSON()), pulumi.Parent(s.c), pulumi.Provider(a.DRProvider))
+	if err != nil {
+		return dbKeys{}, fmt.Errorf("creating the %s key: %w", a.DRRegion, err)
+	}
+	return dbKeys{home: home, dr: dr}, nil
+}
+
+// dependencies creates the subnet group, the security group (the EKS nodes only), the parameter group (TLS only,
+// incident logging) and the enhanced-monitoring role.
+func (s dbScope) dependencies(ctx *pulumi.Context) (dbDependencies, error) {
+	a, n, in := s.args, func(role string) string { return scope.Child(s.c.name, role) }, s.args.In(s.c)
+	var d dbDependencies
+	var err error
+	if d.subnets, err = rds.NewSubnetGroup(ctx, n("subnets"), &rds.SubnetGroupArgs{
+		Name:        pulumi.String(s.identifier),
+		Description: pulumi.String("Database subnets of " + a.Stack + " (no route out)"),
+		SubnetIds:   a.DatabaseSubnetIDs,
+	}, in...); err != nil {
+		return d, fmt.Errorf("creating the subnet group: %w", err)
+	}
+	if d.sg, err = ec2.NewSecurityGroup(ctx, n("sg"), &ec2.SecurityGroupArgs{
+		Name:        pulumi.String(s.identifier),
+		Description: pulumi.String("PostgreSQL of " + a.Stack + ": the EKS nodes only"),
+		VpcId:       a.VPCID,
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("PostgreSQL from the EKS nodes (the backend)"),
-			Protocol:    pulumi.String("tcp"), FromPort: pulumi.Int(args.Port), ToPort: pulumi.Int(args.Port),
-			SecurityGroups: pulumi.StringArray{args.ClientSecurityGroupID},
+			Protocol:    pulumi.String("tcp"), FromPort: pulumi.Int(a.Port), ToPort: pulumi.Int(a.Port),
+			SecurityGroups: pulumi.StringArray{a.ClientSecurityGroupID},
 		}},
-		Tags: pulumi.StringMap{"Name": pulumi.String(identifier)},
-	}, child...)
-	if err != nil {
-		return nil, err
+		Tags: pulumi.StringMap{"Name": pulumi.String(s.identifier)},
+	}, in...); err != nil {
+		return d, fmt.Errorf("creating the security group: %w", err)
 	}
-	c.SecurityGroupID = sg.ID().ToStringOutput()
+	s.c.SecurityGroupID = d.sg.ID().ToStringOutput()
 	var params rds.ParameterGroupParameterArray
 	for _, k := range slices.Sorted(maps.Keys(Parameters)) {
 		params = append(params, rds.ParameterGroupParameterArgs{Name: pulumi.String(k), Value: pulumi.String(Parameters[k]),
 			ApplyMethod: pulumi.String("pending-reboot")})
 	}
-	family := config.PostgresFamily(d.EngineVersion)
-	pg, err := rds.NewParameterGroup(ctx, n("parameters"), &rds.ParameterGroupArgs{
-		Name:        pulumi.String(identifier + "-" + family),
+	family := config.PostgresFamily(a.Config.EngineVersion)
+	if d.parameters, err = rds.NewParameterGroup(ctx, n("parameters"), &rds.ParameterGroupArgs{
+		Name:        pulumi.String(s.identifier + "-" + family),
 		Family:      pulumi.String(family),
 		Description: pulumi.String("TLS only and incident logging"),
 		Parameters:  params,
-	}, child...)
-	if err != nil {
-		return nil, err
+	}, in...); err != nil {
+		return d, fmt.Errorf("creating the parameter group: %w", err)
 	}
-	monitoring, err := iam.NewRole(ctx, n("monitoring-role"), &iam.RoleArgs{
-		Name:              pulumi.String(naming.Limited(identifier+"-monitoring", naming.MaxIAMRoleName)),
-		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("monitoring.rds.amazonaws.com", args.AccountID).MustJSON()),
+	if d.monitoring, err = iam.NewRole(ctx, n("monitoring-role"), &iam.RoleArgs{
+		Name:              pulumi.String(naming.Limited(s.identifier+"-monitoring", naming.MaxIAMRoleName)),
+		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("monitoring.rds.amazonaws.com", a.AccountID).MustJSON()),
 		ManagedPolicyArns: pulumi.ToStringArray([]string{"arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"}),
-	}, child...)
-	if err != nil {
-		return nil, err
+	}, in...); err != nil {
+		return d, fmt.Errorf("creating the monitoring role: %w", err)
 	}
+	return d, nil
+}
 
-	tags := pulumi.StringMap{}
-	for k, v := range args.BackupTags {
-		tags[k] = pulumi.String(v)
-	}
-	instance, err := rds.NewInstance(ctx, identifier, &rds.InstanceArgs{
-		Identifier:                         pulumi.String(identifier),
+func (s dbScope) instance(ctx *pulumi.Context, keys dbKeys, d dbDependencies) error {
+	a, cfg := s.args, s.args.Config
+	tagKey, tagValue := s.c.BackupTag()
+	instance, err := rds.NewInstance(ctx, s.identifier, &rds.InstanceArgs{
+		Identifier:                         pulumi.String(s.identifier),
 		Engine:                             pulumi.String("postgres"),
-		EngineVersion:                      pulumi.String(d.EngineVersion),
-		InstanceClass:                      pulumi.String(d.InstanceClass),
-		MultiAz:                            pulumi.Bool(d.MultiAZ),
-		DbName:                             pulumi.String(d.DatabaseName),
-		Username:                           pulumi.String(d.MasterUsername),
+		EngineVersion:                      pulumi.String(cfg.EngineVersion),
+		InstanceClass:                      pulumi.String(cfg.InstanceClass),
+		MultiAz:                            pulumi.Bool(cfg.MultiAZ),
+		DbName:                             pulumi.String(cfg.DatabaseName),
+		Username:                           pulumi.String(cfg.MasterUsername),
 		ManageMasterUserPassword:           pulumi.Bool(true),
-		MasterUserSecretKmsKeyId:           key.Arn,
-		Port:                               pulumi.Int(args.Port),
-		DbSubnetGroupName:                  subnets.Name,
-		VpcSecurityGroupIds:                pulumi.StringArray{sg.ID()},
+		MasterUserSecretKmsKeyId:           keys.home.Arn,
+		Port:                               pulumi.Int(a.Port),
+		DbSubnetGroupName:                  d.subnets.Name,
+		VpcSecurityGroupIds:                pulumi.StringArray{d.sg.ID()},
 		PubliclyAccessible:                 pulumi.Bool(false),
-		ParameterGroupName:                 pg.Name,
+		ParameterGroupName:                 d.parameters.Name,
 		StorageType:                        pulumi.String("gp3"),
-		AllocatedStorage:                   pulumi.Int(d.AllocatedStorageGiB),
-		MaxAllocatedStorage:                pulumi.Int(d.MaxAllocatedStorageGiB),
+		AllocatedStorage:                   pulumi.Int(cfg.AllocatedStorageGiB),
+		MaxAllocatedStorage:                pulumi.Int(cfg.MaxAllocatedStorageGiB),
 		StorageEncrypted:                   pulumi.Bool(true),
-		KmsKeyId:                           key.Arn,
-		BackupRetentionPeriod:              pulumi.Int(d.BackupRetentionDays),
-		BackupWindow:                       pulumi.String(d.BackupWindow),
-		MaintenanceWindow:                  pulumi.String(d.MaintenanceWindow),
+		KmsKeyId:                           keys.home.Arn,
+		BackupRetentionPeriod:              pulumi.Int(cfg.BackupRetentionDays),
+		BackupWindow:                       pulumi.String(cfg.BackupWindow),
+		MaintenanceWindow:                  pulumi.String(cfg.MaintenanceWindow),
 		CopyTagsToSnapshot:                 pulumi.Bool(true),
 		DeletionProtection:                 pulumi.Bool(true),
 		SkipFinalSnapshot:                  pulumi.Bool(false),
-		FinalSnapshotIdentifier:            pulumi.String(identifier + "-final"),
+		FinalSnapshotIdentifier:            pulumi.String(s.identifier + "-final"),
 		DeleteAutomatedBackups:             pulumi.Bool(false),
 		IamDatabaseAuthenticationEnabled:   pulumi.Bool(true),
 		PerformanceInsightsEnabled:         pulumi.Bool(true),
-		PerformanceInsightsKmsKeyId:        key.Arn,
+		PerformanceInsightsKmsKeyId:        keys.home.Arn,
 		PerformanceInsightsRetentionPeriod: pulumi.Int(7),
 		MonitoringInterval:                 pulumi.Int(60),
-		MonitoringRoleArn:                  monitoring.Arn,
+		MonitoringRoleArn:                  d.monitoring.Arn,
 		EnabledCloudwatchLogsExports:       pulumi.ToStringArray(LogExports),
 		AutoMinorVersionUpgrade:            pulumi.Bool(true),
 		AllowMajorVersionUpgrade:           pulumi.Bool(false),
-		Tags:                               tags,
-	}, append(stateful, pulumi.IgnoreChanges([]string{"allocatedStorage"}))...) // storage autoscaling grows it
+		Tags:                               pulumi.StringMap{tagKey: pulumi.String(tagValue)},
+	}, a.In(s.c, pulumi.Protect(true), pulumi.RetainOnDelete(true),
+		pulumi.IgnoreChanges([]string{"allocatedStorage"}))...) // storage autoscaling grows it
 	if err != nil {
-		return nil, fmt.Errorf("creating database: %w", err)
+		return fmt.Errorf("creating the instance: %w", err)
 	}
-	c.Instance = instance
-	c.Endpoint = instance.Address
-	c.SecretARN = instance.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	s.c.Instance = instance
+	s.c.Endpoint = instance.Address
+	s.c.SecretARN = instance.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	return nil
+}
 
-	if _, err := secretsmanager.NewSecretRotation(ctx, n("secret-rotation"), &secretsmanager.SecretRotationArgs{
-		SecretId:      c.SecretARN,
-		RotationRules: secretsmanager.SecretRotationRotationRulesArgs{AutomaticallyAfterDays: pulumi.Int(d.SecretRotationDays)},
-	}, child...); err != nil {
-		return nil, err
+// safeguards rotates the master secret, replicates automated backups to the DR region and adds the read replica
+// when configured.
+func (s dbScope) safeguards(ctx *pulumi.Context, keys dbKeys, d dbDependencies) error {
+	a, cfg, instance := s.args, s.args.Config, s.c.Instance
+	if _, err := secretsmanager.NewSecretRotation(ctx, scope.Child(s.c.name, "secret-rotation"), &secretsmanager.SecretRotationArgs{
+		SecretId:      s.c.SecretARN,
+		RotationRules: secretsmanager.SecretRotationRotationRulesArgs{AutomaticallyAfterDays: pulumi.Int(cfg.SecretRotationDays)},
+	}, a.In(s.c)...); err != nil {
+		return fmt.Errorf("rotating the master secret: %w", err)
 	}
-	if _, err := rds.NewInstanceAutomatedBackupsReplication(ctx, n("backups", args.DRRegion), &rds.InstanceAutomatedBackupsReplicationArgs{
+	if _, err := rds.NewInstanceAutomatedBackupsReplication(ctx, scope.Child(s.c.name, "backups", a.DRRegion), &rds.InstanceAutomatedBackupsReplicationArgs{
 		SourceDbInstanceArn: instance.Arn,
-		KmsKeyId:            drKey.Arn,
-		RetentionPeriod:     pulumi.Int(d.BackupRetentionDays),
-	}, pulumi.Parent(c), pulumi.Provider(args.DRProvider)); err != nil {
-		return nil, err
+		KmsKeyId:            keys.dr.Arn,
+		RetentionPeriod:     pulumi.Int(cfg.BackupRetentionDays),
+	}, pulumi.Parent(s.c), pulumi.Provider(a.DRProvider)); err != nil {
+		return fmt.Errorf("replicating automated backups to %s: %w", a.DRRegion, err)
 	}
-	if d.ReadReplica {
-		if _, err := rds.NewInstance(ctx, identifier+"-replica", &rds.InstanceArgs{
-			Identifier:                       pulumi.String(identifier + "-replica"),
-			ReplicateSourceDb:                instance.Identifier,
-			InstanceClass:                    pulumi.String(d.InstanceClass),
-			StorageEncrypted:                 pulumi.Bool(true),
-			KmsKeyId:                         key.Arn,
-			VpcSecurityGroupIds:              pulumi.StringArray{sg.ID()},
-			ParameterGroupName:               pg.Name,
-			PubliclyAccessible:               pulumi.Bool(false),
-			IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
-			PerformanceInsightsEnabled:       pulumi.Bool(true),
-			PerformanceInsightsKmsKeyId:      key.Arn,
-			MonitoringInterval:               pulumi.Int(60),
-			MonitoringRoleArn:                monitoring.Arn,
-			DeletionProtection:               pulumi.Bool(true),
-			SkipFinalSnapshot:                pulumi.Bool(true), // the source keeps the data and the snapshots
-			AutoMinorVersionUpgrade:          pulumi.Bool(true),
-		}, child...); err != nil {
-			return nil, err
-		}
+	if !cfg.ReadReplica {
+		return nil
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"endpoint": c.Endpoint})
+	if _, err := rds.NewInstance(ctx, s.identifier+"-replica", &rds.InstanceArgs{
+		Identifier:                       pulumi.String(s.identifier + "-replica"),
+		ReplicateSourceDb:                instance.Identifier,
+		InstanceClass:                    pulumi.String(cfg.InstanceClass),
+		StorageEncrypted:                 pulumi.Bool(true),
+		KmsKeyId:                         keys.home.Arn,
+		VpcSecurityGroupIds:              pulumi.StringArray{d.sg.ID()},
+		ParameterGroupName:               d.parameters.Name,
+		PubliclyAccessible:               pulumi.Bool(false),
+		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+		PerformanceInsightsEnabled:       pulumi.Bool(true),
+		PerformanceInsightsKmsKeyId:      keys.home.Arn,
+		MonitoringInterval:               pulumi.Int(60),
+		MonitoringRoleArn:                d.monitoring.Arn,
+		DeletionProtection:               pulumi.Bool(true),
+		SkipFinalSnapshot:                pulumi.Bool(true), // the source keeps the data and the snapshots
+		AutoMinorVersionUpgrade:          pulumi.Bool(true),
+	}, a.In(s.c)...); err != nil {
+		return fmt.Errorf("creating the read replica: %w", err)
+	}
+	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/mocks"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/rds"
 )
 
@@ -25,10 +26,11 @@ func runDatabase(t *testing.T, replica bool) (*mocks.Monitor, error) {
 		if err != nil {
 			return err
 		}
-		_, err = rds.NewDatabase(ctx, "dev-database", rds.DatabaseArgs{Env: "dev", Region: "us-east-1", DRRegion: "us-west-2",
-			AccountID: "444444444444", Provider: p, DRProvider: dr, VPCID: pulumi.String("vpc-1"),
+		_, err = rds.NewDatabase(ctx, "dev-database", rds.DatabaseArgs{
+			Scope:    scope.Scope{Stack: "dev", Region: "us-east-1", AccountID: "444444444444", Provider: p},
+			DRRegion: "us-west-2", DRProvider: dr, VPCID: pulumi.String("vpc-1"),
 			DatabaseSubnetIDs: pulumi.ToStringArray([]string{"subnet-a", "subnet-b"}), Port: 5432,
-			ClientSecurityGroupID: pulumi.String("sg-nodes"), Config: cfg, BackupTags: map[string]string{"backup-plan": "dev-database"}})
+			ClientSecurityGroupID: pulumi.String("sg-nodes"), Config: cfg, BackupAccountID: "555555555555"})
 		return err
 	})
 }

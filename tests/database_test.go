@@ -85,7 +85,7 @@ func TestDatabaseAdmitsExactlyTheNodes(t *testing.T) {
 		assert.Nil(t, rule["cidrBlocks"])
 		assert.Equal(t, 5432.0, rule["fromPort"])
 		assert.Equal(t, 5432.0, rule["toPort"])
-		assert.Equal(t, v.s.Outputs["databaseSecurityGroupId"], findID(v, "aws:ec2/securityGroup:SecurityGroup", env+"-db-sg"))
+		assert.Equal(t, v.s.Outputs["databaseSecurityGroupId"], findID(v, "aws:ec2/securityGroup:SecurityGroup", env+"-database-sg"))
 	}
 }
 

@@ -269,12 +269,12 @@ func TestKarpenterInfrastructure(t *testing.T) {
 	for _, c := range v.byType("kubernetes:helm.sh/v4:Chart") {
 		charts[c.Name] = c.Inputs
 	}
-	chart := charts["prod-eks-karpenter-chart"]
+	chart := charts["prod-karpenter-chart"]
 	require.NotNil(t, chart)
 	assert.Equal(t, "1.15.2", chart["version"])
 	assert.Equal(t, true, chart["skipCrds"], "the CRDs come from the karpenter-crd chart")
 	values := chart["values"].(map[string]any)
 	assert.Equal(t, map[string]any{"clusterName": "prod-eks", "interruptionQueue": "prod-eks"}, values["settings"])
 	assert.Contains(t, values["tolerations"], map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists"})
-	assert.Equal(t, "oci://public.ecr.aws/karpenter/karpenter-crd", charts["prod-eks-karpenter-crd"]["chart"])
+	assert.Equal(t, "oci://public.ecr.aws/karpenter/karpenter-crd", charts["prod-karpenter-crd"]["chart"])
 }

@@ -60,3 +60,32 @@ func KarpenterControllerRole(cluster string) string {
 
 // KarpenterControllerRolePattern matches the name of every cluster's Karpenter controller role.
 const KarpenterControllerRolePattern = "*-karpenter-controller-*"
+
+// Slug turns a config or AWS name into a name part: lower case, words separated by '-' (CamelCase, snake_case,
+// paths and dots alike): "BreakGlassAdmin" -> "break-glass-admin", "S3_DATA_EVENTS" -> "s3-data-events",
+// "job-function/ViewOnlyAccess" -> "job-function-view-only-access".
+func Slug(s string) string {
+	var b strings.Builder
+	prev := byte('-')
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		switch {
+		case ch == '/' || ch == ' ' || ch == '_' || ch == '.' || ch == '-':
+			ch = '-'
+			if prev == '-' {
+				continue
+			}
+		case ch >= 'A' && ch <= 'Z':
+			if prev >= 'a' && prev <= 'z' {
+				b.WriteByte('-')
+			}
+			ch += 'a' - 'A'
+		}
+		b.WriteByte(ch)
+		prev = s[i]
+		if ch == '-' {
+			prev = '-'
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}

@@ -28,3 +28,17 @@ func TestLimitedAlwaysHashesAndFits(t *testing.T) {
 	// No "--" when the cut lands on a separator.
 	assert.NotContains(t, Limited("abcdefghijklmnopqrstuvwxy-zzzzzzzzzz", 32), "--")
 }
+
+func TestSlug(t *testing.T) {
+	for in, want := range map[string]string{
+		"BreakGlassAdmin":             "break-glass-admin",
+		"PlatformEngineer":            "platform-engineer",
+		"S3_DATA_EVENTS":              "s3-data-events",
+		"EBS_MALWARE_PROTECTION":      "ebs-malware-protection",
+		"job-function/ViewOnlyAccess": "job-function-view-only-access",
+		"platform-engineers":          "platform-engineers",
+		"RDS":                         "rds",
+	} {
+		assert.Equal(t, want, Slug(in), in)
+	}
+}

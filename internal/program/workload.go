@@ -15,6 +15,7 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/karpenter"
@@ -120,6 +121,7 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	defaultTags := tags.ForStack(*cfg).Map(nil)
 	clusterName := naming.Name(env, "eks", "")
 	p := in.home
+	home := scope.Scope{Stack: env, AccountID: in.accountID, Region: e.HomeRegion, Provider: p, Tags: tags.ForStack(*cfg)}
 
 	vpc, err := network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
 		Env: env, Region: e.HomeRegion, CIDR: in.vpcCIDR, AZs: in.azs, Provider: p, HubProvider: in.hub,
@@ -138,8 +140,8 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	}
 
 	cluster, err := eks.NewCluster(ctx, clusterName, eks.ClusterArgs{
-		Env: env, Region: e.HomeRegion, AccountID: in.accountID, Provider: p, VPCID: vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
-		PrivateSubnetIDs: vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles, Tags: defaultTags,
+		Scope: home, VPCID: vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
+		PrivateSubnetIDs: vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles,
 		DeployRoleARN:     providers.Target{AccountID: in.accountID, RoleName: in.org.AccessRoleName}.RoleARN(),
 		DeployRunnerCIDRs: in.deployRunnerCIDR,
 		VolumeBackupTag:   [2]string{in.org.BackupTagKey, in.org.BackupTagValue},
@@ -149,28 +151,25 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	}
 
 	k, err := karpenter.New(ctx, naming.Name(env, "karpenter", ""), karpenter.Args{
-		Env: env, Region: e.HomeRegion, AccountID: in.accountID, Provider: p, ClusterName: cluster.Name,
+		Scope: home, ClusterName: cluster.Name,
 		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup},
-		VolumeKeyARN: cluster.VolumeKeyARN, Config: w.Karpenter, Tags: defaultTags,
+		VolumeKeyARN: cluster.VolumeKeyARN, Config: w.Karpenter,
 	})
 	if err != nil {
 		return nil, err
 	}
 
-	dbName := naming.Name(env, "database", "")
-	backupTag := [2]string{"backup-plan", dbName}
-	db, err := rds.NewDatabase(ctx, dbName, rds.DatabaseArgs{
-		Env: env, Region: e.HomeRegion, DRRegion: e.DRRegion, AccountID: in.accountID, Provider: p, DRProvider: in.dr,
+	db, err := rds.NewDatabase(ctx, naming.Name(env, "database", ""), rds.DatabaseArgs{
+		Scope: home, DRRegion: e.DRRegion, DRProvider: in.dr,
 		VPCID: vpc.VPC.ID(), DatabaseSubnetIDs: vpc.DatabaseSubnetIDs, Port: w.DatabasePort,
-		ClientSecurityGroupID: cluster.NodeSecurityGroupID, Config: w.Database,
-		BackupTags: map[string]string{backupTag[0]: backupTag[1]}, BackupAccountID: in.backupAccountID,
+		ClientSecurityGroupID: cluster.NodeSecurityGroupID, Config: w.Database, BackupAccountID: in.backupAccountID,
 	})
 	if err != nil {
 		return nil, err
 	}
 	if _, err := rds.NewBackupPlan(ctx, naming.Name(env, "backup", ""), rds.BackupPlanArgs{
-		Env: env, AccountID: in.accountID, Provider: p, VaultName: in.org.BackupVaultName, RoleName: in.org.BackupRoleName,
-		CopyVaultARN: in.backupVaultARN, SelectionTag: backupTag, DatabaseARN: db.Instance.Arn, Config: w.Database.Backup,
+		Scope: home, VaultName: in.org.BackupVaultName, RoleName: in.org.BackupRoleName,
+		CopyVaultARN: in.backupVaultARN, Database: db, Config: w.Database.Backup,
 	}); err != nil {
 		return nil, err
 	}
