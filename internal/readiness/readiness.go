@@ -51,6 +51,7 @@ func Rules() []Rule {
 		keyPolicyPrincipalsExist.with(checkKeyPolicyPrincipalsExist),
 		spotServiceLinkedRole.with(checkSpotServiceLinkedRole),
 		eksNodeRolesPassed.with(checkEKSNodeRolesPassed),
+		designateAfterEnable.with(checkDesignateAfterEnable),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
