@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/plan"
 )
 
@@ -108,4 +109,65 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+var copyDestinationCanUseSourceKey = Rule{
+	ID:       "DR016",
+	Title:    "copy-destination-can-use-source-key",
+	Severity: High,
+	Doc:      "https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html",
+}
+
+// A cross-account copy of an RDS snapshot encrypted with a customer managed key is made by the destination
+// account, which must be able to use the source key: decrypt it and create a grant on it. Without that in the key
+// policy every copy job fails (the backups themselves succeed, so nothing else shows it).
+func checkCopyDestinationCanUseSourceKey(res *plan.Result) []plan.Finding {
+	keys := keysByReference(res)
+	var out []plan.Finding
+	for _, p := range ofType(res, typeBackupPlan) {
+		var dests []string
+		seen := map[string]bool{}
+		for _, rule := range list(inputs(p.res), "rules") {
+			for _, ca := range list(rule, "copyActions") {
+				_, account, ok := vaultARN(str(ca, "destinationVaultArn"))
+				if ok && account != p.res.Account && !seen[account] {
+					seen[account] = true
+					dests = append(dests, account)
+				}
+			}
+		}
+		if len(dests) == 0 {
+			continue
+		}
+		for _, db := range inStack(p.stack, typeDBInstance) {
+			key, ok := keys[str(inputs(db.res), "kmsKeyId")]
+			if !ok {
+				continue
+			}
+			doc, err := iampolicy.Parse(str(inputs(key.res), "policy"))
+			if err != nil {
+				continue // DR004 reports a policy that does not parse
+			}
+			for _, d := range dests {
+				inAccount := func(st iampolicy.Statement) bool {
+					return namesPrincipal(st, func(p string) bool { return principalInAccount(p, d) })
+				}
+				missing := missingActions(doc, inAccount, "kms:Decrypt", "kms:CreateGrant")
+				if len(missing) == 0 {
+					continue
+				}
+				out = append(out, copyDestinationCanUseSourceKey.finding(key.res.URN, fmt.Sprintf(
+					"key %s encrypts database %s, which backup plan %s copies to account %s, but its policy does not allow account %s %s: the cross-account copy jobs fail",
+					key.res.Name, db.res.Name, p.res.Name, d, d, strings.Join(missing, " and "))))
+			}
+		}
+	}
+	return out
+}
+
+// principalInAccount reports whether a policy principal admits the account's IAM principals: the account (its
+// root or its ID), any role in it, or everyone.
+func principalInAccount(p, account string) bool {
+	return p == "*" || p == account || p == "arn:aws:iam::"+account+":root" ||
+		strings.HasPrefix(p, "arn:aws:iam::"+account+":role/")
 }

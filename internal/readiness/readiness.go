@@ -53,6 +53,7 @@ func Rules() []Rule {
 		eksNodeRolesPassed.with(checkEKSNodeRolesPassed),
 		designateAfterEnable.with(checkDesignateAfterEnable),
 		clusterReachableByDeployer.with(checkClusterReachableByDeployer),
+		copyDestinationCanUseSourceKey.with(checkCopyDestinationCanUseSourceKey),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
