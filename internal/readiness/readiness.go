@@ -54,6 +54,8 @@ func Rules() []Rule {
 		designateAfterEnable.with(checkDesignateAfterEnable),
 		clusterReachableByDeployer.with(checkClusterReachableByDeployer),
 		copyDestinationCanUseSourceKey.with(checkCopyDestinationCanUseSourceKey),
+		karpenterVolumeKeyUsable.with(checkKarpenterVolumeKeyUsable),
+		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
