@@ -55,6 +55,8 @@ func Rules() []Rule {
 		clusterReachableByDeployer.with(checkClusterReachableByDeployer),
 		copyDestinationCanUseSourceKey.with(checkCopyDestinationCanUseSourceKey),
 		karpenterVolumeKeyUsable.with(checkKarpenterVolumeKeyUsable),
+		guardrailExemptNamesProtected.with(checkGuardrailExemptNamesProtected),
+		spendLimitSparesReplacements.with(checkSpendLimitSparesReplacements),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
