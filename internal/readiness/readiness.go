@@ -57,6 +57,7 @@ func Rules() []Rule {
 		karpenterVolumeKeyUsable.with(checkKarpenterVolumeKeyUsable),
 		guardrailExemptNamesProtected.with(checkGuardrailExemptNamesProtected),
 		spendLimitSparesReplacements.with(checkSpendLimitSparesReplacements),
+		rootAccessCentralized.with(checkRootAccessCentralized),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
