@@ -58,6 +58,7 @@ func Rules() []Rule {
 		guardrailExemptNamesProtected.with(checkGuardrailExemptNamesProtected),
 		spendLimitSparesReplacements.with(checkSpendLimitSparesReplacements),
 		rootAccessCentralized.with(checkRootAccessCentralized),
+		registriesReachable.with(checkRegistriesReachable),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })

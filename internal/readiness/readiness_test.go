@@ -12,7 +12,7 @@ import (
 
 func TestRulesAreNamedAndDocumented(t *testing.T) {
 	rules := Rules()
-	require.Len(t, rules, 21)
+	require.Len(t, rules, 22)
 	seen := map[string]bool{}
 	for i, r := range rules {
 		assert.Regexp(t, regexp.MustCompile(`^DR\d{3}$`), r.ID)
