@@ -3,6 +3,7 @@ package readiness
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -170,4 +171,90 @@ func checkCopyDestinationCanUseSourceKey(res *plan.Result) []plan.Finding {
 func principalInAccount(p, account string) bool {
 	return p == "*" || p == account || p == "arn:aws:iam::"+account+":root" ||
 		strings.HasPrefix(p, "arn:aws:iam::"+account+":role/")
+}
+
+const typeEKSAddon = "aws:eks/addon:Addon"
+
+var backupPolicyTagCarried = Rule{
+	ID:       "DR023",
+	Title:    "backup-policy-tag-carried",
+	Severity: Medium,
+	Doc:      "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_backup_syntax.html",
+}
+
+// A backup policy selects resources by tag, and reports nothing when no resource carries the tag: every job
+// succeeds with nothing to back up. EBS volumes that the CSI driver creates carry the tags of its
+// controller.extraVolumeTags, not of any resource of the program.
+func checkBackupPolicyTagCarried(res *plan.Result) []plan.Finding {
+	carried := map[[2]string]bool{}
+	workloads := false
+	for _, s := range allStacks(res) {
+		if s.Layer == "organization" {
+			continue
+		}
+		workloads = true
+		for i := range s.Resources {
+			r := &s.Resources[i]
+			if tags, ok := path(inputs(r), "tags").(map[string]any); ok {
+				for k, v := range tags {
+					if v, ok := v.(string); ok {
+						carried[[2]string{k, v}] = true
+					}
+				}
+			}
+			if r.Type != typeEKSAddon || str(inputs(r), "addonName") != "aws-ebs-csi-driver" {
+				continue
+			}
+			var values struct {
+				Controller struct {
+					ExtraVolumeTags map[string]string `json:"extraVolumeTags"`
+				} `json:"controller"`
+			}
+			if json.Unmarshal([]byte(str(inputs(r), "configurationValues")), &values) == nil {
+				for k, v := range values.Controller.ExtraVolumeTags {
+					carried[[2]string{k, v}] = true
+				}
+			}
+		}
+	}
+	if !workloads {
+		return nil // the resources the policy would select are not in the plan
+	}
+	var out []plan.Finding
+	for _, l := range ofType(res, typeOrgPolicy) {
+		in := inputs(l.res)
+		if str(in, "type") != "BACKUP_POLICY" || !known(str(in, "content")) {
+			continue
+		}
+		var content struct {
+			Plans map[string]struct {
+				Selections struct {
+					Tags map[string]struct {
+						Key struct {
+							Assign string `json:"@@assign"`
+						} `json:"tag_key"`
+						Value struct {
+							Assign []string `json:"@@assign"`
+						} `json:"tag_value"`
+					} `json:"tags"`
+				} `json:"selections"`
+			} `json:"plans"`
+		}
+		if json.Unmarshal([]byte(str(in, "content")), &content) != nil {
+			continue // DR009 reports content that is not a backup policy document
+		}
+		for _, planName := range sortedKeys(content.Plans) {
+			sel := content.Plans[planName].Selections.Tags
+			for _, selName := range sortedKeys(sel) {
+				key, values := sel[selName].Key.Assign, sel[selName].Value.Assign
+				if key == "" || slices.ContainsFunc(values, func(v string) bool { return carried[[2]string{key, v}] }) {
+					continue
+				}
+				out = append(out, backupPolicyTagCarried.finding(l.res.URN, fmt.Sprintf(
+					"backup policy %s plan %s selection %s selects resources tagged %s = %s, but no resource of the plan outside the organization stack carries that tag (nor the EBS CSI driver's extraVolumeTags): the policy backs up nothing",
+					l.res.Name, planName, selName, key, strings.Join(values, " or "))))
+			}
+		}
+	}
+	return out
 }

@@ -99,3 +99,38 @@ func TestCopyDestinationCanUseSourceKey(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { expect(t, copyDestinationCanUseSourceKey, tt.res, tt.wants...) })
 	}
 }
+
+func TestBackupPolicyTagCarried(t *testing.T) {
+	content, _ := json.Marshal(map[string]any{"plans": map[string]any{"platform-baseline": map[string]any{
+		"selections": map[string]any{"tags": map[string]any{"baseline": map[string]any{
+			"iam_role_arn": map[string]any{"@@assign": "arn:aws:iam::$account:role/platform-backup"},
+			"tag_key":      map[string]any{"@@assign": "backup"},
+			"tag_value":    map[string]any{"@@assign": []any{"baseline", "daily"}}}}}}}})
+	org := stack("org", "organization", res("org", typeOrgPolicy, "backup-policy", map[string]any{"type": "BACKUP_POLICY", "content": string(content)}),
+		res("org", typeKey, "org-key", map[string]any{"tags": map[string]any{"backup": "baseline"}}))
+	ebsDriver := func(config string) plan.Resource {
+		return res("dev", typeEKSAddon, "ebs-csi", map[string]any{"addonName": "aws-ebs-csi-driver", "configurationValues": config})
+	}
+	policyURN := urn("org", typeOrgPolicy, "backup-policy")
+	tests := []struct {
+		name  string
+		res   *plan.Result
+		wants []want
+	}{
+		{"a tagged resource", result(org, stack("dev", "workload", res("dev", typeDBInstance, "db", map[string]any{"tags": map[string]any{"backup": "daily"}}))), nil},
+		{"volumes tagged by the EBS CSI driver", result(org, stack("dev", "workload",
+			ebsDriver(`{"controller":{"extraVolumeTags":{"backup":"baseline","team":"platform"}}}`))), nil},
+		{"only the organization stack in the plan", result(org), nil},
+		{"no resource tagged", result(org, stack("dev", "workload", res("dev", typeDBInstance, "db", map[string]any{"tags": map[string]any{"backup-plan": "dev-database"}}),
+			ebsDriver(`{"controller":{"extraVolumeTags":{"team":"platform"}}}`))),
+			[]want{{policyURN, "backup policy backup-policy plan platform-baseline selection baseline selects resources tagged backup = baseline or daily, but no resource of the plan outside the organization stack carries that tag"}}},
+		{"another value of the key", result(org, stack("dev", "workload", res("dev", typeDBInstance, "db", map[string]any{"tags": map[string]any{"backup": "none"}}))),
+			[]want{{policyURN, "the policy backs up nothing"}}},
+		{"another add-on's configuration", result(org, stack("dev", "workload", res("dev", typeEKSAddon, "cni", map[string]any{"addonName": "vpc-cni",
+			"configurationValues": `{"controller":{"extraVolumeTags":{"backup":"baseline"}}}`}))),
+			[]want{{policyURN, "selects resources tagged backup"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { expect(t, backupPolicyTagCarried, tt.res, tt.wants...) })
+	}
+}

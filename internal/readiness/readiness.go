@@ -59,6 +59,7 @@ func Rules() []Rule {
 		spendLimitSparesReplacements.with(checkSpendLimitSparesReplacements),
 		rootAccessCentralized.with(checkRootAccessCentralized),
 		registriesReachable.with(checkRegistriesReachable),
+		backupPolicyTagCarried.with(checkBackupPolicyTagCarried),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
