@@ -60,6 +60,7 @@ func Rules() []Rule {
 		rootAccessCentralized.with(checkRootAccessCentralized),
 		registriesReachable.with(checkRegistriesReachable),
 		backupPolicyTagCarried.with(checkBackupPolicyTagCarried),
+		everyAccountBaselined.with(checkEveryAccountBaselined),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
