@@ -181,3 +181,27 @@ func escapeMeta(p string) string {
 	}
 	return b.String()
 }
+
+// Like matches a value against an IAM wildcard pattern the way ARN and string conditions and resource elements
+// do: * is any run of characters (slashes included), ? is one character, case-sensitive.
+func Like(pattern, value string) bool { return glob(pattern, value, false) }
+
+// CoversAction reports whether the statement's action element applies to an action: an Action pattern matches
+// it (case-insensitively, as IAM matches actions), or a NotAction is given and none of its patterns does.
+// A pattern is matched against the action as written, so kms:* covers "kms:GenerateDataKey*" and
+// kms:GenerateDataKey does not.
+func (s Statement) CoversAction(action string) bool {
+	if len(s.Action) > 0 {
+		return anyGlob(s.Action, action, true)
+	}
+	return len(s.NotAction) > 0 && !anyGlob(s.NotAction, action, true)
+}
+
+// CoversResource reports whether the statement's resource element applies to a resource ARN: a Resource
+// pattern matches it, or a NotResource is given and none of its patterns does.
+func (s Statement) CoversResource(arn string) bool {
+	if len(s.Resource) > 0 {
+		return anyGlob(s.Resource, arn, false)
+	}
+	return len(s.NotResource) > 0 && !anyGlob(s.NotResource, arn, false)
+}

@@ -94,3 +94,26 @@ func TestGlobCrossesSlashes(t *testing.T) {
 	assert.False(t, glob("arn:aws:s3:::b[1]", "arn:aws:s3:::b1", false), "brackets are literal")
 	assert.True(t, glob("arn:aws:s3:::b[1]", "arn:aws:s3:::b[1]", false))
 }
+
+func TestStatementCovers(t *testing.T) {
+	kms := Statement{Effect: Allow, Action: []string{"kms:*"}, Resource: []string{"*"}}
+	assert.True(t, kms.CoversAction("kms:GenerateDataKey*"))
+	assert.True(t, kms.CoversAction("KMS:CreateGrant"), "actions are case-insensitive")
+	assert.False(t, kms.CoversAction("s3:GetObject"))
+	exact := Statement{Effect: Allow, Action: []string{"kms:GenerateDataKey"}}
+	assert.False(t, exact.CoversAction("kms:GenerateDataKey*"), "an exact action does not cover the wildcard family")
+	notAction := Statement{Effect: Deny, NotAction: []string{"iam:*"}, Resource: []string{"*"}}
+	assert.False(t, notAction.CoversAction("iam:CreateRole"))
+	assert.True(t, notAction.CoversAction("ec2:RunInstances"))
+	assert.False(t, Statement{Effect: Deny}.CoversAction("iam:CreateRole"), "no action element covers nothing")
+
+	roles := Statement{Effect: Deny, Action: []string{"iam:CreateRole"}, Resource: []string{"arn:aws:iam::*:role/platform-*"}}
+	assert.True(t, roles.CoversResource("arn:aws:iam::*:role/platform-pipeline"))
+	assert.False(t, roles.CoversResource("arn:aws:iam::*:role/Platform-pipeline"), "resources are case-sensitive")
+	notResource := Statement{Effect: Deny, NotResource: []string{"arn:aws:iam::*:role/keep"}}
+	assert.True(t, notResource.CoversResource("arn:aws:iam::*:role/other"))
+	assert.False(t, notResource.CoversResource("arn:aws:iam::*:role/keep"))
+
+	assert.True(t, Like("arn:aws:iam::*:role/*-karpenter-controller-*", "arn:aws:iam::111111111111:role/dev-eks-karpenter-controller-92706a"))
+	assert.False(t, Like("arn:aws:iam::*:role/*-karpenter-controller-*", "arn:aws:iam::111111111111:role/dev-eks-karpenter-controller"))
+}

@@ -2,6 +2,7 @@ package readiness
 
 import (
 	"fmt"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -117,4 +118,125 @@ func checkEKSNodeRolesPassed(res *plan.Result) []plan.Finding {
 			l.res.Name)))
 	}
 	return out
+}
+
+const (
+	typeSecurityGroup     = "aws:ec2/securityGroup:SecurityGroup"
+	typeSecurityGroupRule = "aws:ec2/securityGroupRule:SecurityGroupRule"
+)
+
+var clusterReachableByDeployer = Rule{
+	ID:       "DR015",
+	Title:    "cluster-reachable-by-deployer",
+	Severity: High,
+	Doc:      "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html",
+}
+
+// After creating the control plane, pulumi-eks (and every Kubernetes resource of the stack) talks to the API
+// server with the kubeconfig it builds. With API authentication the deployer's own credentials have no access
+// entry, so the kubeconfig must assume a role that has one (providerCredentialOpts.roleArn). With the public
+// endpoint off, the API server is reachable only through the control-plane security group, which must admit
+// HTTPS from where the deployer runs: the network layer's VPCs (the shared-services runner).
+func checkClusterReachableByDeployer(res *plan.Result) []plan.Finding {
+	var deployerNets []netip.Prefix
+	network := false
+	for _, s := range allStacks(res) {
+		if s.Layer != "network" {
+			continue
+		}
+		network = true
+		for _, v := range inStack(s, typeVPC) {
+			if p, err := netip.ParsePrefix(str(inputs(v.res), "cidrBlock")); err == nil {
+				deployerNets = append(deployerNets, p.Masked())
+			}
+		}
+	}
+	groups := map[string]*plan.Resource{}
+	for _, l := range ofType(res, typeSecurityGroup) {
+		groups[l.res.URN] = l.res
+	}
+	var out []plan.Finding
+	for _, l := range ofType(res, typeEKSCluster) {
+		in := inputs(l.res)
+		if !known(str(in, "providerCredentialOpts", "roleArn")) {
+			out = append(out, clusterReachableByDeployer.finding(l.res.URN, fmt.Sprintf(
+				"EKS cluster %s has no providerCredentialOpts.roleArn: its kubeconfig uses the deployer's own credentials, which have no access entry, so every Kubernetes resource of the stack fails Unauthorized; assume a role with an access entry",
+				l.res.Name)))
+		}
+		if public, set := boolean(in, "endpointPublicAccess"); !set || public {
+			continue
+		}
+		sg := groups[str(in, "clusterSecurityGroup")]
+		if sg == nil || !known(sg.ID) {
+			out = append(out, clusterReachableByDeployer.finding(l.res.URN, fmt.Sprintf(
+				"EKS cluster %s has a private endpoint only and no control-plane security group of the plan (clusterSecurityGroup %q): nothing admits the deployer's HTTPS to the API server",
+				l.res.Name, str(in, "clusterSecurityGroup"))))
+			continue
+		}
+		if deployerIngress(res, sg, network, deployerNets) {
+			continue
+		}
+		where := "from a CIDR"
+		if network {
+			where = "from a CIDR inside a network-layer VPC (" + prefixList(deployerNets) + ")"
+		}
+		out = append(out, clusterReachableByDeployer.finding(l.res.URN, fmt.Sprintf(
+			"EKS cluster %s has a private endpoint only, but its control-plane security group %s (%s) has no ingress rule for TCP 443 %s: the deployer cannot reach the API server and every Kubernetes resource of the stack times out",
+			l.res.Name, sg.Name, sg.ID, where)))
+	}
+	return out
+}
+
+// deployerIngress reports whether a security group admits TCP 443 from CIDRs, inside one of the deployer networks
+// when the plan has a network layer; by a SecurityGroupRule or by the group's inline ingress.
+func deployerIngress(res *plan.Result, sg *plan.Resource, network bool, nets []netip.Prefix) bool {
+	var rules []any
+	for _, l := range ofType(res, typeSecurityGroupRule) {
+		in := inputs(l.res)
+		if str(in, "securityGroupId") == sg.ID && str(in, "type") == "ingress" {
+			rules = append(rules, in)
+		}
+	}
+	rules = append(rules, list(inputs(sg), "ingress")...)
+	for _, r := range rules {
+		if !admitsHTTPS(r) {
+			continue
+		}
+		for _, c := range stringList(r, "cidrBlocks") {
+			p, err := netip.ParsePrefix(c)
+			if err != nil {
+				continue
+			}
+			if !network {
+				return true
+			}
+			for _, n := range nets {
+				if n.Bits() <= p.Bits() && n.Contains(p.Addr()) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// admitsHTTPS reports whether an ingress rule's protocol and port range include TCP 443.
+func admitsHTTPS(rule any) bool {
+	switch strings.ToLower(str(rule, "protocol")) {
+	case "-1", "all":
+		return true
+	case "tcp", "6":
+		from, okFrom := number(rule, "fromPort")
+		to, okTo := number(rule, "toPort")
+		return okFrom && okTo && from <= 443 && 443 <= to
+	}
+	return false
+}
+
+func prefixList(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ", ")
 }

@@ -24,7 +24,8 @@ type opt func(*plan.Resource)
 func deps(urns ...string) opt {
 	return func(r *plan.Resource) { r.Dependencies = append(r.Dependencies, urns...) }
 }
-func parent(u string) opt { return func(r *plan.Resource) { r.Parent = u } }
+func parent(u string) opt  { return func(r *plan.Resource) { r.Parent = u } }
+func withID(id string) opt { return func(r *plan.Resource) { r.ID = id } }
 func at(account, region string) opt {
 	return func(r *plan.Resource) { r.Account, r.Region = account, region }
 }

@@ -74,3 +74,51 @@ func checkKeyPolicyPrincipalsExist(res *plan.Result) []plan.Finding {
 	}
 	return out
 }
+
+// keyARN is the ARN of a planned key, as other resources' inputs name it.
+func keyARN(r *plan.Resource) string {
+	return fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", r.Region, r.Account, r.ID)
+}
+
+// keysByReference maps the ARN and the ID of every planned key to the key.
+func keysByReference(res *plan.Result) map[string]located {
+	out := map[string]located{}
+	for _, l := range ofType(res, typeKey) {
+		if known(l.res.ID) {
+			out[keyARN(l.res)] = l
+			out[l.res.ID] = l
+		}
+	}
+	return out
+}
+
+// missingActions returns the actions no Allow statement accepted by grants covers.
+func missingActions(doc iampolicy.Document, grants func(iampolicy.Statement) bool, actions ...string) []string {
+	var missing []string
+	for _, a := range actions {
+		covered := false
+		for _, st := range doc.Statement {
+			if st.Effect == iampolicy.Allow && st.CoversAction(a) && grants(st) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			missing = append(missing, a)
+		}
+	}
+	return missing
+}
+
+// namesPrincipal reports whether a statement's Principal element names a principal accepted by match.
+func namesPrincipal(st iampolicy.Statement, match func(string) bool) bool {
+	if st.Principal == nil {
+		return false
+	}
+	for _, p := range st.Principal.AWS {
+		if match(p) {
+			return true
+		}
+	}
+	return false
+}

@@ -51,6 +51,17 @@ func Rules() []Rule {
 		keyPolicyPrincipalsExist.with(checkKeyPolicyPrincipalsExist),
 		spotServiceLinkedRole.with(checkSpotServiceLinkedRole),
 		eksNodeRolesPassed.with(checkEKSNodeRolesPassed),
+		designateAfterEnable.with(checkDesignateAfterEnable),
+		clusterReachableByDeployer.with(checkClusterReachableByDeployer),
+		copyDestinationCanUseSourceKey.with(checkCopyDestinationCanUseSourceKey),
+		karpenterVolumeKeyUsable.with(checkKarpenterVolumeKeyUsable),
+		guardrailExemptNamesProtected.with(checkGuardrailExemptNamesProtected),
+		spendLimitSparesReplacements.with(checkSpendLimitSparesReplacements),
+		rootAccessCentralized.with(checkRootAccessCentralized),
+		registriesReachable.with(checkRegistriesReachable),
+		backupPolicyTagCarried.with(checkBackupPolicyTagCarried),
+		everyAccountBaselined.with(checkEveryAccountBaselined),
+		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
@@ -250,6 +261,17 @@ func stringList(v any, keys ...string) []string {
 func boolean(v any, keys ...string) (value, set bool) {
 	b, ok := path(v, keys...).(bool)
 	return b, ok
+}
+
+// number is the number at a path and whether there is one (plan inputs hold float64).
+func number(v any, keys ...string) (float64, bool) {
+	switch n := path(v, keys...).(type) {
+	case float64:
+		return n, true
+	case int:
+		return float64(n), true
+	}
+	return 0, false
 }
 
 // inputs is a resource's inputs as a value path can walk.

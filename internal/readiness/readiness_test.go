@@ -12,7 +12,7 @@ import (
 
 func TestRulesAreNamedAndDocumented(t *testing.T) {
 	rules := Rules()
-	require.Len(t, rules, 13)
+	require.Len(t, rules, 24)
 	seen := map[string]bool{}
 	for i, r := range rules {
 		assert.Regexp(t, regexp.MustCompile(`^DR\d{3}$`), r.ID)
@@ -28,18 +28,23 @@ func TestRulesAreNamedAndDocumented(t *testing.T) {
 		assert.NotNil(t, r.Check, r.ID)
 	}
 	assert.Equal(t, "DR001", rules[0].ID)
-	assert.Equal(t, "DR013", rules[12].ID)
+	assert.Equal(t, "DR024", rules[len(rules)-1].ID)
 	assert.Equal(t, Medium, rules[9].Severity, "DR010 is medium")
 }
 
 // A cluster without instanceRoles (DR013) in each of two stacks, one of them upstream only.
 func TestEvaluateAttributesFindingsToTheirStack(t *testing.T) {
-	dev := stack("dev", "workload",
-		res("dev", typeEKSCluster, "dev-b", nil),
-		res("dev", typeEKSCluster, "dev-a", nil),
-		res("dev", typeEKSCluster, "dev-ok", map[string]any{"instanceRoles": []any{"urn:role"}}))
+	// Reachable by the deployer (DR015), so that only DR013 fires.
+	cluster := func(s, name string, roles ...any) plan.Resource {
+		in := map[string]any{"providerCredentialOpts": map[string]any{"roleArn": "arn:aws:iam::100000000001:role/deploy"}}
+		if len(roles) > 0 {
+			in["instanceRoles"] = roles
+		}
+		return res(s, typeEKSCluster, name, in)
+	}
+	dev := stack("dev", "workload", cluster("dev", "dev-b"), cluster("dev", "dev-a"), cluster("dev", "dev-ok", "urn:role"))
 	org := stack("org", "organization")
-	network := stack("network", "network", res("network", typeEKSCluster, "net", nil))
+	network := stack("network", "network", cluster("network", "net"))
 	r := result(org, dev)
 	r.Upstream = []plan.StackPlan{network}
 
