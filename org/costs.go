@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/costexplorer"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -19,14 +18,15 @@ import (
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/tags"
 )
 
 // CostControlsArgs configures CostControls.
 type CostControlsArgs struct {
-	Env                 string
+	// Scope is the management account (budgets and Cost Explorer are global, in us-east-1).
+	scope.Scope
 	Config              config.Organization
-	Provider            *aws.Provider // the management account (budgets and Cost Explorer are global, in us-east-1)
 	ManagementAccountID pulumi.StringInput
 	AccountIDs          map[string]pulumi.StringOutput
 	// DenyNewSpend is the SCP the budget actions attach, with its ARN for the action role's policy.
@@ -50,182 +50,220 @@ type CostControls struct {
 	TopicARN pulumi.StringOutput
 }
 
-// NewCostControls registers the budgets, actions, anomaly detection and tag activation.
+// NewCostControls registers the alert topic, the budgets and their actions, anomaly detection and tag activation.
 func NewCostControls(ctx *pulumi.Context, name string, args CostControlsArgs, opts ...pulumi.ResourceOption) (*CostControls, error) {
 	c := &CostControls{}
 	if err := ctx.RegisterComponentResource("platform:org:CostControls", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	env := args.Env
-	mgmt := args.ManagementAccountID.ToStringOutput()
-
-	topicName := naming.Name(env, "billing", "alerts")
-	key, err := kmskey.New(ctx, naming.Name(env, "billing", "alerts-key"), pulumi.String("Encrypts the billing alerts topic"), mgmt.ApplyT(func(account string) (string, error) {
-		return AlertsKeyPolicy(account).JSON()
-	}).(pulumi.StringOutput), append(child, pulumi.Protect(true))...)
+	s := costSteps{c: c, name: name, args: args, mgmt: args.ManagementAccountID.ToStringOutput()}
+	topic, err := s.alertTopic(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("creating billing alerts key: %w", err)
+		return nil, fmt.Errorf("cost controls %s: %w", name, err)
 	}
-	if _, err := kms.NewAlias(ctx, naming.Name(env, "billing", "alerts-key-alias"), &kms.AliasArgs{
+	accountBudgets, err := s.budgets(ctx, topic)
+	if err != nil {
+		return nil, fmt.Errorf("cost controls %s: %w", name, err)
+	}
+	if err := s.hardLimits(ctx, topic, accountBudgets); err != nil {
+		return nil, fmt.Errorf("cost controls %s: %w", name, err)
+	}
+	if err := s.anomalyDetection(ctx, topic); err != nil {
+		return nil, fmt.Errorf("cost controls %s: %w", name, err)
+	}
+	for _, k := range tags.Keys() {
+		if _, err := costexplorer.NewCostAllocationTag(ctx, s.n("cost-allocation-tag", k), &costexplorer.CostAllocationTagArgs{
+			TagKey: pulumi.String(k),
+			Status: pulumi.String("Active"),
+		}, s.in()...); err != nil {
+			return nil, fmt.Errorf("cost controls %s: activating cost allocation tag %q: %w", name, k, err)
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"topicArn": topic.Arn})
+}
+
+// costSteps is what every step of CostControls needs.
+type costSteps struct {
+	c    *CostControls
+	name string
+	args CostControlsArgs
+	mgmt pulumi.StringOutput
+}
+
+func (s costSteps) n(role ...string) string { return scope.Child(s.name, role...) }
+
+func (s costSteps) in(more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return s.args.In(s.c, more...)
+}
+
+// alertTopic creates the KMS-encrypted SNS topic every budget and anomaly alert goes to.
+func (s costSteps) alertTopic(ctx *pulumi.Context) (*sns.Topic, error) {
+	topicName := s.n("alerts")
+	key, err := kmskey.New(ctx, s.n("alerts-key"), pulumi.String("Encrypts the billing alerts topic"), s.mgmt.ApplyT(func(account string) (string, error) {
+		return AlertsKeyPolicy(account).JSON()
+	}).(pulumi.StringOutput), s.in(pulumi.Protect(true))...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the alerts key: %w", err)
+	}
+	if _, err := kms.NewAlias(ctx, s.n("alerts-key-alias"), &kms.AliasArgs{
 		Name:        pulumi.String("alias/" + topicName),
 		TargetKeyId: key.KeyId,
-	}, child...); err != nil {
-		return nil, fmt.Errorf("creating billing alerts key alias: %w", err)
+	}, s.in()...); err != nil {
+		return nil, fmt.Errorf("creating the alerts key alias: %w", err)
 	}
-	topic, err := sns.NewTopic(ctx, topicName, &sns.TopicArgs{
-		Name:           pulumi.String(topicName),
-		KmsMasterKeyId: key.Arn,
-	}, child...)
+	topic, err := sns.NewTopic(ctx, topicName, &sns.TopicArgs{Name: pulumi.String(topicName), KmsMasterKeyId: key.Arn}, s.in()...)
 	if err != nil {
-		return nil, fmt.Errorf("creating billing alerts topic: %w", err)
+		return nil, fmt.Errorf("creating the alerts topic: %w", err)
 	}
-	c.TopicARN = topic.Arn
-	if _, err := sns.NewTopicPolicy(ctx, naming.Name(env, "billing", "alerts-policy"), &sns.TopicPolicyArgs{
+	s.c.TopicARN = topic.Arn
+	if _, err := sns.NewTopicPolicy(ctx, s.n("alerts-policy"), &sns.TopicPolicyArgs{
 		Arn: topic.Arn,
-		Policy: pulumi.All(topic.Arn, mgmt).ApplyT(func(xs []any) (string, error) {
+		Policy: pulumi.All(topic.Arn, s.mgmt).ApplyT(func(xs []any) (string, error) {
 			return AlertsTopicPolicy(xs[0].(string), xs[1].(string)).JSON()
 		}).(pulumi.StringOutput),
-	}, child...); err != nil {
-		return nil, fmt.Errorf("creating billing alerts topic policy: %w", err)
+	}, s.in()...); err != nil {
+		return nil, fmt.Errorf("creating the alerts topic policy: %w", err)
 	}
+	return topic, nil
+}
 
-	b := args.Config.Budgets
-	notifications := func(emails []string) budgets.BudgetNotificationArray {
-		var out budgets.BudgetNotificationArray
-		add := func(kind string, pcts []float64) {
-			for _, pct := range pcts {
-				out = append(out, budgets.BudgetNotificationArgs{
-					ComparisonOperator:       pulumi.String("GREATER_THAN"),
-					NotificationType:         pulumi.String(kind),
-					Threshold:                pulumi.Float64(pct),
-					ThresholdType:            pulumi.String("PERCENTAGE"),
-					SubscriberEmailAddresses: pulumi.ToStringArray(emails),
-					SubscriberSnsTopicArns:   pulumi.StringArray{topic.Arn},
-				})
-			}
-		}
-		add("ACTUAL", b.ActualThresholdsPercent)
-		add("FORECASTED", b.ForecastThresholdsPercent)
-		return out
-	}
-
-	var hardLimited []config.Account
-	accountBudgets := map[string]*budgets.Budget{}
-	for _, a := range args.Config.Accounts {
-		budgetName := naming.Name(env, "budget", "account", a.Name)
-		bud, err := budgets.NewBudget(ctx, budgetName, &budgets.BudgetArgs{
-			Name:        pulumi.String(budgetName),
-			BudgetType:  pulumi.String("COST"),
-			LimitAmount: pulumi.String(usd(a.Budget.MonthlyLimitUSD)),
-			LimitUnit:   pulumi.String("USD"),
-			TimeUnit:    pulumi.String("MONTHLY"),
-			CostFilters: budgets.BudgetCostFilterArray{budgets.BudgetCostFilterArgs{
-				Name:   pulumi.String("LinkedAccount"),
-				Values: pulumi.StringArray{args.AccountIDs[a.Name]},
-			}},
-			Notifications: notifications(b.AlertEmails),
-		}, child...)
+// budgets creates a monthly cost budget per account and per team, alerting on actual and forecast spend.
+func (s costSteps) budgets(ctx *pulumi.Context, topic *sns.Topic) (map[string]*budgets.Budget, error) {
+	b := s.args.Config.Budgets
+	out := map[string]*budgets.Budget{}
+	for _, a := range s.args.Config.Accounts {
+		bud, err := s.budget(ctx, "account", a.Name, a.Budget.MonthlyLimitUSD, budgets.BudgetCostFilterArgs{
+			Name: pulumi.String("LinkedAccount"), Values: pulumi.StringArray{s.args.AccountIDs[a.Name]},
+		}, b.AlertEmails, topic)
 		if err != nil {
-			return nil, fmt.Errorf("creating budget for account %q: %w", a.Name, err)
+			return nil, err
 		}
-		accountBudgets[a.Name] = bud
-		if a.Budget.HardLimit != nil && *a.Budget.HardLimit {
-			hardLimited = append(hardLimited, a)
-		}
+		out[a.Name] = bud
 	}
-
 	for _, t := range b.Teams {
 		emails := t.AlertEmails
 		if len(emails) == 0 {
 			emails = b.AlertEmails
 		}
-		budgetName := naming.Name(env, "budget", "team", t.Name)
-		if _, err := budgets.NewBudget(ctx, budgetName, &budgets.BudgetArgs{
-			Name:        pulumi.String(budgetName),
-			BudgetType:  pulumi.String("COST"),
-			LimitAmount: pulumi.String(usd(t.MonthlyLimitUSD)),
-			LimitUnit:   pulumi.String("USD"),
-			TimeUnit:    pulumi.String("MONTHLY"),
-			CostFilters: budgets.BudgetCostFilterArray{budgets.BudgetCostFilterArgs{
-				Name:   pulumi.String("TagKeyValue"),
-				Values: pulumi.StringArray{pulumi.String("user:" + tags.Team + "$" + t.Name)},
-			}},
-			Notifications: notifications(emails),
-		}, child...); err != nil {
-			return nil, fmt.Errorf("creating budget for team %q: %w", t.Name, err)
+		if _, err := s.budget(ctx, "team", t.Name, t.MonthlyLimitUSD, budgets.BudgetCostFilterArgs{
+			Name: pulumi.String("TagKeyValue"), Values: pulumi.StringArray{pulumi.String("user:" + tags.Team + "$" + t.Name)},
+		}, emails, topic); err != nil {
+			return nil, err
 		}
 	}
+	return out, nil
+}
 
-	if len(hardLimited) > 0 {
-		var targets []pulumi.StringInput
-		for _, a := range hardLimited {
-			targets = append(targets, args.AccountIDs[a.Name])
-		}
-		roleName := naming.Limited(naming.Name(env, "budget", "actions"), naming.MaxIAMRoleName)
-		role, err := iam.NewRole(ctx, naming.Name(env, "budget", "actions-role"), &iam.RoleArgs{
-			Name:        pulumi.String(roleName),
-			Description: pulumi.String("Assumed by AWS Budgets to attach the deny-new-spend SCP"),
-			AssumeRolePolicy: mgmt.ApplyT(func(account string) (string, error) {
-				return BudgetActionsTrustPolicy(account).JSON()
-			}).(pulumi.StringOutput),
-		}, child...)
-		if err != nil {
-			return nil, fmt.Errorf("creating budget actions role: %w", err)
-		}
-		policyInputs := []any{args.DenyNewSpendARN, mgmt}
-		for _, t := range targets {
-			policyInputs = append(policyInputs, t)
-		}
-		if _, err := iam.NewRolePolicy(ctx, naming.Name(env, "budget", "actions-policy"), &iam.RolePolicyArgs{
-			Name: pulumi.String("attach-deny-new-spend"),
-			Role: role.Name,
-			Policy: pulumi.All(policyInputs...).ApplyT(func(xs []any) (string, error) {
-				var accounts []string
-				for _, x := range xs[2:] {
-					accounts = append(accounts, x.(string))
-				}
-				return BudgetActionsPolicy(xs[0].(string), xs[1].(string), accounts).JSON()
-			}).(pulumi.StringOutput),
-		}, child...); err != nil {
-			return nil, fmt.Errorf("creating budget actions policy: %w", err)
-		}
-
-		var subscribers budgets.BudgetActionSubscriberArray
-		for _, e := range b.AlertEmails {
-			subscribers = append(subscribers, budgets.BudgetActionSubscriberArgs{
-				Address: pulumi.String(e), SubscriptionType: pulumi.String("EMAIL")})
-		}
-		subscribers = append(subscribers, budgets.BudgetActionSubscriberArgs{
-			Address: topic.Arn, SubscriptionType: pulumi.String("SNS")})
-		for _, a := range hardLimited {
-			if _, err := budgets.NewBudgetAction(ctx, naming.Name(env, "budget", "hard-limit", a.Name), &budgets.BudgetActionArgs{
-				BudgetName:       accountBudgets[a.Name].Name,
-				ActionType:       pulumi.String("APPLY_SCP_POLICY"),
-				ApprovalModel:    pulumi.String("AUTOMATIC"),
-				NotificationType: pulumi.String("ACTUAL"),
-				ExecutionRoleArn: role.Arn,
-				ActionThreshold: budgets.BudgetActionActionThresholdArgs{
-					ActionThresholdType:  pulumi.String("PERCENTAGE"),
-					ActionThresholdValue: pulumi.Float64(b.HardLimitPercent),
-				},
-				Definition: budgets.BudgetActionDefinitionArgs{
-					ScpActionDefinition: budgets.BudgetActionDefinitionScpActionDefinitionArgs{
-						PolicyId:  args.DenyNewSpendID,
-						TargetIds: pulumi.StringArray{args.AccountIDs[a.Name]},
-					},
-				},
-				Subscribers: subscribers,
-			}, child...); err != nil {
-				return nil, fmt.Errorf("creating hard-limit action for account %q: %w", a.Name, err)
-			}
+// budget is one monthly cost budget with its notifications.
+func (s costSteps) budget(ctx *pulumi.Context, kind, of string, limitUSD float64, filter budgets.BudgetCostFilterArgs,
+	emails []string, topic *sns.Topic) (*budgets.Budget, error) {
+	b := s.args.Config.Budgets
+	var notifications budgets.BudgetNotificationArray
+	for _, n := range []struct {
+		kind string
+		pcts []float64
+	}{{"ACTUAL", b.ActualThresholdsPercent}, {"FORECASTED", b.ForecastThresholdsPercent}} {
+		for _, pct := range n.pcts {
+			notifications = append(notifications, budgets.BudgetNotificationArgs{
+				ComparisonOperator:       pulumi.String("GREATER_THAN"),
+				NotificationType:         pulumi.String(n.kind),
+				Threshold:                pulumi.Float64(pct),
+				ThresholdType:            pulumi.String("PERCENTAGE"),
+				SubscriberEmailAddresses: pulumi.ToStringArray(emails),
+				SubscriberSnsTopicArns:   pulumi.StringArray{topic.Arn},
+			})
 		}
 	}
-
-	ad := args.Config.AnomalyDetection
-	monitors, err := anomalyMonitors(ctx, env, args.AccountIDs, child...)
+	name := s.n("budget", kind, of)
+	bud, err := budgets.NewBudget(ctx, name, &budgets.BudgetArgs{
+		Name:          pulumi.String(name),
+		BudgetType:    pulumi.String("COST"),
+		LimitAmount:   pulumi.String(usd(limitUSD)),
+		LimitUnit:     pulumi.String("USD"),
+		TimeUnit:      pulumi.String("MONTHLY"),
+		CostFilters:   budgets.BudgetCostFilterArray{filter},
+		Notifications: notifications,
+	}, s.in()...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the budget of %s %q: %w", kind, of, err)
+	}
+	return bud, nil
+}
+
+// hardLimits gives every account with a hard limit a budget action that attaches the deny-new-spend SCP when
+// actual spend crosses the hard-limit percentage, run by a role AWS Budgets assumes.
+func (s costSteps) hardLimits(ctx *pulumi.Context, topic *sns.Topic, accountBudgets map[string]*budgets.Budget) error {
+	a, b := s.args, s.args.Config.Budgets
+	var limited []config.Account
+	policyInputs := []any{a.DenyNewSpendARN, s.mgmt}
+	for _, acct := range a.Config.Accounts {
+		if acct.Budget.HardLimit != nil && *acct.Budget.HardLimit {
+			limited = append(limited, acct)
+			policyInputs = append(policyInputs, a.AccountIDs[acct.Name])
+		}
+	}
+	if len(limited) == 0 {
+		return nil
+	}
+	role, err := iam.NewRole(ctx, s.n("actions-role"), &iam.RoleArgs{
+		Name:        pulumi.String(naming.Limited(s.n("actions"), naming.MaxIAMRoleName)),
+		Description: pulumi.String("Assumed by AWS Budgets to attach the deny-new-spend SCP"),
+		AssumeRolePolicy: s.mgmt.ApplyT(func(account string) (string, error) {
+			return BudgetActionsTrustPolicy(account).JSON()
+		}).(pulumi.StringOutput),
+	}, s.in()...)
+	if err != nil {
+		return fmt.Errorf("creating the budget actions role: %w", err)
+	}
+	if _, err := iam.NewRolePolicy(ctx, s.n("actions-policy"), &iam.RolePolicyArgs{
+		Name: pulumi.String("attach-deny-new-spend"),
+		Role: role.Name,
+		Policy: pulumi.All(policyInputs...).ApplyT(func(xs []any) (string, error) {
+			var accounts []string
+			for _, x := range xs[2:] {
+				accounts = append(accounts, x.(string))
+			}
+			return BudgetActionsPolicy(xs[0].(string), xs[1].(string), accounts).JSON()
+		}).(pulumi.StringOutput),
+	}, s.in()...); err != nil {
+		return fmt.Errorf("creating the budget actions policy: %w", err)
+	}
+	subscribers := budgets.BudgetActionSubscriberArray{budgets.BudgetActionSubscriberArgs{
+		Address: topic.Arn, SubscriptionType: pulumi.String("SNS")}}
+	for _, e := range b.AlertEmails {
+		subscribers = append(subscribers, budgets.BudgetActionSubscriberArgs{Address: pulumi.String(e), SubscriptionType: pulumi.String("EMAIL")})
+	}
+	for _, acct := range limited {
+		if _, err := budgets.NewBudgetAction(ctx, s.n("hard-limit", acct.Name), &budgets.BudgetActionArgs{
+			BudgetName:       accountBudgets[acct.Name].Name,
+			ActionType:       pulumi.String("APPLY_SCP_POLICY"),
+			ApprovalModel:    pulumi.String("AUTOMATIC"),
+			NotificationType: pulumi.String("ACTUAL"),
+			ExecutionRoleArn: role.Arn,
+			ActionThreshold: budgets.BudgetActionActionThresholdArgs{
+				ActionThresholdType:  pulumi.String("PERCENTAGE"),
+				ActionThresholdValue: pulumi.Float64(b.HardLimitPercent),
+			},
+			Definition: budgets.BudgetActionDefinitionArgs{
+				ScpActionDefinition: budgets.BudgetActionDefinitionScpActionDefinitionArgs{
+					PolicyId:  a.DenyNewSpendID,
+					TargetIds: pulumi.StringArray{a.AccountIDs[acct.Name]},
+				},
+			},
+			Subscribers: subscribers,
+		}, s.in()...); err != nil {
+			return fmt.Errorf("creating the hard-limit action of account %q: %w", acct.Name, err)
+		}
+	}
+	return nil
+}
+
+// anomalyDetection creates the linked-account monitors and a daily email digest and an immediate SNS alert.
+func (s costSteps) anomalyDetection(ctx *pulumi.Context, topic *sns.Topic) error {
+	ad := s.args.Config.AnomalyDetection
+	monitors, err := anomalyMonitors(ctx, s.name, s.args.AccountIDs, s.in()...)
+	if err != nil {
+		return err
 	}
 	threshold := costexplorer.AnomalySubscriptionThresholdExpressionArgs{
 		Dimension: costexplorer.AnomalySubscriptionThresholdExpressionDimensionArgs{
@@ -239,7 +277,7 @@ func NewCostControls(ctx *pulumi.Context, name string, args CostControlsArgs, op
 		emailSubs = append(emailSubs, costexplorer.AnomalySubscriptionSubscriberArgs{Type: pulumi.String("EMAIL"), Address: pulumi.String(e)})
 	}
 	// Email subscribers only take daily or weekly summaries; the SNS subscription is immediate.
-	for _, s := range []struct {
+	for _, sub := range []struct {
 		key, frequency string
 		subs           costexplorer.AnomalySubscriptionSubscriberArray
 	}{
@@ -247,26 +285,17 @@ func NewCostControls(ctx *pulumi.Context, name string, args CostControlsArgs, op
 		{"immediate-sns", "IMMEDIATE", costexplorer.AnomalySubscriptionSubscriberArray{
 			costexplorer.AnomalySubscriptionSubscriberArgs{Type: pulumi.String("SNS"), Address: topic.Arn}}},
 	} {
-		if _, err := costexplorer.NewAnomalySubscription(ctx, naming.Name(env, "cost-anomaly", s.key), &costexplorer.AnomalySubscriptionArgs{
-			Name:                pulumi.String(naming.Name(env, "cost-anomaly", s.key)),
-			Frequency:           pulumi.String(s.frequency),
+		if _, err := costexplorer.NewAnomalySubscription(ctx, s.n("anomaly", sub.key), &costexplorer.AnomalySubscriptionArgs{
+			Name:                pulumi.String(s.n("anomaly", sub.key)),
+			Frequency:           pulumi.String(sub.frequency),
 			MonitorArnLists:     monitors,
-			Subscribers:         s.subs,
+			Subscribers:         sub.subs,
 			ThresholdExpression: threshold,
-		}, child...); err != nil {
-			return nil, fmt.Errorf("creating cost anomaly subscription %q: %w", s.key, err)
+		}, s.in()...); err != nil {
+			return fmt.Errorf("creating the anomaly subscription %q: %w", sub.key, err)
 		}
 	}
-
-	for _, k := range tags.Keys() {
-		if _, err := costexplorer.NewCostAllocationTag(ctx, naming.Name(env, "cost-allocation-tag", k), &costexplorer.CostAllocationTagArgs{
-			TagKey: pulumi.String(k),
-			Status: pulumi.String("Active"),
-		}, child...); err != nil {
-			return nil, fmt.Errorf("activating cost allocation tag %q: %w", k, err)
-		}
-	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"topicArn": topic.Arn})
+	return nil
 }
 
 // MaxAccountsPerMonitor is how many linked accounts one Cost Anomaly Detection monitor can track.
@@ -275,7 +304,7 @@ const MaxAccountsPerMonitor = 10
 // anomalyMonitors creates linked-account monitors over every member account, ten accounts to a monitor. Not the
 // AWS services (DIMENSIONAL SERVICE) monitor: an account has at most one, and every account that has used Cost
 // Explorer already has AWS's default one, so creating another fails.
-func anomalyMonitors(ctx *pulumi.Context, env string, accountIDs map[string]pulumi.StringOutput, opts ...pulumi.ResourceOption) (pulumi.StringArray, error) {
+func anomalyMonitors(ctx *pulumi.Context, component string, accountIDs map[string]pulumi.StringOutput, opts ...pulumi.ResourceOption) (pulumi.StringArray, error) {
 	names := slices.Sorted(maps.Keys(accountIDs))
 	var arns pulumi.StringArray
 	for i := 0; i < len(names); i += MaxAccountsPerMonitor {
@@ -289,8 +318,8 @@ func anomalyMonitors(ctx *pulumi.Context, env string, accountIDs map[string]pulu
 			key = fmt.Sprintf("accounts-%d", i/MaxAccountsPerMonitor+1)
 		}
 		spec := pulumi.All(ids...).ApplyT(func(xs []any) (string, error) { return MonitorSpecification(xs) }).(pulumi.StringOutput)
-		m, err := costexplorer.NewAnomalyMonitor(ctx, naming.Name(env, "cost-anomaly", key), &costexplorer.AnomalyMonitorArgs{
-			Name:                 pulumi.String(naming.Name(env, "cost-anomaly", key)),
+		m, err := costexplorer.NewAnomalyMonitor(ctx, scope.Child(component, "anomaly", key), &costexplorer.AnomalyMonitorArgs{
+			Name:                 pulumi.String(scope.Child(component, "anomaly", key)),
 			MonitorType:          pulumi.String("CUSTOM"),
 			MonitorSpecification: spec,
 		}, opts...)

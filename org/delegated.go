@@ -3,21 +3,21 @@ package org
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // DelegatedAdminsArgs configures DelegatedAdmins.
 type DelegatedAdminsArgs struct {
-	Env string
-	// Provider is the management account in the home region.
-	Provider          *aws.Provider
+	// Scope is the management account in the home region.
+	scope.Scope
+	// Organization must exist with trusted access on before any delegation.
+	Organization      pulumi.Resource
 	SecurityToolingID pulumi.StringInput
 	IdentityID        pulumi.StringInput
 	BackupID          pulumi.StringInput
@@ -45,13 +45,13 @@ func NewDelegatedAdmins(ctx *pulumi.Context, name string, args DelegatedAdminsAr
 	if err := ctx.RegisterComponentResource("platform:org:DelegatedAdmins", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
+	child := args.In(c, scope.After(args.Organization))
 	ids := map[string]pulumi.StringInput{"securityTooling": args.SecurityToolingID, "identity": args.IdentityID, "backup": args.BackupID}
 
 	for _, role := range []string{"securityTooling", "identity", "backup"} {
 		for _, principal := range DelegatedServicePrincipals[role] {
 			service := principal[:len(principal)-len(".amazonaws.com")]
-			if _, err := organizations.NewDelegatedAdministrator(ctx, naming.Name(args.Env, "delegated-admin", service),
+			if _, err := organizations.NewDelegatedAdministrator(ctx, scope.Child(name, service),
 				&organizations.DelegatedAdministratorArgs{AccountId: ids[role], ServicePrincipal: pulumi.String(principal)}, child...); err != nil {
 				return nil, fmt.Errorf("delegating %s: %w", principal, err)
 			}
@@ -61,16 +61,16 @@ func NewDelegatedAdmins(ctx *pulumi.Context, name string, args DelegatedAdminsAr
 	// GuardDuty and Security Hub are designated by the security stack, after it has created the detector and the
 	// hub in Security Tooling: designation enables both in the administrator account by itself, and creating them
 	// afterwards fails.
-	if _, err := cloudtrail.NewOrganizationDelegatedAdminAccount(ctx, naming.Name(args.Env, "delegated-admin", "cloudtrail"),
+	if _, err := cloudtrail.NewOrganizationDelegatedAdminAccount(ctx, scope.Child(name, "cloudtrail"),
 		&cloudtrail.OrganizationDelegatedAdminAccountArgs{AccountId: args.SecurityToolingID}, child...); err != nil {
 		return nil, fmt.Errorf("delegating CloudTrail: %w", err)
 	}
 	// RAM sharing with the organization lets the network stack share the Transit Gateway with an OU.
-	if _, err := ram.NewSharingWithOrganization(ctx, naming.Name(args.Env, "ram", "sharing-with-organization"), nil, child...); err != nil {
+	if _, err := ram.NewSharingWithOrganization(ctx, scope.Child(name, "ram-sharing-with-organization"), nil, child...); err != nil {
 		return nil, fmt.Errorf("enabling RAM sharing with the organization: %w", err)
 	}
 	// Cross-account backup lets member accounts copy recovery points into the Backup account's vaults.
-	if _, err := backup.NewGlobalSettings(ctx, naming.Name(args.Env, "backup", "global-settings"), &backup.GlobalSettingsArgs{
+	if _, err := backup.NewGlobalSettings(ctx, scope.Child(name, "backup-global-settings"), &backup.GlobalSettingsArgs{
 		GlobalSettings: pulumi.StringMap{"isCrossAccountBackupEnabled": pulumi.String("true")},
 	}, child...); err != nil {
 		return nil, fmt.Errorf("enabling cross-account backup: %w", err)

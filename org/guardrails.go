@@ -5,23 +5,22 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/tags"
 )
 
 // GuardrailsArgs configures Guardrails.
 type GuardrailsArgs struct {
-	Env      string
-	Estate   config.Estate
-	Config   config.Organization
-	Provider *aws.Provider // the management account
-	RootID   pulumi.StringInput
-	OUIDs    map[string]pulumi.StringOutput
+	// Scope is the management account.
+	scope.Scope
+	Estate config.Estate
+	Config config.Organization
+	RootID pulumi.StringInput
+	OUIDs  map[string]pulumi.StringOutput
 	// BackupAccountID is where the backup policy copies recovery points (the Backup account's home-region vault).
 	BackupAccountID pulumi.StringInput
 	// Organization must exist, with its policy types enabled, before any policy is created.
@@ -40,97 +39,92 @@ type Guardrails struct {
 	DenyNewSpend *organizations.Policy
 }
 
-// NewGuardrails registers the organization policies.
+// NewGuardrails registers the organization policies: the SCPs where they belong, the deny-new-spend SCP for the
+// budget actions, the tag policy on the root and the backup policy on its OUs. Every policy waits for the
+// organization: creating one before its policy type is enabled fails.
 func NewGuardrails(ctx *pulumi.Context, name string, args GuardrailsArgs, opts ...pulumi.ResourceOption) (*Guardrails, error) {
 	c := &Guardrails{PolicyIDs: map[string]pulumi.StringOutput{}}
 	if err := ctx.RegisterComponentResource("platform:org:Guardrails", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	// Every policy waits for the organization: creating one before its policy type is enabled fails.
-	policyOpts := append([]pulumi.ResourceOption{}, child...)
-	if args.Organization != nil {
-		policyOpts = append(policyOpts, pulumi.DependsOn([]pulumi.Resource{args.Organization}))
-	}
-
-	attach := func(key string, policy *organizations.Policy, targetName string, target pulumi.StringInput) error {
-		_, err := organizations.NewPolicyAttachment(ctx, naming.Name(args.Env, "policy", key, "to", targetName),
-			&organizations.PolicyAttachmentArgs{PolicyId: policy.ID(), TargetId: target}, child...)
-		if err != nil {
-			return fmt.Errorf("attaching policy %q to %s: %w", key, targetName, err)
-		}
-		return nil
-	}
-
+	s := guardrailSteps{c: c, name: name, args: args}
 	for _, g := range SCPs(args.Estate, args.Config) {
-		content, err := g.Document.JSON()
+		p, err := s.policy(ctx, "scp", g.Key, g.Description, "SERVICE_CONTROL_POLICY", pulumi.String(g.Document.MustJSON()))
 		if err != nil {
-			return nil, fmt.Errorf("SCP %q: %w", g.Key, err)
-		}
-		p, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "scp", g.Key), &organizations.PolicyArgs{
-			Name:        pulumi.String(naming.Name(args.Env, "scp", g.Key)),
-			Description: pulumi.String(g.Description),
-			Type:        pulumi.String("SERVICE_CONTROL_POLICY"),
-			Content:     pulumi.String(content),
-		}, policyOpts...)
-		if err != nil {
-			return nil, fmt.Errorf("creating SCP %q: %w", g.Key, err)
+			return nil, fmt.Errorf("guardrails %s: %w", name, err)
 		}
 		c.PolicyIDs[g.Key] = p.ID().ToStringOutput()
 		if g.Root {
-			if err := attach(g.Key, p, "root", args.RootID); err != nil {
-				return nil, err
+			if err := s.attach(ctx, "scp-"+g.Key, p, "root", args.RootID); err != nil {
+				return nil, fmt.Errorf("guardrails %s: %w", name, err)
 			}
 		}
 		for _, ou := range g.OUs {
-			if err := attach(g.Key, p, ou, args.OUIDs[ou]); err != nil {
-				return nil, err
+			if err := s.attach(ctx, "scp-"+g.Key, p, ou, args.OUIDs[ou]); err != nil {
+				return nil, fmt.Errorf("guardrails %s: %w", name, err)
 			}
 		}
 	}
-
-	deny, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "scp", "deny-new-spend"), &organizations.PolicyArgs{
-		Name:        pulumi.String(naming.Name(args.Env, "scp", "deny-new-spend")),
-		Description: pulumi.String("Attached by a budget action when a non-prod account crosses its hard spending limit"),
-		Type:        pulumi.String("SERVICE_CONTROL_POLICY"),
-		Content:     pulumi.String(DenyNewSpend(args.Estate).MustJSON()),
-	}, policyOpts...)
+	deny, err := s.policy(ctx, "scp", "deny-new-spend", "Attached by a budget action when a non-prod account crosses its hard spending limit",
+		"SERVICE_CONTROL_POLICY", pulumi.String(DenyNewSpend(args.Estate).MustJSON()))
 	if err != nil {
-		return nil, fmt.Errorf("creating deny-new-spend SCP: %w", err)
+		return nil, fmt.Errorf("guardrails %s: %w", name, err)
 	}
 	c.DenyNewSpend = deny
-
-	tagPolicy, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "tag-policy", "cost-allocation"), &organizations.PolicyArgs{
-		Name:        pulumi.String(naming.Name(args.Env, "tag-policy", "cost-allocation")),
-		Description: pulumi.String("Spelling and allowed values of the mandatory cost-allocation tags"),
-		Type:        pulumi.String("TAG_POLICY"),
-		Content:     pulumi.String(TagPolicy()),
-	}, policyOpts...)
+	tagPolicy, err := s.policy(ctx, "tag-policy", "cost-allocation", "Spelling and allowed values of the mandatory cost-allocation tags",
+		"TAG_POLICY", pulumi.String(TagPolicy()))
 	if err != nil {
-		return nil, fmt.Errorf("creating tag policy: %w", err)
+		return nil, fmt.Errorf("guardrails %s: %w", name, err)
 	}
-	if err := attach("tag-policy", tagPolicy, "root", args.RootID); err != nil {
-		return nil, err
+	if err := s.attach(ctx, "tag-policy", tagPolicy, "root", args.RootID); err != nil {
+		return nil, fmt.Errorf("guardrails %s: %w", name, err)
 	}
-
 	backupContent := args.BackupAccountID.ToStringOutput().ApplyT(func(backupAccount string) (string, error) {
 		return BackupPolicy(args.Estate, args.Config.BackupPolicy, backupAccount)
 	}).(pulumi.StringOutput)
-	backup, err := organizations.NewPolicy(ctx, naming.Name(args.Env, "backup-policy", "baseline"), &organizations.PolicyArgs{
-		Name:        pulumi.String(naming.Name(args.Env, "backup-policy", "baseline")),
-		Description: pulumi.String("Daily backups of tagged resources with a copy to the Backup account"),
-		Type:        pulumi.String("BACKUP_POLICY"),
-		Content:     backupContent,
-	}, policyOpts...)
+	backup, err := s.policy(ctx, "backup-policy", "baseline", "Daily backups of tagged resources with a copy to the Backup account",
+		"BACKUP_POLICY", backupContent)
 	if err != nil {
-		return nil, fmt.Errorf("creating backup policy: %w", err)
+		return nil, fmt.Errorf("guardrails %s: %w", name, err)
 	}
 	for _, ou := range args.Config.BackupPolicy.TargetOUs {
-		if err := attach("backup-policy", backup, ou, args.OUIDs[ou]); err != nil {
-			return nil, err
+		if err := s.attach(ctx, "backup-policy", backup, ou, args.OUIDs[ou]); err != nil {
+			return nil, fmt.Errorf("guardrails %s: %w", name, err)
 		}
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})
+}
+
+// guardrailSteps is what every step of Guardrails needs.
+type guardrailSteps struct {
+	c    *Guardrails
+	name string
+	args GuardrailsArgs
+}
+
+// policy creates one organization policy, named <component>-<kind>-<key>, after the organization.
+func (s guardrailSteps) policy(ctx *pulumi.Context, kind, key, description, typ string, content pulumi.StringInput) (*organizations.Policy, error) {
+	name := scope.Child(s.name, kind, key)
+	p, err := organizations.NewPolicy(ctx, name, &organizations.PolicyArgs{
+		Name:        pulumi.String(name),
+		Description: pulumi.String(description),
+		Type:        pulumi.String(typ),
+		Content:     content,
+	}, s.args.In(s.c, scope.After(s.args.Organization))...)
+	if err != nil {
+		return nil, fmt.Errorf("creating %s %q: %w", kind, key, err)
+	}
+	return p, nil
+}
+
+// attach attaches a policy to the root or an OU.
+func (s guardrailSteps) attach(ctx *pulumi.Context, key string, policy *organizations.Policy, targetName string, target pulumi.StringInput) error {
+	_, err := organizations.NewPolicyAttachment(ctx, scope.Child(s.name, key, "to", targetName),
+		&organizations.PolicyAttachmentArgs{PolicyId: policy.ID(), TargetId: target}, s.args.In(s.c)...)
+	if err != nil {
+		return fmt.Errorf("attaching %q to %s: %w", key, targetName, err)
+	}
+	return nil
 }
 
 // EnvironmentValues are the values the tag policy allows for the environment tag.

@@ -16,6 +16,7 @@ import (
 	"github.com/innovate-inc/platform/internal/mocks"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/org"
 )
 
@@ -40,7 +41,7 @@ func runOrganization(t *testing.T, s *config.Stack) (*mocks.Monitor, error) {
 		if err != nil {
 			return err
 		}
-		_, err = org.NewOrganization(ctx, "org-organization", org.OrganizationArgs{Env: "org", Estate: s.Estate, Config: *s.Organization, Provider: p})
+		_, err = org.NewOrganization(ctx, "org-organization", org.OrganizationArgs{Scope: scope.Scope{Stack: "org", Provider: p}, Estate: s.Estate, Config: *s.Organization})
 		return err
 	})
 }
@@ -75,7 +76,7 @@ func TestAccountsAreProtectedAndPlacedInTheirOUs(t *testing.T) {
 	accounts := mon.ByType(typeAccount)
 	require.Len(t, accounts, 8)
 	for _, a := range s.Organization.Accounts {
-		r, ok := mon.Named(typeAccount, "org-account-"+a.Name)
+		r, ok := mon.Named(typeAccount, "org-organization-account-"+a.Name)
 		require.True(t, ok, a.Name)
 		in := mocks.Plain(r.Inputs)
 		assert.Equal(t, "innovate-"+a.Name, in["name"])
@@ -122,17 +123,17 @@ func runOrgLayer(t *testing.T, s *config.Stack) *mocks.Monitor {
 		if err != nil {
 			return err
 		}
-		o, err := org.NewOrganization(ctx, "org-organization", org.OrganizationArgs{Env: "org", Estate: s.Estate, Config: *s.Organization, Provider: p})
+		o, err := org.NewOrganization(ctx, "org-organization", org.OrganizationArgs{Scope: scope.Scope{Stack: "org", Provider: p}, Estate: s.Estate, Config: *s.Organization})
 		if err != nil {
 			return err
 		}
 		backup, _ := s.Organization.AccountByRole(config.RoleBackup)
-		g, err := org.NewGuardrails(ctx, "org-guardrails", org.GuardrailsArgs{Env: "org", Estate: s.Estate, Config: *s.Organization,
-			Provider: p, RootID: o.RootID, OUIDs: o.OUIDs, BackupAccountID: o.AccountIDs[backup.Name], Organization: o.Organization})
+		g, err := org.NewGuardrails(ctx, "org-guardrails", org.GuardrailsArgs{Scope: scope.Scope{Stack: "org", Provider: p}, Estate: s.Estate, Config: *s.Organization,
+			RootID: o.RootID, OUIDs: o.OUIDs, BackupAccountID: o.AccountIDs[backup.Name], Organization: o.Organization})
 		if err != nil {
 			return err
 		}
-		_, err = org.NewCostControls(ctx, "org-cost-controls", org.CostControlsArgs{Env: "org", Config: *s.Organization, Provider: p,
+		_, err = org.NewCostControls(ctx, "org-cost-controls", org.CostControlsArgs{Scope: scope.Scope{Stack: "org", Provider: p}, Config: *s.Organization,
 			ManagementAccountID: o.ManagementAccountID, AccountIDs: o.AccountIDs,
 			DenyNewSpendID: g.DenyNewSpend.ID().ToStringOutput(), DenyNewSpendARN: g.DenyNewSpend.Arn})
 		return err
@@ -159,29 +160,29 @@ func TestSCPsAreAttachedWhereTheyBelong(t *testing.T) {
 	for _, r := range mon.ByType(typeAttachment) {
 		attached[policyByID[str(r, "policyId")]] = append(attached[policyByID[str(r, "policyId")]], str(r, "targetId"))
 	}
-	for _, root := range []string{"org-scp-org-integrity", "org-scp-security-baseline", "org-scp-region-restriction", "org-scp-require-imdsv2", "org-tag-policy-cost-allocation"} {
+	for _, root := range []string{"org-guardrails-scp-org-integrity", "org-guardrails-scp-security-baseline", "org-guardrails-scp-region-restriction", "org-guardrails-scp-require-imdsv2", "org-guardrails-tag-policy-cost-allocation"} {
 		assert.Equal(t, []string{rootID}, attached[root], root)
 	}
-	assert.Equal(t, []string{suspended}, attached["org-scp-suspended-deny-all"])
+	assert.Equal(t, []string{suspended}, attached["org-guardrails-scp-suspended-deny-all"])
 	var securityOU string
 	for _, r := range mon.ByType(typeOU) {
 		if str(r, "name") == "Security" {
 			securityOU = r.ID
 		}
 	}
-	assert.Equal(t, []string{securityOU}, attached["org-scp-protect-log-archive"], "the Log Archive's policies are guarded on its OU")
+	assert.Equal(t, []string{securityOU}, attached["org-guardrails-scp-protect-log-archive"], "the Log Archive's policies are guarded on its OU")
 	for _, r := range mon.ByType(typePolicy) {
 		assert.Contains(t, r.Dependencies, "urn:pulumi:org::platform::platform:org:Organization$aws:organizations/organization:Organization::org-organization",
 			"%s waits for the organization and its policy types", str(r, "name"))
 	}
-	assert.Empty(t, attached["org-scp-deny-new-spend"], "deny-new-spend is only attached by budget actions")
+	assert.Empty(t, attached["org-guardrails-scp-deny-new-spend"], "deny-new-spend is only attached by budget actions")
 	var workloads string
 	for _, r := range mon.ByType(typeOU) {
 		if str(r, "name") == "Workloads" {
 			workloads = r.ID
 		}
 	}
-	assert.Equal(t, []string{workloads}, attached["org-backup-policy-baseline"])
+	assert.Equal(t, []string{workloads}, attached["org-guardrails-backup-policy-baseline"])
 }
 
 func TestGuardrailExemptionsAreExactlyThePlatformRoles(t *testing.T) {
@@ -259,7 +260,7 @@ func TestBudgetsAlertOnActualAndForecast(t *testing.T) {
 	budgets := mon.ByType(typeBudget)
 	require.Len(t, budgets, 8+3, "one budget per account and per team")
 
-	prod, ok := mon.Named(typeBudget, "org-budget-account-prod")
+	prod, ok := mon.Named(typeBudget, "org-cost-controls-budget-account-prod")
 	require.True(t, ok)
 	in := mocks.Plain(prod.Inputs)
 	assert.Equal(t, "6000.00", in["limitAmount"])
@@ -276,7 +277,7 @@ func TestBudgetsAlertOnActualAndForecast(t *testing.T) {
 	}
 	assert.Equal(t, []string{"ACTUAL@50", "ACTUAL@80", "ACTUAL@100", "FORECASTED@100"}, kinds)
 
-	team, ok := mon.Named(typeBudget, "org-budget-team-backend")
+	team, ok := mon.Named(typeBudget, "org-cost-controls-budget-team-backend")
 	require.True(t, ok)
 	filter = mocks.Plain(team.Inputs)["costFilters"].([]any)[0].(map[string]any)
 	assert.Equal(t, "TagKeyValue", filter["name"])
@@ -289,7 +290,7 @@ func jsonNum(v any) string { b, _ := json.Marshal(v); return string(b) }
 
 func TestHardLimitsAttachDenyNewSpendOnNonProdOnly(t *testing.T) {
 	mon := runOrgLayer(t, orgStack(t))
-	deny, ok := mon.Named(typePolicy, "org-scp-deny-new-spend")
+	deny, ok := mon.Named(typePolicy, "org-guardrails-scp-deny-new-spend")
 	require.True(t, ok)
 	actions := mon.ByType(typeAction)
 	require.Len(t, actions, 2)
@@ -415,7 +416,7 @@ func TestDelegatedAdministrators(t *testing.T) {
 			return err
 		}
 		_, err = org.NewDelegatedAdmins(ctx, "org-delegated-admins", org.DelegatedAdminsArgs{
-			Env: "org", Provider: p,
+			Scope:             scope.Scope{Stack: "org", Provider: p},
 			SecurityToolingID: pulumi.String("111111111111"), IdentityID: pulumi.String("222222222222"), BackupID: pulumi.String("333333333333"),
 		})
 		return err

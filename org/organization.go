@@ -7,13 +7,12 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/organizations"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // ServiceAccessPrincipals are the services given trusted access to the organization: the security services run
@@ -43,10 +42,10 @@ var PolicyTypes = []string{"SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLIC
 
 // OrganizationArgs configures an Organization.
 type OrganizationArgs struct {
-	Env      string
-	Estate   config.Estate
-	Config   config.Organization
-	Provider *aws.Provider // the management account
+	// Scope is the management account.
+	scope.Scope
+	Estate config.Estate
+	Config config.Organization
 }
 
 // Organization creates, in the management account, the AWS Organization with all features and the platform's
@@ -74,16 +73,16 @@ func NewOrganization(ctx *pulumi.Context, name string, args OrganizationArgs, op
 	if err := ctx.RegisterComponentResource("platform:org:Organization", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	stateful := append(append([]pulumi.ResourceOption{}, child...), pulumi.Protect(true), pulumi.RetainOnDelete(true))
+	child := args.In(c)
+	stateful := args.In(c, pulumi.Protect(true), pulumi.RetainOnDelete(true))
 
-	o, err := organizations.NewOrganization(ctx, naming.Name(args.Env, "organization", ""), &organizations.OrganizationArgs{
+	o, err := organizations.NewOrganization(ctx, name, &organizations.OrganizationArgs{
 		FeatureSet:                 pulumi.String("ALL"),
 		AwsServiceAccessPrincipals: pulumi.ToStringArray(ServiceAccessPrincipals),
 		EnabledPolicyTypes:         pulumi.ToStringArray(PolicyTypes),
 	}, stateful...)
 	if err != nil {
-		return nil, fmt.Errorf("creating organization: %w", err)
+		return nil, fmt.Errorf("organization %s: creating the organization: %w", name, err)
 	}
 	c.Organization, c.ID, c.ARN, c.ManagementAccountID = o, o.ID(), o.Arn, o.MasterAccountId
 	c.RootID = o.Roots.Index(pulumi.Int(0)).Id().Elem()
@@ -91,11 +90,11 @@ func NewOrganization(ctx *pulumi.Context, name string, args OrganizationArgs, op
 	// Centralized root access: member accounts have no root credentials (accounts created from now on are born
 	// without them) and privileged root tasks run as short root sessions from the management account. Created
 	// before the accounts so that none of them ever has a root password.
-	root, err := iam.NewOrganizationsFeatures(ctx, naming.Name(args.Env, "root-access", ""), &iam.OrganizationsFeaturesArgs{
+	root, err := iam.NewOrganizationsFeatures(ctx, scope.Child(name, "root-access"), &iam.OrganizationsFeaturesArgs{
 		EnabledFeatures: pulumi.ToStringArray(RootAccessFeatures),
 	}, append(child, pulumi.DependsOn([]pulumi.Resource{o}))...)
 	if err != nil {
-		return nil, fmt.Errorf("enabling centralized root access: %w", err)
+		return nil, fmt.Errorf("organization %s: enabling centralized root access: %w", name, err)
 	}
 
 	for _, ou := range ParentsFirst(args.Config.OrganizationalUnits) {
@@ -103,18 +102,18 @@ func NewOrganization(ctx *pulumi.Context, name string, args OrganizationArgs, op
 		if ou.Parent != "" {
 			parent = c.OUIDs[ou.Parent]
 		}
-		res, err := organizations.NewOrganizationalUnit(ctx, naming.Name(args.Env, "ou", ou.Name), &organizations.OrganizationalUnitArgs{
+		res, err := organizations.NewOrganizationalUnit(ctx, scope.Child(name, "ou", ou.Name), &organizations.OrganizationalUnitArgs{
 			Name:     pulumi.String(ou.Name),
 			ParentId: parent,
 		}, child...)
 		if err != nil {
-			return nil, fmt.Errorf("creating OU %q: %w", ou.Name, err)
+			return nil, fmt.Errorf("organization %s: creating OU %q: %w", name, ou.Name, err)
 		}
 		c.OUIDs[ou.Name] = res.ID().ToStringOutput()
 	}
 
 	for _, a := range args.Config.Accounts {
-		res, err := organizations.NewAccount(ctx, naming.Name(args.Env, "account", a.Name), &organizations.AccountArgs{
+		res, err := organizations.NewAccount(ctx, scope.Child(name, "account", a.Name), &organizations.AccountArgs{
 			Name:     pulumi.String(AccountName(args.Estate.Company, a.Name)),
 			Email:    pulumi.String(a.Email),
 			ParentId: c.OUIDs[a.OU],
@@ -127,7 +126,7 @@ func NewOrganization(ctx *pulumi.Context, name string, args OrganizationArgs, op
 			// AWS cannot change these after creation; a diff on them would replace (recreate) the account.
 			pulumi.IgnoreChanges([]string{"email", "roleName", "iamUserAccessToBilling"}))...)
 		if err != nil {
-			return nil, fmt.Errorf("creating account %q: %w", a.Name, err)
+			return nil, fmt.Errorf("organization %s: creating account %q: %w", name, a.Name, err)
 		}
 		c.AccountIDs[a.Name] = res.ID().ToStringOutput()
 	}

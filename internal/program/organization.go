@@ -8,6 +8,7 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/org"
@@ -19,13 +20,14 @@ func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, erro
 	defaultTags := tags.ForStack(*cfg).Map(nil)
 
 	// The management account is reached with the deployer's own credentials, through an explicit provider.
-	mgmt, err := providers.New(ctx, env, providers.Target{Key: "management", Region: e.HomeRegion}, defaultTags)
+	mgmt, err := providers.New(ctx, env, providers.Target{Key: ManagementAccountKey, Region: e.HomeRegion}, defaultTags)
 	if err != nil {
 		return nil, err
 	}
+	in := scope.Scope{Stack: env, Region: e.HomeRegion, Provider: mgmt, Tags: tags.ForStack(*cfg)}
 
 	organization, err := org.NewOrganization(ctx, naming.Name(env, "organization", ""), org.OrganizationArgs{
-		Env: env, Estate: e, Config: o, Provider: mgmt,
+		Scope: in, Estate: e, Config: o,
 	})
 	if err != nil {
 		return nil, err
@@ -44,7 +46,7 @@ func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, erro
 	}
 
 	guardrails, err := org.NewGuardrails(ctx, naming.Name(env, "guardrails", ""), org.GuardrailsArgs{
-		Env: env, Estate: e, Config: o, Provider: mgmt,
+		Scope: in, Estate: e, Config: o,
 		RootID: organization.RootID, OUIDs: organization.OUIDs, BackupAccountID: byRole[string(config.RoleBackup)],
 		Organization: organization.Organization,
 	})
@@ -53,16 +55,16 @@ func organizationLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, erro
 	}
 
 	if _, err := org.NewDelegatedAdmins(ctx, naming.Name(env, "delegated-admins", ""), org.DelegatedAdminsArgs{
-		Env: env, Provider: mgmt,
+		Scope: in, Organization: organization.Organization,
 		SecurityToolingID: byRole[string(config.RoleSecurityTooling)],
 		IdentityID:        byRole[string(config.RoleIdentity)],
 		BackupID:          byRole[string(config.RoleBackup)],
-	}, pulumi.DependsOn([]pulumi.Resource{organization.Organization})); err != nil {
+	}); err != nil {
 		return nil, fmt.Errorf("delegating administrators: %w", err)
 	}
 
 	costs, err := org.NewCostControls(ctx, naming.Name(env, "cost-controls", ""), org.CostControlsArgs{
-		Env: env, Config: o, Provider: mgmt,
+		Scope: in, Config: o,
 		ManagementAccountID: organization.ManagementAccountID,
 		AccountIDs:          organization.AccountIDs,
 		DenyNewSpendID:      guardrails.DenyNewSpend.ID().ToStringOutput(),

@@ -41,3 +41,15 @@ func (s Scope) In(parent pulumi.Resource, more ...pulumi.ResourceOption) []pulum
 func Child(component string, role ...string) string {
 	return naming.Name(component, "", "", role...)
 }
+
+// After is DependsOn for the resources that are set: a component that waits for a resource its caller may not
+// have (a unit test without the organization) says so once.
+func After(resources ...pulumi.Resource) pulumi.ResourceOption {
+	var set []pulumi.Resource
+	for _, r := range resources {
+		if r != nil {
+			set = append(set, r)
+		}
+	}
+	return pulumi.DependsOn(set)
+}
