@@ -183,8 +183,39 @@ func lookup(n *yamlv3.Node, key string) *yamlv3.Node {
 	return nil
 }
 
+// A stack that leaves consolidateAfter and expireAfter out gets one minute and 30 days in every NodePool; one that
+// sets them keeps its values.
 func TestConfigDefaults(t *testing.T) {
-	s := fixtures.Stack(t, "dev", func(s *config.Stack) {})
-	assert.Equal(t, "1m", s.Workload.Karpenter.ConsolidateAfter)
-	assert.Equal(t, "720h", s.Workload.Karpenter.ExpireAfter)
+	for _, tc := range []struct {
+		name                          string
+		edit                          func(k map[string]any)
+		consolidateAfter, expireAfter string
+	}{
+		{name: "left out", edit: func(k map[string]any) { delete(k, "consolidateAfter"); delete(k, "expireAfter") },
+			consolidateAfter: "1m", expireAfter: "720h"},
+		{name: "set", edit: func(k map[string]any) { k["consolidateAfter"] = "5m"; k["expireAfter"] = "336h" },
+			consolidateAfter: "5m", expireAfter: "336h"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sf := fixtures.StackFile(t, "dev")
+			fixtures.Edit(t, &sf, config.KeyWorkload, func(w map[string]any) { tc.edit(w["karpenter"].(map[string]any)) })
+			s, err := config.Load(sf.Name, sf.Config)
+			require.NoError(t, err)
+			assert.Equal(t, tc.consolidateAfter, s.Workload.Karpenter.ConsolidateAfter)
+			assert.Equal(t, tc.expireAfter, s.Workload.Karpenter.ExpireAfter)
+
+			pools := 0
+			for _, obj := range karpenter.Objects(karpenter.ObjectArgs{ClusterName: "dev-eks", NodeRoleName: "dev-eks-karpenter-node",
+				VolumeKeyARN: "arn:aws:kms:us-east-1:111111111111:key/k", Config: s.Workload.Karpenter}) {
+				if obj["kind"] != "NodePool" {
+					continue
+				}
+				pools++
+				spec := obj["spec"].(map[string]any)
+				assert.Equal(t, tc.consolidateAfter, spec["disruption"].(map[string]any)["consolidateAfter"])
+				assert.Equal(t, tc.expireAfter, spec["template"].(map[string]any)["spec"].(map[string]any)["expireAfter"])
+			}
+			assert.Positive(t, pools, "the dev stack has NodePools")
+		})
+	}
 }

@@ -59,7 +59,9 @@ func TestHubPlans(t *testing.T) {
 	assert.Equal(t, "10.0.16.16/28", s.TGW[1].String())
 	assert.Equal(t, "10.0.18.0/24", s.Private[1].String())
 	_, err = network.InspectionPlan(netip.MustParsePrefix("10.0.0.0/24"), 3)
-	assert.Error(t, err)
+	assert.EqualError(t, err, "inspection VPC 10.0.0.0/24 cannot hold 3 AZs of /28 subnets (at most /23 and 8 AZs)")
+	_, err = network.SharedServicesPlan(netip.MustParsePrefix("10.0.16.0/20"), 4)
+	assert.EqualError(t, err, "shared-services VPC 10.0.16.0/20 cannot hold 4 AZs (at most /22 and 3 AZs)")
 }
 
 func TestEndpointZoneNames(t *testing.T) {

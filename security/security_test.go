@@ -1,6 +1,7 @@
 package security_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -91,8 +92,17 @@ func TestExpandAccounts(t *testing.T) {
 	assert.Equal(t, []string{"prod", "staging"}, security.ExpandAccounts([]string{"staging", "prod"}, ids))
 }
 
+// bucketSpec returns the Log Archive bucket spec of a purpose.
+func bucketSpec(t *testing.T, purpose string) security.BucketSpec {
+	t.Helper()
+	i := slices.IndexFunc(security.Buckets, func(b security.BucketSpec) bool { return b.Purpose == purpose })
+	require.GreaterOrEqual(t, i, 0, "no Log Archive bucket for %q", purpose)
+	return security.Buckets[i]
+}
+
 // A single bucket without a replica, under the shared mocks.
 func TestLogBucketAlone(t *testing.T) {
+	spec := bucketSpec(t, "flow-logs")
 	mon, err := fixtures.Run(t, "security", "us-west-2", func(ctx *pulumi.Context) error {
 		p, err := providers.New(ctx, "security", providers.Target{Key: "log-archive", Region: "us-west-2",
 			AccountID: "222222222222", RoleName: "OrganizationAccountAccessRole"}, nil)
@@ -100,7 +110,7 @@ func TestLogBucketAlone(t *testing.T) {
 			return err
 		}
 		_, err = security.NewLogBucket(ctx, "flow-logs", security.LogBucketArgs{
-			Env: "security", Company: "acme", Spec: security.Buckets[3], Region: "us-west-2", Provider: p,
+			Env: "security", Company: "acme", Spec: spec, Region: "us-west-2", Provider: p,
 			Logs:   config.LogRetention{RetentionDays: 400, ObjectLockDays: 365, InfrequentAccessAfterDays: 30, GlacierAfterDays: 90},
 			KeyARN: pulumi.String("arn:aws:kms:us-west-2:222222222222:key/k"), Writers: testWriters, AccountID: "222222222222",
 			ReaderRole: security.InvestigationRoleName, AccessLogsBucket: pulumi.String("sink"),
@@ -108,12 +118,12 @@ func TestLogBucketAlone(t *testing.T) {
 		return err
 	})
 	require.NoError(t, err)
-	assert.Equal(t, "flow-logs", security.Buckets[3].Purpose)
 	assert.Empty(t, mon.ByType("aws:s3/bucketReplicationConfig:BucketReplicationConfig"), "no replica, no replication")
 	assert.Empty(t, mon.ByType("aws:s3/bucketObjectLockConfigurationV2:BucketObjectLockConfigurationV2"), "flow logs are not locked")
 	b := mon.ByType("aws:s3/bucketV2:BucketV2")
 	require.Len(t, b, 1)
 	assert.Equal(t, "222222222222", b[0].Account)
+	assert.Equal(t, security.BucketName("acme", "security", "flow-logs", "us-west-2"), mocks.Plain(b[0].Inputs)["bucket"])
 	logging := mon.ByType("aws:s3/bucketLoggingV2:BucketLoggingV2")
 	require.Len(t, logging, 1)
 	assert.Equal(t, "sink", mocks.Plain(logging[0].Inputs)["targetBucket"])

@@ -1,16 +1,15 @@
 package tests
 
 import (
+	"slices"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/plan"
-	"github.com/innovate-inc/platform/internal/program"
 )
 
 type obj = map[string]any
@@ -350,10 +349,36 @@ func TestEveryProblemIsReportedAtOnce(t *testing.T) {
 	}
 }
 
-// The program itself validates before it registers anything, so `pulumi up` with bad config creates nothing.
+// The program itself validates before it registers anything, so `pulumi up` with bad config creates nothing: not
+// a provider, not a stack reference, not a resource, whichever layer's config is wrong.
 func TestProgramRegistersNothingWithBadConfig(t *testing.T) {
-	sf := badProject(t, badConfigs[0]).Stacks[0]
-	mon, err := fixtures.Run(t, sf.Name, sf.Region(), func(ctx *pulumi.Context) error { return program.RunWith(ctx, nil) })
-	require.Error(t, err)
-	assert.Empty(t, mon.Resources())
+	upstream := upstreamOutputs(t)
+	for _, name := range []string{
+		"unknown home region",            // estate, org stack
+		"assignment to an unknown group", // security stack
+		"hub CIDRs overlap",              // network stack
+		"VPC too large",                  // workload VPC CIDR, prod stack
+	} {
+		t.Run(name, func(t *testing.T) {
+			i := slices.IndexFunc(badConfigs, func(c badConfig) bool { return c.name == name })
+			require.GreaterOrEqual(t, i, 0, "no bad config %q in badConfigs", name)
+			c := badConfigs[i]
+			stack := c.stack
+			if stack == "" {
+				stack = "org"
+			}
+			proj := badProject(t, c)
+			j := slices.IndexFunc(proj.Stacks, func(sf plan.StackFile) bool { return sf.Name == stack })
+			require.GreaterOrEqual(t, j, 0, "no stack file %q", stack)
+			mon, err := fixtures.RunStack(t, proj.Stacks[j], upstream)
+			require.Error(t, err)
+			assert.ErrorContains(t, err, `stack "`+stack+`" has invalid config`)
+			for _, want := range c.want {
+				assert.ErrorContains(t, err, want)
+			}
+			for _, r := range mon.Resources() {
+				t.Errorf("registered %s %s with invalid config", r.Type, r.Name)
+			}
+		})
+	}
 }

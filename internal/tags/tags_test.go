@@ -1,6 +1,8 @@
 package tags
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,6 +28,17 @@ func TestSharedLayersTagEnvironmentShared(t *testing.T) {
 	assert.Equal(t, "shared", ForStack(s).Map(nil)[Environment])
 }
 
+// Keys are config's mandatory keys, sorted, and exactly the keys ForStack sets: a key added to
+// config.MandatoryTagKeys (which validation reserves) without a value in ForStack fails here.
 func TestKeysMatchConfig(t *testing.T) {
-	assert.Equal(t, []string{"application", "cost-center", "environment", "managed-by", "owner", "team"}, Keys())
+	assert.ElementsMatch(t, config.MandatoryTagKeys, Keys())
+	assert.True(t, slices.IsSorted(Keys()), "Keys() is sorted: %v", Keys())
+	s := config.Stack{Name: "prod", Layer: config.LayerWorkload, Estate: config.Estate{Tags: config.Tags{
+		Owner: "platform-team", Team: "platform", CostCenter: "CC-1000", Application: "innovate",
+	}}}
+	set := ForStack(s).Map(nil)
+	assert.ElementsMatch(t, config.MandatoryTagKeys, slices.Collect(maps.Keys(set)))
+	for _, k := range config.MandatoryTagKeys {
+		assert.NotEmpty(t, set[k], "mandatory tag %q has a value", k)
+	}
 }
