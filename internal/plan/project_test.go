@@ -93,3 +93,26 @@ config:
 	assert.JSONEq(t, `{"company":"other","allowedRegions":["eu-west-1"]}`, prod.Config["platform:estate"],
 		"the stack's estate wins, whole: nothing of the project's default is merged in")
 }
+
+// A key of the project's namespace declared without a value or default is one Pulumi requires of every stack.
+func TestLoadProjectRejectsAStackWithoutAKeyTheProjectRequires(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "Pulumi.yaml", `name: platform
+runtime: go
+config:
+  aws:region:
+    value: us-east-1
+  layer:
+    type: string
+  network:
+    type: object
+`)
+	write(t, dir, "Pulumi.dev.yaml", "config:\n  platform:layer: workload\n")
+	_, err := LoadProject(dir)
+	assert.EqualError(t, err, `Pulumi.dev.yaml: stack "dev" does not set platform:network, which Pulumi.yaml declares without a default: Pulumi requires it in every stack`)
+
+	write(t, dir, "Pulumi.dev.yaml", "config:\n  platform:layer: workload\n  platform:network: {}\n")
+	p, err := LoadProject(dir)
+	require.NoError(t, err)
+	assert.Equal(t, "us-east-1", p.Stacks[0].Region(), "another namespace's key comes from its value")
+}
