@@ -7,6 +7,37 @@ import (
 	"strings"
 )
 
+// Database configures the environment's RDS PostgreSQL instance.
+type Database struct {
+	// EngineVersion is the PostgreSQL major version (16, 17). Minor versions are RDS's: automatic minor upgrades are
+	// on, and a pinned minor would make the first deploy after an upgrade try a downgrade.
+	EngineVersion string `json:"engineVersion"`
+	InstanceClass string `json:"instanceClass"`
+	// MultiAZ is required in prod and staging; dev chooses (a standby doubles the instance cost).
+	MultiAZ                bool   `json:"multiAz"`
+	AllocatedStorageGiB    int    `json:"allocatedStorageGiB"`
+	MaxAllocatedStorageGiB int    `json:"maxAllocatedStorageGiB"`
+	BackupRetentionDays    int    `json:"backupRetentionDays,omitempty"`
+	BackupWindow           string `json:"backupWindow,omitempty"`
+	MaintenanceWindow      string `json:"maintenanceWindow,omitempty"`
+	MasterUsername         string `json:"masterUsername"`
+	DatabaseName           string `json:"databaseName"`
+	// ReadReplica adds a read replica in another AZ (off by default).
+	ReadReplica bool `json:"readReplica,omitempty"`
+	// SecretRotationDays is how often RDS rotates the master password it manages in Secrets Manager.
+	SecretRotationDays int `json:"secretRotationDays,omitempty"`
+	// Backup is the AWS Backup plan of the workload account.
+	Backup DatabaseBackup `json:"backup"`
+}
+
+// DatabaseBackup is the AWS Backup plan: daily and weekly recovery points copied to the Backup account.
+type DatabaseBackup struct {
+	DailyRetentionDays  int `json:"dailyRetentionDays"`
+	WeeklyRetentionDays int `json:"weeklyRetentionDays"`
+	// RestoreTesting restores a recent recovery point on a schedule and validates it (prod).
+	RestoreTesting bool `json:"restoreTesting,omitempty"`
+}
+
 // Defaults of the database.
 const (
 	ProdBackupRetentionDays   = 35

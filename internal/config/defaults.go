@@ -117,21 +117,3 @@ func setInt(v *int, def int) {
 		*v = def
 	}
 }
-
-// AccountByRole returns the first account holding the role.
-func (o Organization) AccountByRole(r AccountRole) (Account, bool) {
-	for _, a := range o.Accounts {
-		if a.Role == r {
-			return a, true
-		}
-	}
-	return Account{}, false
-}
-
-// EnvironmentTag is the value of the environment tag for a stack: the workload environment, or "shared".
-func (s Stack) EnvironmentTag() string {
-	if s.Layer == LayerWorkload {
-		return s.Name
-	}
-	return "shared"
-}

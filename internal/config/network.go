@@ -10,6 +10,59 @@ import (
 	"github.com/innovate-inc/platform/internal/cidr"
 )
 
+// Network configures the network layer (stack network, Networking/Shared Services account).
+type Network struct {
+	// Domain is the company's public DNS domain; each environment gets <env>.<domain> delegated.
+	Domain string `json:"domain"`
+	// AZCount is how many AZs the inspection and egress VPC spans (at least 2).
+	AZCount int `json:"azCount,omitempty"`
+	// NATPerAZ runs a NAT gateway in every AZ (about $33/month each plus data). Off, one NAT serves all AZs:
+	// cheaper, but an AZ outage stops all egress and traffic crosses AZs.
+	NATPerAZ *bool `json:"natPerAz,omitempty"`
+	// InspectionCIDR and SharedServicesCIDR are the hub VPCs.
+	InspectionCIDR     string `json:"inspectionCidr"`
+	SharedServicesCIDR string `json:"sharedServicesCidr"`
+	// RouteDomains are the supernets of the prod and non-prod spokes; they never route to each other.
+	RouteDomains RouteDomains `json:"routeDomains"`
+	Firewall     Firewall     `json:"firewall"`
+	Endpoints    Endpoints    `json:"endpoints"`
+	// VPN, when set, connects an on-premises network through a site-to-site VPN on the Transit Gateway.
+	VPN *VPN `json:"vpn,omitempty"`
+	// TransitGatewayASN is the Amazon side ASN of the Transit Gateway.
+	TransitGatewayASN int `json:"transitGatewayAsn,omitempty"`
+	// ShareWithOUs are the OUs (names in the org stack) whose accounts may attach to the Transit Gateway.
+	ShareWithOUs []string `json:"shareWithOus,omitempty"`
+}
+
+// RouteDomains holds the supernet of each route domain.
+type RouteDomains struct {
+	Prod    string `json:"prod"`
+	NonProd string `json:"nonProd"`
+}
+
+// Firewall configures AWS Network Firewall's egress policy.
+type Firewall struct {
+	// AllowedDomains are the only destinations (TLS SNI or HTTP Host) egress may reach; ".example.com" matches
+	// every subdomain.
+	AllowedDomains []string `json:"allowedDomains"`
+}
+
+// Endpoints configures the central interface endpoints (PrivateLink).
+type Endpoints struct {
+	// Services are endpoint service short names (sts, ecr.dkr, ...).
+	Services []string `json:"services,omitempty"`
+	// AZCount is how many AZs each endpoint has a network interface in ($7.30/month per endpoint per AZ).
+	AZCount int `json:"azCount,omitempty"`
+}
+
+// VPN is an optional site-to-site VPN.
+type VPN struct {
+	CustomerGatewayIP string `json:"customerGatewayIp"`
+	BGPASN            int    `json:"bgpAsn"`
+	// OnPremCIDR is the on-premises network.
+	OnPremCIDR string `json:"onPremCidr"`
+}
+
 // EndpointServices are the interface endpoint services the platform uses and the central endpoints offer.
 var EndpointServices = []string{
 	"autoscaling", "ec2", "ec2messages", "ecr.api", "ecr.dkr", "eks", "eks-auth", "elasticloadbalancing",

@@ -6,6 +6,102 @@ import (
 	"slices"
 )
 
+// SecurityAccountRoles are the accounts that hold the estate's evidence and its keys to the kingdom: the Identity
+// Center administrator, the logs, the findings and the backups. People reach them read-only, or through break-glass.
+var SecurityAccountRoles = []AccountRole{RoleIdentity, RoleLogArchive, RoleSecurityTooling, RoleBackup}
+
+// SecurityAccountPolicies are the AWS managed policies a permission set may carry and still be assigned to a
+// security account: reading, auditing and billing, no IAM, Identity Center or data-plane write.
+var SecurityAccountPolicies = []string{"ReadOnlyAccess", "ViewOnlyAccess", "SecurityAudit", "job-function/ViewOnlyAccess", "job-function/Billing"}
+
+// AllowedInSecurityAccounts tells whether every managed policy of a permission set is one of SecurityAccountPolicies.
+func AllowedInSecurityAccounts(ps PermissionSet) bool {
+	if len(ps.ManagedPolicies) == 0 {
+		return false
+	}
+	for _, p := range ps.ManagedPolicies {
+		if !slices.Contains(SecurityAccountPolicies, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// Security configures the security layer (stack security).
+type Security struct {
+	Logs           LogRetention   `json:"logs"`
+	Trail          Trail          `json:"trail"`
+	GuardDuty      GuardDuty      `json:"guardDuty"`
+	BackupVaults   BackupVaults   `json:"backupVaults"`
+	IdentityCenter IdentityCenter `json:"identityCenter"`
+}
+
+// LogRetention is how long the Log Archive keeps what it receives.
+type LogRetention struct {
+	// RetentionDays is when log objects expire.
+	RetentionDays int `json:"retentionDays,omitempty"`
+	// ObjectLockDays is the compliance-mode lock on the audit buckets (CloudTrail, Config): nobody, root included,
+	// can delete or overwrite an object before it ends.
+	ObjectLockDays int `json:"objectLockDays,omitempty"`
+	// InfrequentAccessAfterDays and GlacierAfterDays tier objects down as they age.
+	InfrequentAccessAfterDays int `json:"infrequentAccessAfterDays,omitempty"`
+	GlacierAfterDays          int `json:"glacierAfterDays,omitempty"`
+}
+
+// Trail configures the organization trail.
+type Trail struct {
+	// LogGroupRetentionDays is the retention of the trail's CloudWatch Logs group (at least 365).
+	LogGroupRetentionDays int `json:"logGroupRetentionDays,omitempty"`
+}
+
+// GuardDuty configures GuardDuty in Security Tooling.
+type GuardDuty struct {
+	// FindingFrequency is FIFTEEN_MINUTES, ONE_HOUR or SIX_HOURS.
+	FindingFrequency string `json:"findingFrequency,omitempty"`
+}
+
+// BackupVaults configures the Backup account's vaults and their compliance-mode lock.
+type BackupVaults struct {
+	MinRetentionDays int `json:"minRetentionDays,omitempty"`
+	MaxRetentionDays int `json:"maxRetentionDays,omitempty"`
+	// ChangeableForDays is the grace period (at least 3 days) before the lock becomes immutable.
+	ChangeableForDays int `json:"changeableForDays,omitempty"`
+}
+
+// IdentityCenter is who may sign in where, through IAM Identity Center in the Identity account.
+type IdentityCenter struct {
+	Groups         []Group         `json:"groups"`
+	PermissionSets []PermissionSet `json:"permissionSets"`
+	Assignments    []Assignment    `json:"assignments"`
+}
+
+// Group is a group in the Identity Center identity store.
+type Group struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+}
+
+// PermissionSet is an Identity Center permission set made of AWS managed policies.
+type PermissionSet struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// ManagedPolicies are AWS managed policy names ("ReadOnlyAccess", "job-function/Billing").
+	ManagedPolicies []string `json:"managedPolicies"`
+	// SessionDuration is an ISO-8601 duration between PT1H and PT12H.
+	SessionDuration string `json:"sessionDuration"`
+}
+
+// Assignment grants a group a permission set in accounts (account names from the org stack, or "*" for every
+// member account).
+type Assignment struct {
+	Group         string   `json:"group"`
+	PermissionSet string   `json:"permissionSet"`
+	Accounts      []string `json:"accounts"`
+}
+
+// AllAccounts in an assignment means every member account.
+const AllAccounts = "*"
+
 var (
 	// Identity Center sessions last between one and twelve hours.
 	sessionPattern       = regexp.MustCompile(`^PT([1-9]|1[0-2])H$`)

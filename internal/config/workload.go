@@ -8,6 +8,88 @@ import (
 	"strings"
 )
 
+// Workload configures a workload stack (dev, staging, prod): the environment is the stack name.
+type Workload struct {
+	VPC       WorkloadVPC `json:"vpc"`
+	EKS       EKS         `json:"eks"`
+	Karpenter Karpenter   `json:"karpenter"`
+	Database  Database    `json:"database"`
+	// DatabasePort is the only port the database subnets admit, from the private subnets.
+	DatabasePort int `json:"databasePort,omitempty"`
+}
+
+// WorkloadVPC sizes the environment's VPC.
+type WorkloadVPC struct {
+	// CIDR is a /16-/20 inside the environment's route domain (network stack).
+	CIDR    string `json:"cidr"`
+	AZCount int    `json:"azCount,omitempty"`
+}
+
+// EKS configures the environment's cluster.
+type EKS struct {
+	// Version is the Kubernetes minor version, in standard support.
+	Version string `json:"version"`
+	// PublicAccessCIDRs, when set, open the API endpoint to these CIDRs (never 0.0.0.0/0); empty keeps it private.
+	PublicAccessCIDRs []string  `json:"publicAccessCidrs,omitempty"`
+	SystemNodeGroup   NodeGroup `json:"systemNodeGroup"`
+	// Addons are the managed add-ons with pinned versions.
+	Addons map[string]string `json:"addons"`
+	// Access maps Identity Center permission sets to EKS access policies.
+	Access []ClusterAccess `json:"access"`
+	// DeployRunnerCIDRs reach the private API endpoint on 443: where `pulumi up` of the workload stack runs.
+	// Empty means the network stack's shared-services VPC, where the deploy runner lives.
+	DeployRunnerCIDRs []string `json:"deployRunnerCidrs,omitempty"`
+}
+
+// NodeGroup is the managed node group for system workloads and Karpenter.
+type NodeGroup struct {
+	InstanceTypes []string `json:"instanceTypes"`
+	MinSize       int      `json:"minSize"`
+	MaxSize       int      `json:"maxSize"`
+	DesiredSize   int      `json:"desiredSize"`
+	DiskSizeGiB   int      `json:"diskSizeGiB,omitempty"`
+}
+
+// ClusterAccess grants the role of an Identity Center permission set an EKS access policy.
+type ClusterAccess struct {
+	PermissionSet string `json:"permissionSet"`
+	// Policy is an EKS access policy: cluster-admin, admin, edit or view.
+	Policy string `json:"policy"`
+	// Namespaces limits the policy to namespaces; empty is cluster-wide.
+	Namespaces []string `json:"namespaces,omitempty"`
+}
+
+// Karpenter configures Karpenter v1 in a workload cluster.
+type Karpenter struct {
+	// Version is the Karpenter chart version.
+	Version string `json:"version"`
+	// AMIAlias selects the AL2023 AMI: "al2023@v20251120" pins a release (required in prod); "al2023@latest" follows.
+	AMIAlias string `json:"amiAlias"`
+	// Graviton and AMD64 are the node pools by architecture; AMD64 is split into a Spot and an On-Demand pool.
+	Graviton NodePool `json:"graviton"`
+	AMD64    NodePool `json:"amd64"`
+	// ConsolidateAfter is how long a node must be empty or underutilized before Karpenter consolidates it.
+	ConsolidateAfter string `json:"consolidateAfter,omitempty"`
+	// ExpireAfter is the maximum lifetime of a node (the v1 form of the seed's TTL).
+	ExpireAfter string `json:"expireAfter,omitempty"`
+	// BusinessHours, when set, blocks voluntary disruption during them (cron schedule in UTC and a duration).
+	BusinessHours *BusinessHours `json:"businessHours,omitempty"`
+}
+
+// NodePool configures one architecture's pools.
+type NodePool struct {
+	// Families are EC2 instance families (c7g, m7g, r7g).
+	Families []string `json:"families"`
+	// CPULimit caps the total vCPUs the pool may launch.
+	CPULimit int `json:"cpuLimit"`
+}
+
+// BusinessHours is a recurring window without voluntary disruption.
+type BusinessHours struct {
+	Schedule string `json:"schedule"`
+	Duration string `json:"duration"`
+}
+
 // KubernetesVersions are the EKS versions in standard support (checked 2026-11-29): 1.34 leaves standard support
 // on 2026-12-02 and older versions cost extra per cluster hour.
 var KubernetesVersions = []string{"1.35", "1.36"}

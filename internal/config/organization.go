@@ -1,0 +1,360 @@
+package config
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// AccountRole is what a member account is for.
+type AccountRole string
+
+const (
+	RoleIdentity        AccountRole = "identity"
+	RoleLogArchive      AccountRole = "logArchive"
+	RoleSecurityTooling AccountRole = "securityTooling"
+	RoleNetworking      AccountRole = "networking"
+	RoleBackup          AccountRole = "backup"
+	RoleWorkload        AccountRole = "workload"
+)
+
+// SingletonRoles are the roles exactly one account must hold.
+var SingletonRoles = []AccountRole{RoleIdentity, RoleLogArchive, RoleSecurityTooling, RoleNetworking, RoleBackup}
+
+// Organization configures the organization layer (stack org, management account).
+type Organization struct {
+	OrganizationalUnits []OU             `json:"organizationalUnits"`
+	Accounts            []Account        `json:"accounts"`
+	Budgets             Budgets          `json:"budgets"`
+	AnomalyDetection    AnomalyDetection `json:"anomalyDetection"`
+	BackupPolicy        BackupPolicy     `json:"backupPolicy"`
+}
+
+// OU is an organizational unit; Parent names another OU, or is empty for the root.
+type OU struct {
+	Name   string `json:"name"`
+	Parent string `json:"parent,omitempty"`
+}
+
+// Account is a member account.
+type Account struct {
+	// Name is the short key of the account (log-archive); the AWS account name is <company>-<name>.
+	Name  string      `json:"name"`
+	Email string      `json:"email"`
+	Role  AccountRole `json:"role"`
+	// Environment is set for workload accounts only: prod, staging or dev.
+	Environment string        `json:"environment,omitempty"`
+	OU          string        `json:"ou"`
+	Budget      AccountBudget `json:"budget"`
+}
+
+// IsProd reports whether the account runs the production workload.
+func (a Account) IsProd() bool { return a.Role == RoleWorkload && a.Environment == "prod" }
+
+// AccountBudget is the monthly cost budget of one account.
+type AccountBudget struct {
+	MonthlyLimitUSD float64 `json:"monthlyLimitUsd"`
+	// HardLimit attaches the deny-new-spend SCP to the account when actual spend crosses
+	// budgets.hardLimitPercent of the limit. Defaults to true for non-prod workload accounts; never allowed on prod.
+	HardLimit *bool `json:"hardLimit,omitempty"`
+}
+
+// Budgets configures alerting and spending limits.
+type Budgets struct {
+	AlertEmails               []string     `json:"alertEmails"`
+	ActualThresholdsPercent   []float64    `json:"actualThresholdsPercent,omitempty"`
+	ForecastThresholdsPercent []float64    `json:"forecastThresholdsPercent,omitempty"`
+	HardLimitPercent          float64      `json:"hardLimitPercent,omitempty"`
+	Teams                     []TeamBudget `json:"teams,omitempty"`
+}
+
+// TeamBudget is a monthly budget over the cost of everything tagged team=<Name>.
+type TeamBudget struct {
+	Name            string   `json:"name"`
+	MonthlyLimitUSD float64  `json:"monthlyLimitUsd"`
+	AlertEmails     []string `json:"alertEmails,omitempty"`
+}
+
+// AnomalyDetection configures Cost Anomaly Detection.
+type AnomalyDetection struct {
+	// ThresholdUSD is the total impact above which an anomaly is reported.
+	ThresholdUSD float64  `json:"thresholdUsd,omitempty"`
+	Emails       []string `json:"emails"`
+}
+
+// BackupPolicy is the organization backup policy baseline attached to the Workloads OU.
+type BackupPolicy struct {
+	// VaultName is the vault, in each member account and in the Backup account, that recovery points go to.
+	VaultName string `json:"vaultName,omitempty"`
+	// Schedule is an AWS Backup cron expression.
+	Schedule      string `json:"schedule,omitempty"`
+	RetentionDays int    `json:"retentionDays,omitempty"`
+	// CopyRetentionDays is how long the copies in the Backup account's DR-region vault are kept.
+	CopyRetentionDays int `json:"copyRetentionDays,omitempty"`
+	// TagKey and TagValue select the resources the baseline backs up.
+	TagKey   string `json:"tagKey,omitempty"`
+	TagValue string `json:"tagValue,omitempty"`
+	// RoleName is the role AWS Backup uses in each member account (created by the security layer's baseline).
+	RoleName string `json:"roleName,omitempty"`
+	// TargetOUs are the OUs the policy is attached to.
+	TargetOUs []string `json:"targetOUs,omitempty"`
+}
+
+var (
+	// OU names: 1-128 characters, AWS allows letters, digits, space and a few symbols; we keep names simple.
+	ouPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 _-]{0,127}$`)
+	// AWS Backup vault names: 2-50 characters of letters, digits, hyphen and underscore.
+	vaultNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{2,50}$`)
+	// An AWS cron expression has six fields inside cron(...).
+	cronPattern = regexp.MustCompile(`^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$`)
+)
+
+func (o Organization) validate(p *problems, path string) {
+	ous := map[string]OU{}
+	if len(o.OrganizationalUnits) == 0 {
+		p.missing(path+".organizationalUnits", "at least the OUs the accounts are placed in")
+	}
+	for i, ou := range o.OrganizationalUnits {
+		key := fmt.Sprintf("%s.organizationalUnits[%d]", path, i)
+		if !ouPattern.MatchString(ou.Name) {
+			p.bad(key+".name", ou.Name, "must start with a letter and hold 1-128 letters, digits, spaces, '_' or '-'")
+		}
+		if _, dup := ous[ou.Name]; dup {
+			p.bad(key+".name", ou.Name, "is defined twice")
+		}
+		ous[ou.Name] = ou
+	}
+	for i, ou := range o.OrganizationalUnits {
+		key := fmt.Sprintf("%s.organizationalUnits[%d].parent", path, i)
+		if ou.Parent == "" {
+			continue
+		}
+		if _, ok := ous[ou.Parent]; !ok {
+			p.bad(key, ou.Parent, "is not an OU defined in %s.organizationalUnits (leave it empty for the root)", path)
+			continue
+		}
+		// Walk up: a cycle never reaches the root. Organizations allows at most 5 levels of OUs.
+		depth, cur, seen := 1, ou, map[string]bool{ou.Name: true}
+		for cur.Parent != "" {
+			next, ok := ous[cur.Parent]
+			if !ok {
+				break
+			}
+			if seen[next.Name] {
+				p.bad(key, ou.Parent, "makes a cycle of OUs")
+				break
+			}
+			seen[next.Name] = true
+			depth++
+			cur = next
+		}
+		if depth > 5 {
+			p.bad(key, ou.Parent, "nests OU %q %d levels deep: AWS Organizations allows at most 5", ou.Name, depth)
+		}
+	}
+
+	names, emails := map[string]int{}, map[string]int{}
+	roles := map[AccountRole][]int{}
+	envs := map[string]int{}
+	for i, a := range o.Accounts {
+		key := fmt.Sprintf("%s.accounts[%d]", path, i)
+		if !keyPattern.MatchString(a.Name) {
+			// With the 16-character company prefix the account name stays under AWS's 50 characters.
+			p.bad(key+".name", a.Name, "must be 2-32 lowercase letters, digits or '-', starting with a letter")
+		}
+		if j, dup := names[a.Name]; dup {
+			p.bad(key+".name", a.Name, "is already used by %s.accounts[%d]", path, j)
+		} else {
+			names[a.Name] = i
+		}
+		if a.Email == "" {
+			p.missing(key+".email", "the account's root email address, unique across AWS")
+		} else if !validEmail(a.Email) {
+			p.bad(key+".email", a.Email, "is not a valid email address")
+		} else if j, dup := emails[strings.ToLower(a.Email)]; dup {
+			p.bad(key+".email", a.Email, "is already used by %s.accounts[%d]: every account needs its own root email", path, j)
+		} else {
+			emails[strings.ToLower(a.Email)] = i
+		}
+		switch {
+		case a.Role == "":
+			p.missing(key+".role", "one of "+roleList())
+		case !slices.Contains(append(slices.Clone(SingletonRoles), RoleWorkload), a.Role):
+			p.bad(key+".role", string(a.Role), "is not an account role: allowed are %s", roleList())
+		default:
+			roles[a.Role] = append(roles[a.Role], i)
+		}
+		if a.Role == RoleWorkload {
+			switch {
+			case a.Environment == "":
+				p.missing(key+".environment", "workload accounts name their environment: one of "+strings.Join(Environments, ", "))
+			case !slices.Contains(Environments, a.Environment):
+				p.bad(key+".environment", a.Environment, "is not an environment: allowed are %s", strings.Join(Environments, ", "))
+			default:
+				if j, dup := envs[a.Environment]; dup {
+					p.bad(key+".environment", a.Environment, "is already run by %s.accounts[%d]: one account per environment", path, j)
+				}
+				envs[a.Environment] = i
+			}
+		} else if a.Environment != "" {
+			p.bad(key+".environment", a.Environment, "is only for workload accounts (role %q has none)", a.Role)
+		}
+		if a.OU == "" {
+			p.missing(key+".ou", "the OU the account is placed in")
+		} else if _, ok := ous[a.OU]; !ok {
+			p.bad(key+".ou", a.OU, "is not an OU defined in %s.organizationalUnits", path)
+		}
+		if a.Budget.MonthlyLimitUSD <= 0 {
+			p.bad(key+".budget.monthlyLimitUsd", a.Budget.MonthlyLimitUSD, "must be greater than 0")
+		}
+		if a.IsProd() && a.Budget.HardLimit != nil && *a.Budget.HardLimit {
+			p.bad(key+".budget.hardLimit", true, "is not allowed on prod: the deny-new-spend guardrail would stop production from scaling")
+		}
+	}
+	for _, r := range SingletonRoles {
+		switch idx := roles[r]; {
+		case len(idx) == 0:
+			p.missing(path+".accounts", fmt.Sprintf("an account with role %q", r))
+		case len(idx) > 1:
+			p.bad(fmt.Sprintf("%s.accounts[%d].role", path, idx[1]), string(r), "is already held by %s.accounts[%d]: exactly one account has this role", path, idx[0])
+		}
+	}
+	if _, ok := envs["prod"]; !ok && len(o.Accounts) > 0 {
+		p.missing(path+".accounts", "a workload account with environment \"prod\"")
+	}
+	// Prod is kept apart from non-prod: they never share an OU, so guardrails can differ.
+	if i, ok := envs["prod"]; ok {
+		prodOU := o.Accounts[i].OU
+		for _, env := range Environments {
+			if j, ok := envs[env]; ok && env != "prod" && o.Accounts[j].OU == prodOU {
+				p.bad(fmt.Sprintf("%s.accounts[%d].ou", path, j), prodOU, "is the prod account's OU: non-prod workloads must live in a different OU than prod")
+			}
+		}
+	}
+
+	o.Budgets.validate(p, path+".budgets")
+	o.AnomalyDetection.validate(p, path+".anomalyDetection")
+	o.BackupPolicy.validate(p, path+".backupPolicy", ous)
+}
+
+func roleList() string {
+	var names []string
+	for _, r := range append(slices.Clone(SingletonRoles), RoleWorkload) {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
+}
+
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == "" && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
+}
+
+func validateEmails(p *problems, path string, list []string, required bool) {
+	if required && len(list) == 0 {
+		p.missing(path, "at least one email address")
+	}
+	// AWS Budgets allows 10 email subscribers per notification.
+	if len(list) > 10 {
+		p.bad(path, list, "has %d addresses: AWS allows at most 10 email subscribers per notification", len(list))
+	}
+	seen := map[string]bool{}
+	for i, e := range list {
+		key := fmt.Sprintf("%s[%d]", path, i)
+		if !validEmail(e) {
+			p.bad(key, e, "is not a valid email address")
+		} else if seen[strings.ToLower(e)] {
+			p.bad(key, e, "is listed twice")
+		}
+		seen[strings.ToLower(e)] = true
+	}
+}
+
+func validatePercents(p *problems, path string, list []float64) {
+	seen := map[float64]bool{}
+	for i, t := range list {
+		key := fmt.Sprintf("%s[%d]", path, i)
+		if t < 1 || t > 100 {
+			p.bad(key, t, "is outside 1-100 percent")
+		} else if seen[t] {
+			p.bad(key, t, "is listed twice")
+		}
+		seen[t] = true
+	}
+}
+
+func (b Budgets) validate(p *problems, path string) {
+	validateEmails(p, path+".alertEmails", b.AlertEmails, true)
+	validatePercents(p, path+".actualThresholdsPercent", b.ActualThresholdsPercent)
+	validatePercents(p, path+".forecastThresholdsPercent", b.ForecastThresholdsPercent)
+	// AWS Budgets allows 10 notifications per budget; the hard limit adds none (it is a budget action).
+	if n := len(b.ActualThresholdsPercent) + len(b.ForecastThresholdsPercent); n > 10 {
+		p.bad(path+".actualThresholdsPercent", n, "thresholds in all: AWS Budgets allows at most 10 notifications per budget")
+	}
+	if b.HardLimitPercent != 0 && (b.HardLimitPercent < 1 || b.HardLimitPercent > 100) {
+		p.bad(path+".hardLimitPercent", b.HardLimitPercent, "is outside 1-100 percent")
+	}
+	teams := map[string]int{}
+	for i, t := range b.Teams {
+		key := fmt.Sprintf("%s.teams[%d]", path, i)
+		if !keyPattern.MatchString(t.Name) {
+			p.bad(key+".name", t.Name, "must be 2-32 lowercase letters, digits or '-', starting with a letter")
+		}
+		if j, dup := teams[t.Name]; dup {
+			p.bad(key+".name", t.Name, "is already used by %s.teams[%d]", path, j)
+		}
+		teams[t.Name] = i
+		if t.MonthlyLimitUSD <= 0 {
+			p.bad(key+".monthlyLimitUsd", t.MonthlyLimitUSD, "must be greater than 0")
+		}
+		validateEmails(p, key+".alertEmails", t.AlertEmails, false)
+	}
+}
+
+func (a AnomalyDetection) validate(p *problems, path string) {
+	if a.ThresholdUSD < 0 {
+		p.bad(path+".thresholdUsd", a.ThresholdUSD, "must be greater than 0")
+	}
+	validateEmails(p, path+".emails", a.Emails, true)
+}
+
+func (b BackupPolicy) validate(p *problems, path string, ous map[string]OU) {
+	if b.VaultName != "" && !vaultNamePattern.MatchString(b.VaultName) {
+		p.bad(path+".vaultName", b.VaultName, "must be 2-50 letters, digits, '-' or '_'")
+	}
+	if b.Schedule != "" && !cronPattern.MatchString(b.Schedule) {
+		p.bad(path+".schedule", b.Schedule, "is not an AWS cron expression such as \"cron(0 5 ? * * *)\"")
+	}
+	if b.RetentionDays < 0 || (b.RetentionDays > 0 && b.RetentionDays < 7) {
+		p.bad(path+".retentionDays", b.RetentionDays, "must be at least 7 days")
+	}
+	if b.CopyRetentionDays < 0 || (b.CopyRetentionDays > 0 && b.CopyRetentionDays < 7) {
+		p.bad(path+".copyRetentionDays", b.CopyRetentionDays, "must be at least 7 days")
+	}
+	if b.TagKey != "" && !tagKeyPattern.MatchString(b.TagKey) {
+		p.bad(path+".tagKey", b.TagKey, "is not a valid tag key")
+	}
+	if b.TagValue != "" && !tagValuePattern.MatchString(b.TagValue) {
+		p.bad(path+".tagValue", b.TagValue, "is not a valid tag value")
+	}
+	if b.RoleName != "" && !roleNamePattern.MatchString(b.RoleName) {
+		p.bad(path+".roleName", b.RoleName, "is not a valid IAM role name")
+	}
+	for i, ou := range b.TargetOUs {
+		if _, ok := ous[ou]; !ok {
+			p.bad(fmt.Sprintf("%s.targetOUs[%d]", path, i), ou, "is not an OU defined in organizationalUnits")
+		}
+	}
+}
+
+// AccountByRole returns the first account holding the role.
+func (o Organization) AccountByRole(r AccountRole) (Account, bool) {
+	for _, a := range o.Accounts {
+		if a.Role == r {
+			return a, true
+		}
+	}
+	return Account{}, false
+}
