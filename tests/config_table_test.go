@@ -94,7 +94,7 @@ var badConfigs = []badConfig{
 	{name: "OU cycle", org: func(o obj) { item(o, "organizationalUnits", 2)["parent"] = "Prod" },
 		want: []string{`platform:organization.organizationalUnits[2].parent "Prod" makes a cycle of OUs`}},
 	{name: "OU defined twice", org: func(o obj) { item(o, "organizationalUnits", 6)["name"] = "Sandbox" },
-		want: []string{`platform:organization.organizationalUnits[6].name "Sandbox" is defined twice`}},
+		want: []string{`platform:organization.organizationalUnits[6].name "Sandbox" is already used by platform:organization.organizationalUnits[5]`}},
 	{name: "no backup account", org: func(o obj) { account(o, backup)["role"] = "workload"; account(o, backup)["environment"] = "dev" },
 		want: []string{`platform:organization.accounts is required: an account with role "backup"`,
 			`platform:organization.accounts[7].environment "dev" is already run by platform:organization.accounts[4]`}},

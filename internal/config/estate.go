@@ -1,7 +1,6 @@
 package config
 
 import (
-	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -47,18 +46,33 @@ var (
 	tagKeyPattern   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
 )
 
-func (e Estate) validate(p *problems, path string) {
+func (e Estate) validate(p *problems, path keyPath) {
 	if e.Company == "" {
-		p.missing(path+".company", "a short lowercase company name such as \"innovate\"")
+		p.missing(path.Field("company"), "a short lowercase company name such as \"innovate\"")
 	} else if !companyPattern.MatchString(e.Company) {
-		p.bad(path+".company", e.Company, "must be 2-16 lowercase letters or digits, starting with a letter")
+		p.bad(path.Field("company"), e.Company, "must be 2-16 lowercase letters or digits, starting with a letter")
 	}
 	if e.PulumiOrg == "" {
-		p.missing(path+".pulumiOrg", "the Pulumi organization that owns the stacks (stack references are <pulumiOrg>/<project>/<stack>)")
+		p.missing(path.Field("pulumiOrg"), "the Pulumi organization that owns the stacks (stack references are <pulumiOrg>/<project>/<stack>)")
 	} else if !pulumiOrgPattern.MatchString(e.PulumiOrg) {
-		p.bad(path+".pulumiOrg", e.PulumiOrg, "must be letters, digits, '-', '_' or '.'")
+		p.bad(path.Field("pulumiOrg"), e.PulumiOrg, "must be letters, digits, '-', '_' or '.'")
 	}
-	validRegion := func(key, r string) bool {
+	e.validateRegions(p, path)
+	if e.AccessRoleName != "" && !roleNamePattern.MatchString(e.AccessRoleName) {
+		p.bad(path.Field("accessRoleName"), e.AccessRoleName, "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)")
+	}
+	if e.PipelineRoleName != "" && !roleNamePattern.MatchString(e.PipelineRoleName) {
+		p.bad(path.Field("pipelineRoleName"), e.PipelineRoleName, "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)")
+	}
+	if e.BreakGlassPermissionSet != "" && !permissionSetPattern.MatchString(e.BreakGlassPermissionSet) {
+		p.bad(path.Field("breakGlassPermissionSet"), e.BreakGlassPermissionSet, "is not a valid permission set name (1-32 of letters, digits and +=,.@_-)")
+	}
+	e.Tags.validate(p, path.Field("tags"))
+}
+
+// validateRegions checks the home and DR regions and the allow-list the region guardrail enforces.
+func (e Estate) validateRegions(p *problems, path keyPath) {
+	validRegion := func(key keyPath, r string) bool {
 		if r == "" {
 			p.missing(key, "an AWS region such as us-east-1")
 			return false
@@ -69,65 +83,54 @@ func (e Estate) validate(p *problems, path string) {
 		}
 		return true
 	}
-	homeOK := validRegion(path+".homeRegion", e.HomeRegion)
-	drOK := validRegion(path+".drRegion", e.DRRegion)
+	homeOK := validRegion(path.Field("homeRegion"), e.HomeRegion)
+	drOK := validRegion(path.Field("drRegion"), e.DRRegion)
 	if homeOK && drOK && e.HomeRegion == e.DRRegion {
-		p.bad(path+".drRegion", e.DRRegion, "must differ from %s.homeRegion: disaster recovery needs a second region", path)
+		p.bad(path.Field("drRegion"), e.DRRegion, "must differ from %s: disaster recovery needs a second region", path.Field("homeRegion"))
 	}
+	allowed := path.Field("allowedRegions")
 	if len(e.AllowedRegions) == 0 {
-		p.missing(path+".allowedRegions", "the regions member accounts may use, including homeRegion and drRegion")
+		p.missing(allowed, "the regions member accounts may use, including homeRegion and drRegion")
+		return
 	}
 	seen := map[string]bool{}
 	for i, r := range e.AllowedRegions {
-		key := fmt.Sprintf("%s.allowedRegions[%d]", path, i)
 		if seen[r] {
-			p.bad(key, r, "is listed twice")
+			p.bad(allowed.Index(i), r, "is listed twice")
 		}
 		seen[r] = true
-		validRegion(key, r)
+		validRegion(allowed.Index(i), r)
 	}
-	if len(e.AllowedRegions) > 0 {
-		if homeOK && !seen[e.HomeRegion] {
-			p.bad(path+".allowedRegions", e.AllowedRegions, "leaves out homeRegion %q: the region guardrail would lock the platform out of its own region", e.HomeRegion)
-		}
-		if drOK && !seen[e.DRRegion] {
-			p.bad(path+".allowedRegions", e.AllowedRegions, "leaves out drRegion %q: backups could not be copied there", e.DRRegion)
-		}
+	if homeOK && !seen[e.HomeRegion] {
+		p.bad(allowed, e.AllowedRegions, "leaves out homeRegion %q: the region guardrail would lock the platform out of its own region", e.HomeRegion)
 	}
-	if e.AccessRoleName != "" && !roleNamePattern.MatchString(e.AccessRoleName) {
-		p.bad(path+".accessRoleName", e.AccessRoleName, "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)")
+	if drOK && !seen[e.DRRegion] {
+		p.bad(allowed, e.AllowedRegions, "leaves out drRegion %q: backups could not be copied there", e.DRRegion)
 	}
-	if e.PipelineRoleName != "" && !roleNamePattern.MatchString(e.PipelineRoleName) {
-		p.bad(path+".pipelineRoleName", e.PipelineRoleName, "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)")
-	}
-	if e.BreakGlassPermissionSet != "" && !permissionSetPattern.MatchString(e.BreakGlassPermissionSet) {
-		p.bad(path+".breakGlassPermissionSet", e.BreakGlassPermissionSet, "is not a valid permission set name (1-32 of letters, digits and +=,.@_-)")
-	}
-	e.Tags.validate(p, path+".tags")
 }
 
-func (t Tags) validate(p *problems, path string) {
+func (t Tags) validate(p *problems, path keyPath) {
 	for _, f := range []struct{ key, value string }{
 		{"owner", t.Owner}, {"team", t.Team}, {"costCenter", t.CostCenter}, {"application", t.Application},
 	} {
 		switch {
 		case f.value == "":
-			p.missing(path+"."+f.key, "a value for the mandatory cost-allocation tag")
+			p.missing(path.Field(f.key), "a value for the mandatory cost-allocation tag")
 		case !tagValuePattern.MatchString(f.value):
-			p.bad(path+"."+f.key, f.value, "is not a valid tag value (1-256 letters, digits, spaces and _.:/=+-@)")
+			p.bad(path.Field(f.key), f.value, "is not a valid tag value (1-256 letters, digits, spaces and _.:/=+-@)")
 		}
 	}
+	extra := path.Field("extra")
 	for _, k := range slices.Sorted(maps.Keys(t.Extra)) {
-		key := fmt.Sprintf("%s.extra[%q]", path, k)
 		switch {
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
-			p.bad(key, k, "uses the reserved aws: prefix")
+			p.bad(extra.Key(k), k, "uses the reserved aws: prefix")
 		case slices.Contains(MandatoryTagKeys, k):
-			p.bad(key, k, "overrides a mandatory tag: set it through %s.%s instead", path, mandatoryTagConfigField(k))
+			p.bad(extra.Key(k), k, "overrides a mandatory tag: set it through %s instead", path.Field(mandatoryTagConfigField(k)))
 		case !tagKeyPattern.MatchString(k):
-			p.bad(key, k, "is not a valid tag key (1-128 letters, digits, spaces and _.:/=+-@)")
+			p.bad(extra.Key(k), k, "is not a valid tag key (1-128 letters, digits, spaces and _.:/=+-@)")
 		case !tagValuePattern.MatchString(t.Extra[k]):
-			p.bad(key, t.Extra[k], "is not a valid tag value (1-256 letters, digits, spaces and _.:/=+-@)")
+			p.bad(extra.Key(k), t.Extra[k], "is not a valid tag value (1-256 letters, digits, spaces and _.:/=+-@)")
 		}
 	}
 }

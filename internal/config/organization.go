@@ -111,137 +111,165 @@ var (
 	cronPattern = regexp.MustCompile(`^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$`)
 )
 
-func (o Organization) validate(p *problems, path string) {
-	ous := map[string]OU{}
+func (o Organization) validate(p *problems, path keyPath) {
+	ous := o.validateOUs(p, path.Field("organizationalUnits"))
+	roles, envs := o.validateAccounts(p, path.Field("accounts"), path.Field("organizationalUnits"), ous)
+	o.validateAccountSet(p, path.Field("accounts"), roles, envs)
+	o.Budgets.validate(p, path.Field("budgets"))
+	o.AnomalyDetection.validate(p, path.Field("anomalyDetection"))
+	o.BackupPolicy.validate(p, path.Field("backupPolicy"), ous)
+}
+
+// validateOUs checks the OU names and the tree their parents make, and returns the OUs by name.
+func (o Organization) validateOUs(p *problems, list keyPath) map[string]OU {
 	if len(o.OrganizationalUnits) == 0 {
-		p.missing(path+".organizationalUnits", "at least the OUs the accounts are placed in")
+		p.missing(list, "at least the OUs the accounts are placed in")
 	}
+	ous := map[string]OU{}
 	for i, ou := range o.OrganizationalUnits {
-		key := fmt.Sprintf("%s.organizationalUnits[%d]", path, i)
 		if !ouPattern.MatchString(ou.Name) {
-			p.bad(key+".name", ou.Name, "must start with a letter and hold 1-128 letters, digits, spaces, '_' or '-'")
-		}
-		if _, dup := ous[ou.Name]; dup {
-			p.bad(key+".name", ou.Name, "is defined twice")
+			p.bad(list.Index(i).Field("name"), ou.Name, "must start with a letter and hold 1-128 letters, digits, spaces, '_' or '-'")
 		}
 		ous[ou.Name] = ou
 	}
+	uniqueNames(p, list, "name", o.OrganizationalUnits, func(ou OU) string { return ou.Name })
 	for i, ou := range o.OrganizationalUnits {
-		key := fmt.Sprintf("%s.organizationalUnits[%d].parent", path, i)
-		if ou.Parent == "" {
-			continue
-		}
-		if _, ok := ous[ou.Parent]; !ok {
-			p.bad(key, ou.Parent, "is not an OU defined in %s.organizationalUnits (leave it empty for the root)", path)
-			continue
-		}
-		// Walk up: a cycle never reaches the root. Organizations allows at most 5 levels of OUs.
-		depth, cur, seen := 1, ou, map[string]bool{ou.Name: true}
-		for cur.Parent != "" {
-			next, ok := ous[cur.Parent]
-			if !ok {
-				break
-			}
-			if seen[next.Name] {
-				p.bad(key, ou.Parent, "makes a cycle of OUs")
-				break
-			}
-			seen[next.Name] = true
-			depth++
-			cur = next
-		}
-		if depth > 5 {
-			p.bad(key, ou.Parent, "nests OU %q %d levels deep: AWS Organizations allows at most 5", ou.Name, depth)
+		if ou.Parent != "" {
+			validateParent(p, list.Index(i).Field("parent"), list, ou, ous)
 		}
 	}
+	return ous
+}
 
-	names, emails := map[string]int{}, map[string]int{}
+// validateParent checks that an OU's parent exists, makes no cycle and nests the OU at most 5 levels deep, the
+// most AWS Organizations allows.
+func validateParent(p *problems, key, list keyPath, ou OU, ous map[string]OU) {
+	if _, ok := ous[ou.Parent]; !ok {
+		p.bad(key, ou.Parent, "is not an OU defined in %s (leave it empty for the root)", list)
+		return
+	}
+	// Walk up: a cycle never reaches the root.
+	depth, cur, seen := 1, ou, map[string]bool{ou.Name: true}
+	for cur.Parent != "" {
+		next, ok := ous[cur.Parent]
+		if !ok {
+			break
+		}
+		if seen[next.Name] {
+			p.bad(key, ou.Parent, "makes a cycle of OUs")
+			break
+		}
+		seen[next.Name] = true
+		depth++
+		cur = next
+	}
+	if depth > 5 {
+		p.bad(key, ou.Parent, "nests OU %q %d levels deep: AWS Organizations allows at most 5", ou.Name, depth)
+	}
+}
+
+// validateAccounts checks every member account, and what no two accounts may share: name, root email and
+// environment. It returns the indexes of the accounts by role, and the account of each environment.
+func (o Organization) validateAccounts(p *problems, list, ouList keyPath, ous map[string]OU) (map[AccountRole][]int, map[string]int) {
+	emails := map[string]int{}
 	roles := map[AccountRole][]int{}
 	envs := map[string]int{}
 	for i, a := range o.Accounts {
-		key := fmt.Sprintf("%s.accounts[%d]", path, i)
-		if !keyPattern.MatchString(a.Name) {
-			// With the 16-character company prefix the account name stays under AWS's 50 characters.
-			p.bad(key+".name", a.Name, "must be 2-32 lowercase letters, digits or '-', starting with a letter")
+		key := list.Index(i)
+		a.validate(p, key, ouList, ous)
+		if email := strings.ToLower(a.Email); validEmail(a.Email) {
+			if j, dup := emails[email]; dup {
+				p.bad(key.Field("email"), a.Email, "is already used by %s: every account needs its own root email", list.Index(j))
+			} else {
+				emails[email] = i
+			}
 		}
-		if j, dup := names[a.Name]; dup {
-			p.bad(key+".name", a.Name, "is already used by %s.accounts[%d]", path, j)
-		} else {
-			names[a.Name] = i
-		}
-		if a.Email == "" {
-			p.missing(key+".email", "the account's root email address, unique across AWS")
-		} else if !validEmail(a.Email) {
-			p.bad(key+".email", a.Email, "is not a valid email address")
-		} else if j, dup := emails[strings.ToLower(a.Email)]; dup {
-			p.bad(key+".email", a.Email, "is already used by %s.accounts[%d]: every account needs its own root email", path, j)
-		} else {
-			emails[strings.ToLower(a.Email)] = i
-		}
-		switch {
-		case a.Role == "":
-			p.missing(key+".role", "one of "+roleList())
-		case !slices.Contains(append(slices.Clone(SingletonRoles), RoleWorkload), a.Role):
-			p.bad(key+".role", string(a.Role), "is not an account role: allowed are %s", roleList())
-		default:
+		if slices.Contains(accountRoles(), a.Role) {
 			roles[a.Role] = append(roles[a.Role], i)
 		}
-		if a.Role == RoleWorkload {
-			switch {
-			case a.Environment == "":
-				p.missing(key+".environment", "workload accounts name their environment: one of "+strings.Join(Environments, ", "))
-			case !slices.Contains(Environments, a.Environment):
-				p.bad(key+".environment", a.Environment, "is not an environment: allowed are %s", strings.Join(Environments, ", "))
-			default:
-				if j, dup := envs[a.Environment]; dup {
-					p.bad(key+".environment", a.Environment, "is already run by %s.accounts[%d]: one account per environment", path, j)
-				}
-				envs[a.Environment] = i
+		if a.Role == RoleWorkload && slices.Contains(Environments, a.Environment) {
+			if j, dup := envs[a.Environment]; dup {
+				p.bad(key.Field("environment"), a.Environment, "is already run by %s: one account per environment", list.Index(j))
 			}
-		} else if a.Environment != "" {
-			p.bad(key+".environment", a.Environment, "is only for workload accounts (role %q has none)", a.Role)
-		}
-		if a.OU == "" {
-			p.missing(key+".ou", "the OU the account is placed in")
-		} else if _, ok := ous[a.OU]; !ok {
-			p.bad(key+".ou", a.OU, "is not an OU defined in %s.organizationalUnits", path)
-		}
-		if a.Budget.MonthlyLimitUSD <= 0 {
-			p.bad(key+".budget.monthlyLimitUsd", a.Budget.MonthlyLimitUSD, "must be greater than 0")
-		}
-		if a.IsProd() && a.Budget.HardLimit != nil && *a.Budget.HardLimit {
-			p.bad(key+".budget.hardLimit", true, "is not allowed on prod: the deny-new-spend guardrail would stop production from scaling")
+			envs[a.Environment] = i
 		}
 	}
+	uniqueNames(p, list, "name", o.Accounts, func(a Account) string { return a.Name })
+	return roles, envs
+}
+
+// validate checks one account's own fields.
+func (a Account) validate(p *problems, key, ouList keyPath, ous map[string]OU) {
+	if !keyPattern.MatchString(a.Name) {
+		// With the 16-character company prefix the account name stays under AWS's 50 characters.
+		p.bad(key.Field("name"), a.Name, "must be 2-32 lowercase letters, digits or '-', starting with a letter")
+	}
+	if a.Email == "" {
+		p.missing(key.Field("email"), "the account's root email address, unique across AWS")
+	} else if !validEmail(a.Email) {
+		p.bad(key.Field("email"), a.Email, "is not a valid email address")
+	}
+	switch {
+	case a.Role == "":
+		p.missing(key.Field("role"), "one of "+roleList())
+	case !slices.Contains(accountRoles(), a.Role):
+		p.bad(key.Field("role"), string(a.Role), "is not an account role: allowed are %s", roleList())
+	}
+	switch {
+	case a.Role != RoleWorkload && a.Environment != "":
+		p.bad(key.Field("environment"), a.Environment, "is only for workload accounts (role %q has none)", a.Role)
+	case a.Role != RoleWorkload:
+	case a.Environment == "":
+		p.missing(key.Field("environment"), "workload accounts name their environment: one of "+strings.Join(Environments, ", "))
+	case !slices.Contains(Environments, a.Environment):
+		p.bad(key.Field("environment"), a.Environment, "is not an environment: allowed are %s", strings.Join(Environments, ", "))
+	}
+	if a.OU == "" {
+		p.missing(key.Field("ou"), "the OU the account is placed in")
+	} else if _, ok := ous[a.OU]; !ok {
+		p.bad(key.Field("ou"), a.OU, "is not an OU defined in %s", ouList)
+	}
+	if a.Budget.MonthlyLimitUSD <= 0 {
+		p.bad(key.Field("budget").Field("monthlyLimitUsd"), a.Budget.MonthlyLimitUSD, "must be greater than 0")
+	}
+	if a.IsProd() && a.Budget.HardLimit != nil && *a.Budget.HardLimit {
+		p.bad(key.Field("budget").Field("hardLimit"), true, "is not allowed on prod: the deny-new-spend guardrail would stop production from scaling")
+	}
+}
+
+// validateAccountSet checks what the accounts must hold together: exactly one account of each singleton role, a
+// prod workload account, and no non-prod workload in the prod account's OU.
+func (o Organization) validateAccountSet(p *problems, list keyPath, roles map[AccountRole][]int, envs map[string]int) {
 	for _, r := range SingletonRoles {
 		switch idx := roles[r]; {
 		case len(idx) == 0:
-			p.missing(path+".accounts", fmt.Sprintf("an account with role %q", r))
+			p.missing(list, fmt.Sprintf("an account with role %q", r))
 		case len(idx) > 1:
-			p.bad(fmt.Sprintf("%s.accounts[%d].role", path, idx[1]), string(r), "is already held by %s.accounts[%d]: exactly one account has this role", path, idx[0])
+			p.bad(list.Index(idx[1]).Field("role"), string(r), "is already held by %s: exactly one account has this role", list.Index(idx[0]))
 		}
 	}
-	if _, ok := envs["prod"]; !ok && len(o.Accounts) > 0 {
-		p.missing(path+".accounts", "a workload account with environment \"prod\"")
+	i, ok := envs["prod"]
+	if !ok {
+		if len(o.Accounts) > 0 {
+			p.missing(list, "a workload account with environment \"prod\"")
+		}
+		return
 	}
 	// Prod is kept apart from non-prod: they never share an OU, so guardrails can differ.
-	if i, ok := envs["prod"]; ok {
-		prodOU := o.Accounts[i].OU
-		for _, env := range Environments {
-			if j, ok := envs[env]; ok && env != "prod" && o.Accounts[j].OU == prodOU {
-				p.bad(fmt.Sprintf("%s.accounts[%d].ou", path, j), prodOU, "is the prod account's OU: non-prod workloads must live in a different OU than prod")
-			}
+	prodOU := o.Accounts[i].OU
+	for _, env := range Environments {
+		if j, ok := envs[env]; ok && env != "prod" && o.Accounts[j].OU == prodOU {
+			p.bad(list.Index(j).Field("ou"), prodOU, "is the prod account's OU: non-prod workloads must live in a different OU than prod")
 		}
 	}
-
-	o.Budgets.validate(p, path+".budgets")
-	o.AnomalyDetection.validate(p, path+".anomalyDetection")
-	o.BackupPolicy.validate(p, path+".backupPolicy", ous)
 }
+
+// accountRoles are the roles an account may hold.
+func accountRoles() []AccountRole { return append(slices.Clone(SingletonRoles), RoleWorkload) }
 
 func roleList() string {
 	var names []string
-	for _, r := range append(slices.Clone(SingletonRoles), RoleWorkload) {
+	for _, r := range accountRoles() {
 		names = append(names, string(r))
 	}
 	return strings.Join(names, ", ")
@@ -252,7 +280,7 @@ func validEmail(s string) bool {
 	return err == nil && a.Address == s && a.Name == "" && strings.Contains(s[strings.LastIndex(s, "@"):], ".")
 }
 
-func validateEmails(p *problems, path string, list []string, required bool) {
+func validateEmails(p *problems, path keyPath, list []string, required bool) {
 	if required && len(list) == 0 {
 		p.missing(path, "at least one email address")
 	}
@@ -262,90 +290,96 @@ func validateEmails(p *problems, path string, list []string, required bool) {
 	}
 	seen := map[string]bool{}
 	for i, e := range list {
-		key := fmt.Sprintf("%s[%d]", path, i)
 		if !validEmail(e) {
-			p.bad(key, e, "is not a valid email address")
+			p.bad(path.Index(i), e, "is not a valid email address")
 		} else if seen[strings.ToLower(e)] {
-			p.bad(key, e, "is listed twice")
+			p.bad(path.Index(i), e, "is listed twice")
 		}
 		seen[strings.ToLower(e)] = true
 	}
 }
 
-func validatePercents(p *problems, path string, list []float64) {
+func validatePercents(p *problems, path keyPath, list []float64) {
 	seen := map[float64]bool{}
 	for i, t := range list {
-		key := fmt.Sprintf("%s[%d]", path, i)
 		if t < 1 || t > 100 {
-			p.bad(key, t, "is outside 1-100 percent")
+			p.bad(path.Index(i), t, "is outside 1-100 percent")
 		} else if seen[t] {
-			p.bad(key, t, "is listed twice")
+			p.bad(path.Index(i), t, "is listed twice")
 		}
 		seen[t] = true
 	}
 }
 
-func (b Budgets) validate(p *problems, path string) {
-	validateEmails(p, path+".alertEmails", b.AlertEmails, true)
-	validatePercents(p, path+".actualThresholdsPercent", b.ActualThresholdsPercent)
-	validatePercents(p, path+".forecastThresholdsPercent", b.ForecastThresholdsPercent)
+func (b Budgets) validate(p *problems, path keyPath) {
+	validateEmails(p, path.Field("alertEmails"), b.AlertEmails, true)
+	validatePercents(p, path.Field("actualThresholdsPercent"), b.ActualThresholdsPercent)
+	validatePercents(p, path.Field("forecastThresholdsPercent"), b.ForecastThresholdsPercent)
 	// AWS Budgets allows 10 notifications per budget; the hard limit adds none (it is a budget action).
 	if n := len(b.ActualThresholdsPercent) + len(b.ForecastThresholdsPercent); n > 10 {
-		p.bad(path+".actualThresholdsPercent", n, "thresholds in all: AWS Budgets allows at most 10 notifications per budget")
+		p.bad(path.Field("actualThresholdsPercent"), n, "thresholds in all: AWS Budgets allows at most 10 notifications per budget")
 	}
 	if b.HardLimitPercent != 0 && (b.HardLimitPercent < 1 || b.HardLimitPercent > 100) {
-		p.bad(path+".hardLimitPercent", b.HardLimitPercent, "is outside 1-100 percent")
+		p.bad(path.Field("hardLimitPercent"), b.HardLimitPercent, "is outside 1-100 percent")
 	}
-	teams := map[string]int{}
+	teams := path.Field("teams")
 	for i, t := range b.Teams {
-		key := fmt.Sprintf("%s.teams[%d]", path, i)
 		if !keyPattern.MatchString(t.Name) {
-			p.bad(key+".name", t.Name, "must be 2-32 lowercase letters, digits or '-', starting with a letter")
+			p.bad(teams.Index(i).Field("name"), t.Name, "must be 2-32 lowercase letters, digits or '-', starting with a letter")
 		}
-		if j, dup := teams[t.Name]; dup {
-			p.bad(key+".name", t.Name, "is already used by %s.teams[%d]", path, j)
-		}
-		teams[t.Name] = i
 		if t.MonthlyLimitUSD <= 0 {
-			p.bad(key+".monthlyLimitUsd", t.MonthlyLimitUSD, "must be greater than 0")
+			p.bad(teams.Index(i).Field("monthlyLimitUsd"), t.MonthlyLimitUSD, "must be greater than 0")
 		}
-		validateEmails(p, key+".alertEmails", t.AlertEmails, false)
+		validateEmails(p, teams.Index(i).Field("alertEmails"), t.AlertEmails, false)
 	}
+	uniqueNames(p, teams, "name", b.Teams, func(t TeamBudget) string { return t.Name })
 }
 
-func (a AnomalyDetection) validate(p *problems, path string) {
+func (a AnomalyDetection) validate(p *problems, path keyPath) {
 	if a.ThresholdUSD < 0 {
-		p.bad(path+".thresholdUsd", a.ThresholdUSD, "must be greater than 0")
+		p.bad(path.Field("thresholdUsd"), a.ThresholdUSD, "must be greater than 0")
 	}
-	validateEmails(p, path+".emails", a.Emails, true)
+	validateEmails(p, path.Field("emails"), a.Emails, true)
 }
 
-func (b BackupPolicy) validate(p *problems, path string, ous map[string]OU) {
+func (b BackupPolicy) validate(p *problems, path keyPath, ous map[string]OU) {
 	if b.VaultName != "" && !vaultNamePattern.MatchString(b.VaultName) {
-		p.bad(path+".vaultName", b.VaultName, "must be 2-50 letters, digits, '-' or '_'")
+		p.bad(path.Field("vaultName"), b.VaultName, "must be 2-50 letters, digits, '-' or '_'")
 	}
 	if b.Schedule != "" && !cronPattern.MatchString(b.Schedule) {
-		p.bad(path+".schedule", b.Schedule, "is not an AWS cron expression such as \"cron(0 5 ? * * *)\"")
+		p.bad(path.Field("schedule"), b.Schedule, "is not an AWS cron expression such as \"cron(0 5 ? * * *)\"")
 	}
 	if b.RetentionDays < 0 || (b.RetentionDays > 0 && b.RetentionDays < 7) {
-		p.bad(path+".retentionDays", b.RetentionDays, "must be at least 7 days")
+		p.bad(path.Field("retentionDays"), b.RetentionDays, "must be at least 7 days")
 	}
 	if b.CopyRetentionDays < 0 || (b.CopyRetentionDays > 0 && b.CopyRetentionDays < 7) {
-		p.bad(path+".copyRetentionDays", b.CopyRetentionDays, "must be at least 7 days")
+		p.bad(path.Field("copyRetentionDays"), b.CopyRetentionDays, "must be at least 7 days")
 	}
 	if b.TagKey != "" && !tagKeyPattern.MatchString(b.TagKey) {
-		p.bad(path+".tagKey", b.TagKey, "is not a valid tag key")
+		p.bad(path.Field("tagKey"), b.TagKey, "is not a valid tag key")
 	}
 	if b.TagValue != "" && !tagValuePattern.MatchString(b.TagValue) {
-		p.bad(path+".tagValue", b.TagValue, "is not a valid tag value")
+		p.bad(path.Field("tagValue"), b.TagValue, "is not a valid tag value")
 	}
 	if b.RoleName != "" && !roleNamePattern.MatchString(b.RoleName) {
-		p.bad(path+".roleName", b.RoleName, "is not a valid IAM role name")
+		p.bad(path.Field("roleName"), b.RoleName, "is not a valid IAM role name")
 	}
 	for i, ou := range b.TargetOUs {
 		if _, ok := ous[ou]; !ok {
-			p.bad(fmt.Sprintf("%s.targetOUs[%d]", path, i), ou, "is not an OU defined in organizationalUnits")
+			p.bad(path.Field("targetOUs").Index(i), ou, "is not an OU defined in organizationalUnits")
 		}
+	}
+}
+
+// validateComplete checks the backup policy once its defaults are filled in.
+func (o Organization) validateComplete(p *problems, path keyPath) {
+	bp := o.BackupPolicy
+	if bp.CopyRetentionDays < bp.RetentionDays {
+		p.bad(path.Field("backupPolicy").Field("copyRetentionDays"), bp.CopyRetentionDays,
+			"is shorter than retentionDays %d: the DR copy must outlive the original", bp.RetentionDays)
+	}
+	if len(bp.TargetOUs) == 0 {
+		p.missing(path.Field("backupPolicy").Field("targetOUs"), "the OUs the backup policy is attached to")
 	}
 }
 

@@ -8,18 +8,45 @@ import (
 	"strings"
 )
 
+// keyPath is a config key path as errors print it: platform:workload.eks.access[0].policy,
+// platform:workload.eks.addons["vpc-cni"].
+type keyPath string
+
+// Field is the path of a field of the object at k.
+func (k keyPath) Field(name string) keyPath { return k + "." + keyPath(name) }
+
+// Index is the path of the i-th item of the list at k.
+func (k keyPath) Index(i int) keyPath { return keyPath(fmt.Sprintf("%s[%d]", k, i)) }
+
+// Key is the path of the entry of the map at k with the given key.
+func (k keyPath) Key(name string) keyPath { return keyPath(fmt.Sprintf("%s[%q]", k, name)) }
+
 // problems collects every validation error; each names the key path, the bad value and what is allowed.
 type problems []error
 
-func (p *problems) bad(path string, value any, format string, args ...any) {
+func (p *problems) bad(path keyPath, value any, format string, args ...any) {
 	*p = append(*p, fmt.Errorf("%s %s %s", path, quote(value), fmt.Sprintf(format, args...)))
 }
 
-func (p *problems) missing(path, what string) {
+func (p *problems) missing(path keyPath, what string) {
 	*p = append(*p, fmt.Errorf("%s is required: %s", path, what))
 }
 
 func (p *problems) err() error { return errors.Join(*p...) }
+
+// uniqueNames reports every item of the list at path whose name an earlier item already uses; field is the
+// name's field. It is the one check, and the one message, for names that must be unique in a list.
+func uniqueNames[T any](p *problems, path keyPath, field string, items []T, name func(T) string) {
+	first := map[string]int{}
+	for i, it := range items {
+		n := name(it)
+		if j, dup := first[n]; dup {
+			p.bad(path.Index(i).Field(field), n, "is already used by %s", path.Index(j))
+			continue
+		}
+		first[n] = i
+	}
+}
 
 func quote(v any) string {
 	switch x := v.(type) {
@@ -51,7 +78,7 @@ func (s Stack) Validate() error {
 	}
 	s.Estate.validate(&p, KeyEstate)
 	if s.AWSRegion != "" && s.Estate.HomeRegion != "" && s.AWSRegion != s.Estate.HomeRegion {
-		p.bad(KeyAWSRegion, s.AWSRegion, "must be %s.homeRegion %q: the stack's default region is the home region", KeyEstate, s.Estate.HomeRegion)
+		p.bad(KeyAWSRegion, s.AWSRegion, "must be %s %q: the stack's default region is the home region", keyPath(KeyEstate).Field("homeRegion"), s.Estate.HomeRegion)
 	}
 
 	s.section(&p, KeyOrganization, LayerOrganization, s.Organization != nil, "the organization layer needs its OUs, accounts and budgets")
@@ -77,7 +104,7 @@ func (s Stack) Validate() error {
 }
 
 // section checks that a layer's own config key is present in its layer and absent elsewhere.
-func (s Stack) section(p *problems, key string, layer Layer, present bool, need string) {
+func (s Stack) section(p *problems, key keyPath, layer Layer, present bool, need string) {
 	switch {
 	case s.Layer == layer && !present:
 		p.missing(key, need)
@@ -106,15 +133,8 @@ func (s Stack) ValidateComplete() error {
 	if s.Workload != nil {
 		s.Workload.validateComplete(&p, KeyWorkload)
 	}
-	if o := s.Organization; o != nil {
-		path := KeyOrganization + ".backupPolicy"
-		if o.BackupPolicy.CopyRetentionDays < o.BackupPolicy.RetentionDays {
-			p.bad(path+".copyRetentionDays", o.BackupPolicy.CopyRetentionDays,
-				"is shorter than retentionDays %d: the DR copy must outlive the original", o.BackupPolicy.RetentionDays)
-		}
-		if len(o.BackupPolicy.TargetOUs) == 0 {
-			p.missing(path+".targetOUs", "the OUs the backup policy is attached to")
-		}
+	if s.Organization != nil {
+		s.Organization.validateComplete(&p, KeyOrganization)
 	}
 	return p.err()
 }
