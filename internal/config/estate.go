@@ -38,6 +38,13 @@ type Tags struct {
 	Extra       map[string]string `json:"extra,omitempty"`
 }
 
+// Defaults of the estate.
+const (
+	DefaultAccessRoleName          = "OrganizationAccountAccessRole"
+	DefaultPipelineRoleName        = "platform-pipeline"
+	DefaultBreakGlassPermissionSet = "BreakGlassAdmin"
+)
+
 var (
 	companyPattern   = regexp.MustCompile(`^[a-z][a-z0-9]{1,15}$`)
 	pulumiOrgPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$`)
@@ -147,4 +154,10 @@ func mandatoryTagConfigField(k string) string {
 	default:
 		return k
 	}
+}
+
+func (e *Estate) fillDefaults() {
+	setString(&e.AccessRoleName, DefaultAccessRoleName)
+	setString(&e.PipelineRoleName, DefaultPipelineRoleName)
+	setString(&e.BreakGlassPermissionSet, DefaultBreakGlassPermissionSet)
 }

@@ -202,31 +202,21 @@ func (v VPN) validate(p *problems, path keyPath, tgwASN int, estate []namedPrefi
 	}
 }
 
-func (n Network) withDefaults() Network {
-	out := n
-	setInt(&out.AZCount, DefaultNetworkAZCount)
-	setInt(&out.Endpoints.AZCount, DefaultEndpointAZCount)
-	setInt(&out.TransitGatewayASN, DefaultTransitGatewayASN)
-	if out.NATPerAZ == nil {
+func (n *Network) fillDefaults() {
+	setInt(&n.AZCount, DefaultNetworkAZCount)
+	setInt(&n.Endpoints.AZCount, DefaultEndpointAZCount)
+	setInt(&n.TransitGatewayASN, DefaultTransitGatewayASN)
+	if n.NATPerAZ == nil {
 		on := true
-		out.NATPerAZ = &on
+		n.NATPerAZ = &on
 	}
-	out.Firewall.AllowedDomains = slices.Clone(n.Firewall.AllowedDomains)
 	if len(n.Endpoints.Services) == 0 {
-		out.Endpoints.Services = slices.Clone(EndpointServices)
-	} else {
-		out.Endpoints.Services = slices.Clone(n.Endpoints.Services)
-	}
-	if n.VPN != nil {
-		v := *n.VPN
-		out.VPN = &v
+		// A copy: the completed config must not share the package's list.
+		n.Endpoints.Services = slices.Clone(EndpointServices)
 	}
 	if len(n.ShareWithOUs) == 0 {
-		out.ShareWithOUs = []string{"Workloads"}
-	} else {
-		out.ShareWithOUs = slices.Clone(n.ShareWithOUs)
+		n.ShareWithOUs = []string{"Workloads"}
 	}
-	return out
 }
 
 func (n Network) validateComplete(p *problems, path keyPath, e Estate) {

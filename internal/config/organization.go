@@ -102,6 +102,19 @@ type BackupPolicy struct {
 	TargetOUs []string `json:"targetOUs,omitempty"`
 }
 
+// Defaults of the organization layer.
+const (
+	DefaultHardLimitPercent        = 100
+	DefaultAnomalyThresholdUSD     = 100
+	DefaultBackupVaultName         = "platform-baseline"
+	DefaultBackupSchedule          = "cron(0 5 ? * * *)"
+	DefaultBackupRetentionDays     = 35
+	DefaultBackupCopyRetentionDays = 90
+	DefaultBackupTagKey            = "backup"
+	DefaultBackupTagValue          = "baseline"
+	DefaultBackupRoleName          = "platform-backup"
+)
+
 var (
 	// OU names: 1-128 characters, AWS allows letters, digits, space and a few symbols; we keep names simple.
 	ouPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9 _-]{0,127}$`)
@@ -368,6 +381,46 @@ func (b BackupPolicy) validate(p *problems, path keyPath, ous map[string]OU) {
 		if _, ok := ous[ou]; !ok {
 			p.bad(path.Field("targetOUs").Index(i), ou, "is not an OU defined in organizationalUnits")
 		}
+	}
+}
+
+func (o *Organization) fillDefaults() {
+	b := &o.Budgets
+	if len(b.ActualThresholdsPercent) == 0 {
+		b.ActualThresholdsPercent = []float64{50, 80, 100}
+	}
+	if len(b.ForecastThresholdsPercent) == 0 {
+		b.ForecastThresholdsPercent = []float64{100}
+	}
+	if b.HardLimitPercent == 0 {
+		b.HardLimitPercent = DefaultHardLimitPercent
+	}
+	for i := range o.Accounts {
+		a := &o.Accounts[i]
+		if a.Budget.HardLimit == nil {
+			hard := a.Role == RoleWorkload && !a.IsProd()
+			a.Budget.HardLimit = &hard
+		}
+	}
+	if o.AnomalyDetection.ThresholdUSD == 0 {
+		o.AnomalyDetection.ThresholdUSD = DefaultAnomalyThresholdUSD
+	}
+	bp := &o.BackupPolicy
+	setString(&bp.VaultName, DefaultBackupVaultName)
+	setString(&bp.Schedule, DefaultBackupSchedule)
+	setInt(&bp.RetentionDays, DefaultBackupRetentionDays)
+	setInt(&bp.CopyRetentionDays, DefaultBackupCopyRetentionDays)
+	setString(&bp.TagKey, DefaultBackupTagKey)
+	setString(&bp.TagValue, DefaultBackupTagValue)
+	setString(&bp.RoleName, DefaultBackupRoleName)
+	if len(bp.TargetOUs) == 0 {
+		// The OUs that hold workload accounts.
+		for _, a := range o.Accounts {
+			if a.Role == RoleWorkload && !slices.Contains(bp.TargetOUs, a.OU) {
+				bp.TargetOUs = append(bp.TargetOUs, a.OU)
+			}
+		}
+		slices.Sort(bp.TargetOUs)
 	}
 }
 

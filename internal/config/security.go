@@ -262,22 +262,16 @@ const (
 	DefaultVaultChangeableForDays = 3
 )
 
-func (s Security) withDefaults() Security {
-	out := s
-	setInt(&out.Logs.RetentionDays, DefaultLogRetentionDays)
-	setInt(&out.Logs.ObjectLockDays, DefaultObjectLockDays)
-	setInt(&out.Logs.InfrequentAccessAfterDays, DefaultInfrequentAccessAfter)
-	setInt(&out.Logs.GlacierAfterDays, DefaultGlacierAfter)
-	setInt(&out.Trail.LogGroupRetentionDays, DefaultTrailLogGroupRetention)
-	setString(&out.GuardDuty.FindingFrequency, DefaultFindingFrequency)
-	setInt(&out.BackupVaults.MinRetentionDays, DefaultVaultMinRetentionDays)
-	setInt(&out.BackupVaults.MaxRetentionDays, DefaultVaultMaxRetentionDays)
-	setInt(&out.BackupVaults.ChangeableForDays, DefaultVaultChangeableForDays)
-	ic := &out.IdentityCenter
-	ic.Groups = slices.Clone(s.IdentityCenter.Groups)
-	ic.PermissionSets = slices.Clone(s.IdentityCenter.PermissionSets)
-	ic.Assignments = slices.Clone(s.IdentityCenter.Assignments)
-	return out
+func (s *Security) fillDefaults() {
+	setInt(&s.Logs.RetentionDays, DefaultLogRetentionDays)
+	setInt(&s.Logs.ObjectLockDays, DefaultObjectLockDays)
+	setInt(&s.Logs.InfrequentAccessAfterDays, DefaultInfrequentAccessAfter)
+	setInt(&s.Logs.GlacierAfterDays, DefaultGlacierAfter)
+	setInt(&s.Trail.LogGroupRetentionDays, DefaultTrailLogGroupRetention)
+	setString(&s.GuardDuty.FindingFrequency, DefaultFindingFrequency)
+	setInt(&s.BackupVaults.MinRetentionDays, DefaultVaultMinRetentionDays)
+	setInt(&s.BackupVaults.MaxRetentionDays, DefaultVaultMaxRetentionDays)
+	setInt(&s.BackupVaults.ChangeableForDays, DefaultVaultChangeableForDays)
 }
 
 func (s Security) validateComplete(p *problems, path keyPath) {

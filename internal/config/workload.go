@@ -236,35 +236,22 @@ func (k EKS) validateAccess(p *problems, path keyPath) {
 	}
 }
 
-func (w Workload) withDefaults(env string) Workload {
-	out := w
-	if out.VPC.AZCount == 0 {
+func (w *Workload) fillDefaults(env string) {
+	if w.VPC.AZCount == 0 {
 		// Prod and staging span three AZs; dev saves a TGW subnet, a NAT-free spoke AZ and cross-AZ traffic with two.
-		out.VPC.AZCount = 3
+		w.VPC.AZCount = 3
 		if env == "dev" {
-			out.VPC.AZCount = 2
+			w.VPC.AZCount = 2
 		}
 	}
-	setInt(&out.DatabasePort, DefaultDatabasePort)
-	setInt(&out.EKS.SystemNodeGroup.DiskSizeGiB, DefaultNodeDiskSizeGB)
-	out.EKS.PublicAccessCIDRs = slices.Clone(w.EKS.PublicAccessCIDRs)
-	out.EKS.DeployRunnerCIDRs = slices.Clone(w.EKS.DeployRunnerCIDRs)
-	out.EKS.SystemNodeGroup.InstanceTypes = slices.Clone(w.EKS.SystemNodeGroup.InstanceTypes)
-	out.EKS.Addons = maps.Clone(w.EKS.Addons)
-	out.EKS.Access = slices.Clone(w.EKS.Access)
-	setInt(&out.Database.BackupRetentionDays, DefaultBackupRetention(env))
-	setString(&out.Database.BackupWindow, DefaultBackupWindow)
-	setString(&out.Database.MaintenanceWindow, DefaultMaintenanceWindow)
-	setInt(&out.Database.SecretRotationDays, DefaultSecretRotationDays)
-	setString(&out.Karpenter.ConsolidateAfter, DefaultConsolidateAfter)
-	setString(&out.Karpenter.ExpireAfter, DefaultExpireAfter)
-	out.Karpenter.Graviton.Families = slices.Clone(w.Karpenter.Graviton.Families)
-	out.Karpenter.AMD64.Families = slices.Clone(w.Karpenter.AMD64.Families)
-	if w.Karpenter.BusinessHours != nil {
-		b := *w.Karpenter.BusinessHours
-		out.Karpenter.BusinessHours = &b
-	}
-	return out
+	setInt(&w.DatabasePort, DefaultDatabasePort)
+	setInt(&w.EKS.SystemNodeGroup.DiskSizeGiB, DefaultNodeDiskSizeGB)
+	setInt(&w.Database.BackupRetentionDays, DefaultBackupRetention(env))
+	setString(&w.Database.BackupWindow, DefaultBackupWindow)
+	setString(&w.Database.MaintenanceWindow, DefaultMaintenanceWindow)
+	setInt(&w.Database.SecretRotationDays, DefaultSecretRotationDays)
+	setString(&w.Karpenter.ConsolidateAfter, DefaultConsolidateAfter)
+	setString(&w.Karpenter.ExpireAfter, DefaultExpireAfter)
 }
 
 func (w Workload) validateComplete(p *problems, path keyPath) {
