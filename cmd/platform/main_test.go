@@ -95,13 +95,14 @@ func TestPlanText(t *testing.T) {
 
 func TestPlanRejectsBadConfigWithEveryProblem(t *testing.T) {
 	dir := t.TempDir()
+	// The estate is the project's default (Pulumi.yaml), the accounts are the org stack's.
 	text, err := os.ReadFile("../../Pulumi.yaml")
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), text, 0o644))
+	project := strings.Replace(string(text), "homeRegion: us-east-1", "homeRegion: us-east-9", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(project), 0o644))
 	org, err := os.ReadFile("../../Pulumi.org.yaml")
 	require.NoError(t, err)
-	bad := strings.Replace(string(org), "homeRegion: us-east-1", "homeRegion: us-east-9", 1)
-	bad = strings.Replace(bad, "email: aws-dev@example.com", "email: aws-dev-at-example.com", 1)
+	bad := strings.Replace(string(org), "email: aws-dev@example.com", "email: aws-dev-at-example.com", 1)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.org.yaml"), []byte(bad), 0o644))
 
 	_, err = run(t, "plan", "--dir", dir)

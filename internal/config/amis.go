@@ -25,7 +25,7 @@ func AL2023Releases() map[string][]string {
 }
 
 // checkAMIAlias reports a pinned alias whose release is unknown or does not ship the Kubernetes version.
-func checkAMIAlias(p *problems, key, alias, kubernetes string) {
+func checkAMIAlias(p *problems, key keyPath, alias, kubernetes string) {
 	release, pinned := strings.CutPrefix(alias, "al2023@")
 	if !pinned || release == "latest" {
 		return

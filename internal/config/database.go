@@ -7,6 +7,37 @@ import (
 	"strings"
 )
 
+// Database configures the environment's RDS PostgreSQL instance.
+type Database struct {
+	// EngineVersion is the PostgreSQL major version (16, 17). Minor versions are RDS's: automatic minor upgrades are
+	// on, and a pinned minor would make the first deploy after an upgrade try a downgrade.
+	EngineVersion string `json:"engineVersion"`
+	InstanceClass string `json:"instanceClass"`
+	// MultiAZ is required in prod and staging; dev chooses (a standby doubles the instance cost).
+	MultiAZ                bool   `json:"multiAz"`
+	AllocatedStorageGiB    int    `json:"allocatedStorageGiB"`
+	MaxAllocatedStorageGiB int    `json:"maxAllocatedStorageGiB"`
+	BackupRetentionDays    int    `json:"backupRetentionDays,omitempty"`
+	BackupWindow           string `json:"backupWindow,omitempty"`
+	MaintenanceWindow      string `json:"maintenanceWindow,omitempty"`
+	MasterUsername         string `json:"masterUsername"`
+	DatabaseName           string `json:"databaseName"`
+	// ReadReplica adds a read replica in another AZ (off by default).
+	ReadReplica bool `json:"readReplica,omitempty"`
+	// SecretRotationDays is how often RDS rotates the master password it manages in Secrets Manager.
+	SecretRotationDays int `json:"secretRotationDays,omitempty"`
+	// Backup is the AWS Backup plan of the workload account.
+	Backup DatabaseBackup `json:"backup"`
+}
+
+// DatabaseBackup is the AWS Backup plan: daily and weekly recovery points copied to the Backup account.
+type DatabaseBackup struct {
+	DailyRetentionDays  int `json:"dailyRetentionDays"`
+	WeeklyRetentionDays int `json:"weeklyRetentionDays"`
+	// RestoreTesting restores a recent recovery point on a schedule and validates it (prod).
+	RestoreTesting bool `json:"restoreTesting,omitempty"`
+}
+
 // Defaults of the database.
 const (
 	ProdBackupRetentionDays   = 35
@@ -33,59 +64,59 @@ var (
 	reservedUsernames = []string{"postgres", "admin", "root", "rdsadmin", "administrator", "master", "user"}
 )
 
-func (d Database) validate(p *problems, path, env string) {
+func (d Database) validate(p *problems, path keyPath, env string) {
 	if !engineVersionPattern.MatchString(d.EngineVersion) {
-		p.bad(path+".engineVersion", d.EngineVersion, "is not a PostgreSQL major version RDS supports for new instances: 16 or 17 (the major only: RDS upgrades minor versions by itself, and a pinned minor would then read as a downgrade)")
+		p.bad(path.Field("engineVersion"), d.EngineVersion, "is not a PostgreSQL major version RDS supports for new instances: 16 or 17 (the major only: RDS upgrades minor versions by itself, and a pinned minor would then read as a downgrade)")
 	}
 	if !instanceClassPattern.MatchString(d.InstanceClass) {
-		p.bad(path+".instanceClass", d.InstanceClass, "is not an RDS instance class such as db.m7g.large")
+		p.bad(path.Field("instanceClass"), d.InstanceClass, "is not an RDS instance class such as db.m7g.large")
 	}
 	if !d.MultiAZ && env != "dev" {
-		p.bad(path+".multiAz", false, "must be true in %s: a single AZ outage would take the database down", env)
+		p.bad(path.Field("multiAz"), false, "must be true in %s: a single AZ outage would take the database down", env)
 	}
 	if d.AllocatedStorageGiB < 20 || d.AllocatedStorageGiB > 65536 {
-		p.bad(path+".allocatedStorageGiB", d.AllocatedStorageGiB, "must be between 20 and 65536 (gp3)")
+		p.bad(path.Field("allocatedStorageGiB"), d.AllocatedStorageGiB, "must be between 20 and 65536 (gp3)")
 	}
 	if d.MaxAllocatedStorageGiB <= d.AllocatedStorageGiB {
-		p.bad(path+".maxAllocatedStorageGiB", d.MaxAllocatedStorageGiB, "must exceed allocatedStorageGiB %d: storage autoscaling needs room", d.AllocatedStorageGiB)
+		p.bad(path.Field("maxAllocatedStorageGiB"), d.MaxAllocatedStorageGiB, "must exceed allocatedStorageGiB %d: storage autoscaling needs room", d.AllocatedStorageGiB)
 	}
 	switch r := d.BackupRetentionDays; {
 	case r == 0:
 	case env == "prod" && r != ProdBackupRetentionDays:
-		p.bad(path+".backupRetentionDays", r, "must be %d in prod: the longest point-in-time recovery window RDS offers", ProdBackupRetentionDays)
+		p.bad(path.Field("backupRetentionDays"), r, "must be %d in prod: the longest point-in-time recovery window RDS offers", ProdBackupRetentionDays)
 	case r < 7 || r > 35:
-		p.bad(path+".backupRetentionDays", r, "must be between 7 and 35 days")
+		p.bad(path.Field("backupRetentionDays"), r, "must be between 7 and 35 days")
 	}
 	if d.BackupWindow != "" && !backupWindowPattern.MatchString(d.BackupWindow) {
-		p.bad(path+".backupWindow", d.BackupWindow, "is not a UTC window such as 03:00-04:00")
+		p.bad(path.Field("backupWindow"), d.BackupWindow, "is not a UTC window such as 03:00-04:00")
 	}
 	if d.MaintenanceWindow != "" && !maintenancePattern.MatchString(d.MaintenanceWindow) {
-		p.bad(path+".maintenanceWindow", d.MaintenanceWindow, "is not a window such as sun:04:30-sun:05:30")
+		p.bad(path.Field("maintenanceWindow"), d.MaintenanceWindow, "is not a window such as sun:04:30-sun:05:30")
 	}
 	if backupWindowPattern.MatchString(d.BackupWindow) && maintenancePattern.MatchString(d.MaintenanceWindow) && windowsOverlap(d.BackupWindow, d.MaintenanceWindow) {
-		p.bad(path+".maintenanceWindow", d.MaintenanceWindow, "overlaps backupWindow %q", d.BackupWindow)
+		p.bad(path.Field("maintenanceWindow"), d.MaintenanceWindow, "overlaps backupWindow %q", d.BackupWindow)
 	}
 	switch {
 	case !usernamePattern.MatchString(d.MasterUsername):
-		p.bad(path+".masterUsername", d.MasterUsername, "must be 1-63 lowercase letters, digits or '_', starting with a letter")
+		p.bad(path.Field("masterUsername"), d.MasterUsername, "must be 1-63 lowercase letters, digits or '_', starting with a letter")
 	case slices.Contains(reservedUsernames, d.MasterUsername):
-		p.bad(path+".masterUsername", d.MasterUsername, "is a default or reserved name: choose a non-default master user")
+		p.bad(path.Field("masterUsername"), d.MasterUsername, "is a default or reserved name: choose a non-default master user")
 	}
 	if !usernamePattern.MatchString(d.DatabaseName) {
-		p.bad(path+".databaseName", d.DatabaseName, "must be 1-63 lowercase letters, digits or '_', starting with a letter")
+		p.bad(path.Field("databaseName"), d.DatabaseName, "must be 1-63 lowercase letters, digits or '_', starting with a letter")
 	}
 	if r := d.SecretRotationDays; r != 0 && (r < 1 || r > 365) {
-		p.bad(path+".secretRotationDays", r, "must be between 1 and 365")
+		p.bad(path.Field("secretRotationDays"), r, "must be between 1 and 365")
 	}
 	b := d.Backup
 	if b.DailyRetentionDays < 7 {
-		p.bad(path+".backup.dailyRetentionDays", b.DailyRetentionDays, "must be at least 7 days (the Backup account's vault lock minimum)")
+		p.bad(path.Field("backup").Field("dailyRetentionDays"), b.DailyRetentionDays, "must be at least 7 days (the Backup account's vault lock minimum)")
 	}
 	if b.WeeklyRetentionDays < b.DailyRetentionDays {
-		p.bad(path+".backup.weeklyRetentionDays", b.WeeklyRetentionDays, "must be at least dailyRetentionDays %d", b.DailyRetentionDays)
+		p.bad(path.Field("backup").Field("weeklyRetentionDays"), b.WeeklyRetentionDays, "must be at least dailyRetentionDays %d", b.DailyRetentionDays)
 	}
 	if env == "prod" && !b.RestoreTesting {
-		p.bad(path+".backup.restoreTesting", false, "must be true in prod: restores are proven, not assumed")
+		p.bad(path.Field("backup").Field("restoreTesting"), false, "must be true in prod: restores are proven, not assumed")
 	}
 }
 

@@ -127,6 +127,20 @@ func loadStackFile(pf projectFile, stack, path string) (StackFile, error) {
 		sf.Config[key] = s
 	}
 	sort.Strings(sf.SecretKeys)
+	// Pulumi requires every key of the project's namespace that Pulumi.yaml declares without a value or default in
+	// every stack: `pulumi up` stops with "Stack 'dev' is missing configuration value ..." before the program runs.
+	var missing []string
+	for k, item := range pf.Config {
+		key := qualify(k)
+		if _, set := sf.Config[key]; !set && item.Value == nil && item.Default == nil && strings.HasPrefix(key, pf.Name+":") {
+			missing = append(missing, key)
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return StackFile{}, fmt.Errorf("%s: stack %q does not set %s, which Pulumi.yaml declares without a default: Pulumi requires it in every stack",
+			filepath.Base(path), stack, strings.Join(missing, ", "))
+	}
 	return sf, nil
 }
 
