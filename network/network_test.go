@@ -11,6 +11,7 @@ import (
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/mocks"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/network"
 )
 
@@ -83,8 +84,8 @@ func runSpoke(t *testing.T, env string, edit ...func(*network.WorkloadVPCArgs)) 
 			return err
 		}
 		args := network.WorkloadVPCArgs{
-			Env: env, Region: "us-east-1", CIDR: netip.MustParsePrefix("10.16.0.0/16"), AZs: []string{"us-east-1a", "us-east-1b", "us-east-1c"},
-			Provider: spoke, HubProvider: hub, TransitGatewayID: "tgw-hub", RouteTableIDs: routeTables,
+			Scope: scope.Scope{Stack: env, AccountID: workloadAccount, Region: "us-east-1", Provider: spoke},
+			CIDR:  netip.MustParsePrefix("10.16.0.0/16"), AZs: []string{"us-east-1a", "us-east-1b", "us-east-1c"}, HubProvider: hub, TransitGatewayID: "tgw-hub", RouteTableIDs: routeTables,
 			EndpointZoneIDs: map[string]string{"sts": "ZSTS", "ecr.dkr": "ZECR"}, FlowLogsBucketARN: "arn:aws:s3:::flow-logs",
 			DatabasePort: 5432, ClusterName: env + "-eks",
 		}
@@ -197,8 +198,9 @@ func TestEnvironmentZoneDelegatesFromTheHub(t *testing.T) {
 	mon, err := fixtures.Run(t, "dev", "us-east-1", func(ctx *pulumi.Context) error {
 		spoke, _ := providers.New(ctx, "dev", providers.Target{Key: "dev", Region: "us-east-1", AccountID: workloadAccount, RoleName: "R"}, nil)
 		hub, _ := providers.New(ctx, "dev", providers.Target{Key: "networking", Region: "us-east-1", AccountID: networkingAccount, RoleName: "R"}, nil)
-		_, err := network.NewEnvironmentZone(ctx, "dev-zone", network.EnvironmentZoneArgs{Env: "dev", Domain: "example.com",
-			ParentZoneID: pulumi.String("ZPARENT"), Provider: spoke, HubProvider: hub})
+		_, err := network.NewEnvironmentZone(ctx, "dev-zone", network.EnvironmentZoneArgs{
+			Scope: scope.Scope{Stack: "dev", AccountID: workloadAccount, Region: "us-east-1", Provider: spoke}, Domain: "example.com",
+			ParentZoneID: pulumi.String("ZPARENT"), HubProvider: hub})
 		return err
 	})
 	require.NoError(t, err)

@@ -15,6 +15,7 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/karpenter"
@@ -122,16 +123,17 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	p := in.home
 
 	vpc, err := network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
-		Env: env, Region: e.HomeRegion, CIDR: in.vpcCIDR, AZs: in.azs, Provider: p, HubProvider: in.hub,
+		Scope: scope.Scope{Stack: env, AccountID: in.accountID, Region: e.HomeRegion, Provider: p, Tags: tags.ForStack(*cfg)},
+		CIDR:  in.vpcCIDR, AZs: in.azs, HubProvider: in.hub,
 		TransitGatewayID: in.net.TransitGatewayID, RouteTableIDs: in.net.RouteTableIDs, EndpointZoneIDs: in.net.EndpointZoneIDs,
 		FlowLogsBucketARN: in.sec.LogBucketARNs["flow-logs"], DatabasePort: w.DatabasePort, ClusterName: clusterName,
-		Tags: defaultTags,
 	})
 	if err != nil {
 		return nil, err
 	}
 	zone, err := network.NewEnvironmentZone(ctx, naming.Name(env, "dns", ""), network.EnvironmentZoneArgs{
-		Env: env, Domain: in.net.PublicZoneName, ParentZoneID: pulumi.String(in.net.PublicZoneID), Provider: p, HubProvider: in.hub,
+		Scope:  scope.Scope{Stack: env, AccountID: in.accountID, Region: e.HomeRegion, Provider: p, Tags: tags.ForStack(*cfg)},
+		Domain: in.net.PublicZoneName, ParentZoneID: pulumi.String(in.net.PublicZoneID), HubProvider: in.hub,
 	})
 	if err != nil {
 		return nil, err
