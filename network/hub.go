@@ -160,7 +160,7 @@ func attach(ctx *pulumi.Context, name string, attachment, associate pulumi.Strin
 	if _, err := ec2transitgateway.NewRouteTableAssociation(ctx, name+"-association", &ec2transitgateway.RouteTableAssociationArgs{
 		TransitGatewayAttachmentId: attachment, TransitGatewayRouteTableId: associate,
 	}, opts...); err != nil {
-		return err
+		return fmt.Errorf("associating %s with its TGW route table: %w", name, err)
 	}
 	for _, domain := range slices.Sorted(maps.Keys(propagate)) {
 		if _, err := ec2transitgateway.NewRouteTablePropagation(ctx, name+"-propagation-"+domain, &ec2transitgateway.RouteTablePropagationArgs{
