@@ -40,6 +40,8 @@ type networkInputs struct {
 	shareOUs []string
 }
 
+// readNetworkInputs reads the org and security stacks, checks the estate and the OUs to share with against the
+// org stack, and creates the networking account's provider to list its AZs: it registers nothing else.
 func readNetworkInputs(ctx *pulumi.Context, cfg *config.Stack) (*networkInputs, error) {
 	env, e, n := cfg.Name, cfg.Estate, *cfg.Network
 	org, err := stackref.ReadOrg(ctx, e.PulumiOrg)
@@ -91,6 +93,7 @@ type networkComponents struct {
 	dns        *network.PublicDNS
 }
 
+// buildNetwork registers the network components.
 func buildNetwork(ctx *pulumi.Context, cfg *config.Stack, in *networkInputs) (*networkComponents, error) {
 	n, sc := *cfg.Network, in.scope
 	domains := n.RouteDomains
@@ -139,6 +142,7 @@ func buildNetwork(ctx *pulumi.Context, cfg *config.Stack, in *networkInputs) (*n
 	return &c, nil
 }
 
+// networkOutputs are what the workload stacks read through stackref.Network.
 func networkOutputs(cfg *config.Stack, in *networkInputs, c *networkComponents) pulumi.Map {
 	n := *cfg.Network
 	routeTables := pulumi.StringMap{}
