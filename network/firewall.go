@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/networkfirewall"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // FirewallRules are the Suricata rules of the drop rule group, in strict order. $PROD_NET and $NONPROD_NET are
@@ -22,52 +22,59 @@ var FirewallRules = []string{
 
 // FirewallPolicyArgs configures the egress policy.
 type FirewallPolicyArgs struct {
-	Env            string
 	AllowedDomains []string
 	HomeNet        []string // every private range the platform routes (spoke domains and hubs)
 	ProdNet        []string
 	NonProdNet     []string
-	KeyARN         pulumi.StringInput
 }
 
-// newFirewallPolicy creates the rule groups and the policy: stateless traffic all goes to the stateful engine,
-// rules are evaluated in strict order (drop rules first, then the domain allow-list), and what nothing allows
-// is dropped (established flows) and alerted on.
-func newFirewallPolicy(ctx *pulumi.Context, a FirewallPolicyArgs, opts ...pulumi.ResourceOption) (*networkfirewall.FirewallPolicy, error) {
-	kms := func() networkfirewall.RuleGroupEncryptionConfigurationArgs {
-		return networkfirewall.RuleGroupEncryptionConfigurationArgs{Type: pulumi.String("CUSTOMER_KMS"), KeyId: a.KeyARN}
+// newFirewallPolicy creates the rule groups and the policy, named <name>-firewall-<role> after the inspection
+// component, all encrypted with keyARN.
+func newFirewallPolicy(ctx *pulumi.Context, name string, a FirewallPolicyArgs, keyARN pulumi.StringInput,
+	opts ...pulumi.ResourceOption) (*networkfirewall.FirewallPolicy, error) {
+	drop, err := dropRules(ctx, scope.Child(name, "firewall", "drop-rules"), a, keyARN, opts...)
+	if err != nil {
+		return nil, err
 	}
-	ipSet := func(key string, defs []string) networkfirewall.RuleGroupRuleGroupRuleVariablesIpSetArgs {
-		return networkfirewall.RuleGroupRuleGroupRuleVariablesIpSetArgs{Key: pulumi.String(key),
-			IpSet: networkfirewall.RuleGroupRuleGroupRuleVariablesIpSetIpSetArgs{Definitions: pulumi.ToStringArray(defs)}}
+	allow, err := egressAllowList(ctx, scope.Child(name, "firewall", "egress-allow-list"), a, keyARN, opts...)
+	if err != nil {
+		return nil, err
 	}
-	strict := networkfirewall.RuleGroupRuleGroupStatefulRuleOptionsArgs{RuleOrder: pulumi.String("STRICT_ORDER")}
+	return firewallPolicy(ctx, scope.Child(name, "firewall", "policy"), a, keyARN, drop, allow, opts...)
+}
 
-	dropName := naming.Name(a.Env, "firewall", "drop-rules")
-	drop, err := networkfirewall.NewRuleGroup(ctx, dropName, &networkfirewall.RuleGroupArgs{
-		Name:                    pulumi.String(dropName),
+// dropRules is the rule group of FirewallRules, in strict order.
+func dropRules(ctx *pulumi.Context, name string, a FirewallPolicyArgs, keyARN pulumi.StringInput,
+	opts ...pulumi.ResourceOption) (*networkfirewall.RuleGroup, error) {
+	g, err := networkfirewall.NewRuleGroup(ctx, name, &networkfirewall.RuleGroupArgs{
+		Name:                    pulumi.String(name),
 		Description:             pulumi.String("Known-bad and forbidden traffic"),
 		Type:                    pulumi.String("STATEFUL"),
 		Capacity:                pulumi.Int(100),
-		EncryptionConfiguration: kms(),
+		EncryptionConfiguration: ruleGroupKey(keyARN),
 		RuleGroup: networkfirewall.RuleGroupRuleGroupArgs{
 			RuleVariables: networkfirewall.RuleGroupRuleGroupRuleVariablesArgs{IpSets: networkfirewall.RuleGroupRuleGroupRuleVariablesIpSetArray{
 				ipSet("HOME_NET", a.HomeNet), ipSet("PROD_NET", a.ProdNet), ipSet("NONPROD_NET", a.NonProdNet),
 			}},
 			RulesSource:         networkfirewall.RuleGroupRuleGroupRulesSourceArgs{RulesString: pulumi.String(strings.Join(FirewallRules, "\n"))},
-			StatefulRuleOptions: strict,
+			StatefulRuleOptions: strictOrder(),
 		},
 	}, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("creating drop rule group: %w", err)
+		return nil, fmt.Errorf("creating drop rule group %s: %w", name, err)
 	}
-	allowName := naming.Name(a.Env, "firewall", "egress-allow-list")
-	allow, err := networkfirewall.NewRuleGroup(ctx, allowName, &networkfirewall.RuleGroupArgs{
-		Name:                    pulumi.String(allowName),
+	return g, nil
+}
+
+// egressAllowList is the rule group of the only domains egress may reach.
+func egressAllowList(ctx *pulumi.Context, name string, a FirewallPolicyArgs, keyARN pulumi.StringInput,
+	opts ...pulumi.ResourceOption) (*networkfirewall.RuleGroup, error) {
+	g, err := networkfirewall.NewRuleGroup(ctx, name, &networkfirewall.RuleGroupArgs{
+		Name:                    pulumi.String(name),
 		Description:             pulumi.String("The only domains egress may reach (TLS SNI and HTTP Host)"),
 		Type:                    pulumi.String("STATEFUL"),
 		Capacity:                pulumi.Int(AllowListCapacity(len(a.AllowedDomains))),
-		EncryptionConfiguration: kms(),
+		EncryptionConfiguration: ruleGroupKey(keyARN),
 		RuleGroup: networkfirewall.RuleGroupRuleGroupArgs{
 			RuleVariables: networkfirewall.RuleGroupRuleGroupRuleVariablesArgs{IpSets: networkfirewall.RuleGroupRuleGroupRuleVariablesIpSetArray{
 				ipSet("HOME_NET", a.HomeNet),
@@ -79,18 +86,23 @@ func newFirewallPolicy(ctx *pulumi.Context, a FirewallPolicyArgs, opts ...pulumi
 					Targets:            pulumi.ToStringArray(a.AllowedDomains),
 				},
 			},
-			StatefulRuleOptions: strict,
+			StatefulRuleOptions: strictOrder(),
 		},
 	}, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("creating allow-list rule group: %w", err)
+		return nil, fmt.Errorf("creating allow-list rule group %s: %w", name, err)
 	}
+	return g, nil
+}
 
-	policyName := naming.Name(a.Env, "firewall", "policy")
-	return networkfirewall.NewFirewallPolicy(ctx, policyName, &networkfirewall.FirewallPolicyArgs{
-		Name:                    pulumi.String(policyName),
+// firewallPolicy sends all stateless traffic to the stateful engine, which evaluates the rules in strict order
+// (drop rules first, then the domain allow-list) and drops and alerts on what nothing allows (established flows).
+func firewallPolicy(ctx *pulumi.Context, name string, a FirewallPolicyArgs, keyARN pulumi.StringInput,
+	drop, allow *networkfirewall.RuleGroup, opts ...pulumi.ResourceOption) (*networkfirewall.FirewallPolicy, error) {
+	p, err := networkfirewall.NewFirewallPolicy(ctx, name, &networkfirewall.FirewallPolicyArgs{
+		Name:                    pulumi.String(name),
 		Description:             pulumi.String("Egress: drop rules, then the domain allow-list, then drop"),
-		EncryptionConfiguration: networkfirewall.FirewallPolicyEncryptionConfigurationArgs{Type: pulumi.String("CUSTOMER_KMS"), KeyId: a.KeyARN},
+		EncryptionConfiguration: networkfirewall.FirewallPolicyEncryptionConfigurationArgs{Type: pulumi.String("CUSTOMER_KMS"), KeyId: keyARN},
 		FirewallPolicy: networkfirewall.FirewallPolicyFirewallPolicyArgs{
 			// HOME_NET is every range the platform routes: left unset it is the inspection VPC alone, and
 			// $EXTERNAL_NET (its negation) would include the spokes.
@@ -115,6 +127,23 @@ func newFirewallPolicy(ctx *pulumi.Context, a FirewallPolicyArgs, opts ...pulumi
 			},
 		},
 	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating firewall policy %s: %w", name, err)
+	}
+	return p, nil
+}
+
+func strictOrder() networkfirewall.RuleGroupRuleGroupStatefulRuleOptionsArgs {
+	return networkfirewall.RuleGroupRuleGroupStatefulRuleOptionsArgs{RuleOrder: pulumi.String("STRICT_ORDER")}
+}
+
+func ruleGroupKey(keyARN pulumi.StringInput) networkfirewall.RuleGroupEncryptionConfigurationArgs {
+	return networkfirewall.RuleGroupEncryptionConfigurationArgs{Type: pulumi.String("CUSTOMER_KMS"), KeyId: keyARN}
+}
+
+func ipSet(key string, defs []string) networkfirewall.RuleGroupRuleGroupRuleVariablesIpSetArgs {
+	return networkfirewall.RuleGroupRuleGroupRuleVariablesIpSetArgs{Key: pulumi.String(key),
+		IpSet: networkfirewall.RuleGroupRuleGroupRuleVariablesIpSetIpSetArgs{Definitions: pulumi.ToStringArray(defs)}}
 }
 
 // AllowListCapacity is the capacity a domain allow-list needs: two rules (SNI and Host) per domain, with room to

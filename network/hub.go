@@ -6,12 +6,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ram"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // Route domains: the Transit Gateway route tables.
@@ -35,9 +34,8 @@ func DomainOf(env string) string {
 
 // HubArgs configures the Hub.
 type HubArgs struct {
-	Env      string
-	Provider *aws.Provider // the networking account, home region
-	ASN      int
+	scope.Scope // the networking account, home region
+	ASN         int
 	// ShareWithOUARNs receive the RAM share: every account in these OUs (Workloads) can attach to the TGW.
 	ShareWithOUARNs []string
 	// ProdCIDR and NonProdCIDR are the route domains' supernets; each is blackholed in the other's table.
@@ -63,12 +61,26 @@ type Hub struct {
 
 // NewHub registers the Transit Gateway hub.
 func NewHub(ctx *pulumi.Context, name string, args HubArgs, opts ...pulumi.ResourceOption) (*Hub, error) {
-	c := &Hub{RouteTables: map[string]*ec2transitgateway.RouteTable{}}
+	c := &Hub{}
 	if err := ctx.RegisterComponentResource("platform:network:Hub", name, c, opts...); err != nil {
+		return nil, fmt.Errorf("registering hub %s: %w", name, err)
+	}
+	var err error
+	if c.TransitGateway, err = transitGateway(ctx, name, args, c); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	tgwName := naming.Name(args.Env, "tgw", "hub")
+	if c.ShareARN, err = shareTransitGateway(ctx, name, args, c.TransitGateway, c); err != nil {
+		return nil, err
+	}
+	if c.RouteTables, err = routeDomains(ctx, name, args, c.TransitGateway, c); err != nil {
+		return nil, err
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"transitGatewayId": c.TransitGateway.ID()})
+}
+
+// transitGateway creates the Transit Gateway, protected: every attachment of every stack depends on it.
+func transitGateway(ctx *pulumi.Context, name string, args HubArgs, parent pulumi.Resource) (*ec2transitgateway.TransitGateway, error) {
+	tgwName := scope.Child(name, "tgw")
 	tgw, err := ec2transitgateway.NewTransitGateway(ctx, tgwName, &ec2transitgateway.TransitGatewayArgs{
 		Description:                  pulumi.String("Innovate hub: route domains prod, nonprod, shared, inspection"),
 		AmazonSideAsn:                pulumi.Int(args.ASN),
@@ -78,54 +90,67 @@ func NewHub(ctx *pulumi.Context, name string, args HubArgs, opts ...pulumi.Resou
 		DnsSupport:                   pulumi.String("enable"),
 		VpnEcmpSupport:               pulumi.String("enable"),
 		Tags:                         pulumi.StringMap{"Name": pulumi.String(tgwName)},
-	}, append(child, pulumi.Protect(true))...)
+	}, args.In(parent, pulumi.Protect(true))...)
 	if err != nil {
-		return nil, fmt.Errorf("creating transit gateway: %w", err)
+		return nil, fmt.Errorf("creating transit gateway %s: %w", tgwName, err)
 	}
-	c.TransitGateway = tgw
+	return tgw, nil
+}
 
-	share, err := ram.NewResourceShare(ctx, naming.Name(args.Env, "tgw", "share"), &ram.ResourceShareArgs{
-		Name:                    pulumi.String(naming.Name(args.Env, "tgw", "share")),
+// shareTransitGateway shares the Transit Gateway through RAM with the configured OUs, and with nobody outside
+// the organization.
+func shareTransitGateway(ctx *pulumi.Context, name string, args HubArgs, tgw *ec2transitgateway.TransitGateway,
+	parent pulumi.Resource) (pulumi.StringOutput, error) {
+	child := args.In(parent)
+	shareName := scope.Child(name, "share")
+	share, err := ram.NewResourceShare(ctx, shareName, &ram.ResourceShareArgs{
+		Name:                    pulumi.String(shareName),
 		AllowExternalPrincipals: pulumi.Bool(false),
 	}, child...)
 	if err != nil {
-		return nil, err
+		return pulumi.StringOutput{}, fmt.Errorf("creating RAM share %s: %w", shareName, err)
 	}
-	c.ShareARN = share.Arn
-	if _, err := ram.NewResourceAssociation(ctx, naming.Name(args.Env, "tgw", "share-tgw"), &ram.ResourceAssociationArgs{
+	if _, err := ram.NewResourceAssociation(ctx, scope.Child(shareName, "tgw"), &ram.ResourceAssociationArgs{
 		ResourceShareArn: share.Arn, ResourceArn: tgw.Arn,
 	}, child...); err != nil {
-		return nil, err
+		return pulumi.StringOutput{}, fmt.Errorf("adding the transit gateway to RAM share %s: %w", shareName, err)
 	}
 	for _, ou := range args.ShareWithOUARNs {
-		if _, err := ram.NewPrincipalAssociation(ctx, naming.Name(args.Env, "tgw", "share", ou[strings.LastIndex(ou, "/")+1:]), &ram.PrincipalAssociationArgs{
+		if _, err := ram.NewPrincipalAssociation(ctx, scope.Child(shareName, ou[strings.LastIndex(ou, "/")+1:]), &ram.PrincipalAssociationArgs{
 			ResourceShareArn: share.Arn, Principal: pulumi.String(ou),
 		}, child...); err != nil {
-			return nil, err
+			return pulumi.StringOutput{}, fmt.Errorf("sharing RAM share %s with %s: %w", shareName, ou, err)
 		}
 	}
+	return share.Arn, nil
+}
 
+// routeDomains creates a route table per route domain, and in prod and nonprod the blackhole route to the other.
+func routeDomains(ctx *pulumi.Context, name string, args HubArgs, tgw *ec2transitgateway.TransitGateway,
+	parent pulumi.Resource) (map[string]*ec2transitgateway.RouteTable, error) {
+	child := args.In(parent)
+	tables := map[string]*ec2transitgateway.RouteTable{}
 	for _, d := range []string{DomainProd, DomainNonProd, DomainShared, DomainInspection} {
-		rtName := naming.Name(args.Env, "tgw-rt", d)
+		rtName := scope.Child(name, "rt", d)
 		rt, err := ec2transitgateway.NewRouteTable(ctx, rtName, &ec2transitgateway.RouteTableArgs{
 			TransitGatewayId: tgw.ID(),
 			Tags:             pulumi.StringMap{"Name": pulumi.String(rtName)},
 		}, child...)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("creating TGW route table %s: %w", rtName, err)
 		}
-		c.RouteTables[d] = rt
+		tables[d] = rt
 	}
 	for domain, other := range map[string]string{DomainProd: args.NonProdCIDR, DomainNonProd: args.ProdCIDR} {
-		if _, err := ec2transitgateway.NewRoute(ctx, naming.Name(args.Env, "tgw-rt", domain, "blackhole-other-domain"), &ec2transitgateway.RouteArgs{
-			TransitGatewayRouteTableId: c.RouteTables[domain].ID(),
+		if _, err := ec2transitgateway.NewRoute(ctx, scope.Child(name, "rt", domain, "blackhole-other-domain"), &ec2transitgateway.RouteArgs{
+			TransitGatewayRouteTableId: tables[domain].ID(),
 			DestinationCidrBlock:       pulumi.String(other),
 			Blackhole:                  pulumi.Bool(true),
 		}, child...); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("blackholing %s in the %s route table: %w", other, domain, err)
 		}
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"transitGatewayId": tgw.ID()})
+	return tables, nil
 }
 
 // attach associates an attachment with one route table and propagates it into others (the hub side of an
@@ -135,13 +160,13 @@ func attach(ctx *pulumi.Context, name string, attachment, associate pulumi.Strin
 	if _, err := ec2transitgateway.NewRouteTableAssociation(ctx, name+"-association", &ec2transitgateway.RouteTableAssociationArgs{
 		TransitGatewayAttachmentId: attachment, TransitGatewayRouteTableId: associate,
 	}, opts...); err != nil {
-		return err
+		return fmt.Errorf("associating %s with its TGW route table: %w", name, err)
 	}
 	for _, domain := range slices.Sorted(maps.Keys(propagate)) {
 		if _, err := ec2transitgateway.NewRouteTablePropagation(ctx, name+"-propagation-"+domain, &ec2transitgateway.RouteTablePropagationArgs{
 			TransitGatewayAttachmentId: attachment, TransitGatewayRouteTableId: propagate[domain],
 		}, opts...); err != nil {
-			return err
+			return fmt.Errorf("propagating %s into the %s TGW route table: %w", name, domain, err)
 		}
 	}
 	return nil

@@ -6,24 +6,22 @@ import (
 	"net/netip"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/networkfirewall"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // InspectionArgs configures the Inspection VPC.
 type InspectionArgs struct {
-	Env       string
-	Provider  *aws.Provider // the networking account, home region
-	AccountID string
-	CIDR      netip.Prefix
-	AZs       []string
+	scope.Scope // the networking account, home region
+	CIDR        netip.Prefix
+	AZs         []string
 	// NATPerAZ puts a NAT gateway in every AZ; off, the first AZ's NAT serves all.
 	NATPerAZ bool
 	Hub      *Hub
@@ -34,7 +32,6 @@ type InspectionArgs struct {
 	FlowLogsBucketARN string
 	// FirewallLogsBucket is the Log Archive bucket for FLOW and ALERT logs.
 	FirewallLogsBucket string
-	Tags               map[string]string
 }
 
 // Inspection creates, in the networking account, the inspection and egress VPC across the configured AZs: per AZ
@@ -62,79 +59,116 @@ type Inspection struct {
 
 // NewInspection registers the inspection VPC.
 func NewInspection(ctx *pulumi.Context, name string, args InspectionArgs, opts ...pulumi.ResourceOption) (*Inspection, error) {
-	c := &Inspection{EndpointIDs: map[string]pulumi.StringOutput{}}
+	c := &Inspection{}
 	if err := ctx.RegisterComponentResource("platform:network:Inspection", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering inspection %s: %w", name, err)
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
 	plan, err := InspectionPlan(args.CIDR, len(args.AZs))
 	if err != nil {
 		return nil, err
 	}
-	n := func(role string, q ...string) string { return naming.Name(args.Env, "inspection", role, q...) }
+	key, err := firewallKey(ctx, name, args, c)
+	if err != nil {
+		return nil, err
+	}
+	vpc, err := inspectionVPC(ctx, name, args, plan, c)
+	if err != nil {
+		return nil, err
+	}
+	c.VPC, c.AttachmentID = vpc.VPC, vpc.AttachmentID
+	igw, nats, err := egress(ctx, name, args, vpc, c)
+	if err != nil {
+		return nil, err
+	}
+	c.NATs = nats
+	if c.Firewall, err = firewall(ctx, name, args, vpc, key, c); err != nil {
+		return nil, err
+	}
+	if err := defaultRoutesToInspection(ctx, name, args, c.AttachmentID, c); err != nil {
+		return nil, err
+	}
+	if c.EndpointIDs, err = inspectionRoutes(ctx, name, args, vpc, c.Firewall, igw, nats, c); err != nil {
+		return nil, err
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"firewallArn": c.Firewall.Arn})
+}
 
-	key, err := kmskey.New(ctx, n("firewall-key"), pulumi.String("Encrypts the Network Firewall policy and rule groups"), pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), child...)
+// firewallKey is the customer-managed key of the firewall, its policy and rule groups.
+func firewallKey(ctx *pulumi.Context, name string, args InspectionArgs, parent pulumi.Resource) (*kms.Key, error) {
+	key, err := kmskey.New(ctx, scope.Child(name, "firewall-key"), pulumi.String("Encrypts the Network Firewall policy and rule groups"),
+		pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), args.In(parent)...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the firewall key of %s: %w", name, err)
 	}
-	vpc, err := newVPC(ctx, vpcArgs{Name: n("vpc"), CIDR: args.CIDR, FlowLogsBucketARN: args.FlowLogsBucketARN, Tags: args.Tags}, child...)
-	if err != nil {
-		return nil, err
-	}
-	c.VPC = vpc
-	tgwTier, err := newTier(ctx, n("tgw"), vpc, args.AZs, plan.TGW, args.Tags, false, child...)
-	if err != nil {
-		return nil, err
-	}
-	fwTier, err := newTier(ctx, n("firewall"), vpc, args.AZs, plan.Firewall, args.Tags, false, child...)
-	if err != nil {
-		return nil, err
-	}
-	pubTier, err := newTier(ctx, n("public"), vpc, args.AZs, plan.Public, args.Tags, false, child...)
-	if err != nil {
-		return nil, err
-	}
-	igw, err := ec2.NewInternetGateway(ctx, n("igw"), &ec2.InternetGatewayArgs{
-		VpcId: vpc.ID(), Tags: pulumi.ToStringMap(withName(args.Tags, n("igw"))),
+	return key, nil
+}
+
+// inspectionVPC is the VPC with a TGW, a firewall and a public subnet per AZ, each with the AZ's own route table,
+// attached in appliance mode and associated with the inspection route table.
+func inspectionVPC(ctx *pulumi.Context, name string, args InspectionArgs, plan HubPlan, parent pulumi.Resource) (*attachedVPC, error) {
+	return newAttachedVPC(ctx, name, attachedVPCArgs{
+		Scope: args.Scope, CIDR: args.CIDR, AZs: args.AZs, FlowLogsBucketARN: args.FlowLogsBucketARN,
+		TGW:              tierSpec{Role: "tgw", CIDRs: plan.TGW},
+		Tiers:            []tierSpec{{Role: "firewall", CIDRs: plan.Firewall}, {Role: "public", CIDRs: plan.Public}},
+		TransitGatewayID: args.Hub.TransitGateway.ID(),
+		ApplianceMode:    true,
+		Associate:        rtID(args.Hub.RouteTables[DomainInspection]),
+	}, parent)
+}
+
+// egress creates the internet gateway, and a NAT gateway with its EIP in the public subnet of every AZ (or of
+// the first AZ only, without NATPerAZ).
+func egress(ctx *pulumi.Context, name string, args InspectionArgs, vpc *attachedVPC, parent pulumi.Resource) (*ec2.InternetGateway, []*ec2.NatGateway, error) {
+	child := args.In(parent)
+	igwName := scope.Child(name, "igw")
+	igw, err := ec2.NewInternetGateway(ctx, igwName, &ec2.InternetGatewayArgs{
+		VpcId: vpc.VPC.ID(), Tags: pulumi.ToStringMap(args.Tags.With(igwName)),
 	}, child...)
 	if err != nil {
-		return nil, err
+		return nil, nil, fmt.Errorf("creating the internet gateway of %s: %w", name, err)
 	}
-
+	var nats []*ec2.NatGateway
 	for i, az := range args.AZs {
 		if i > 0 && !args.NATPerAZ {
 			break
 		}
-		eip, err := ec2.NewEip(ctx, n("nat-eip", az), &ec2.EipArgs{
-			Domain: pulumi.String("vpc"), Tags: pulumi.ToStringMap(withName(args.Tags, n("nat-eip", az))),
+		eipName, natName := scope.Child(name, "nat-eip", az), scope.Child(name, "nat", az)
+		eip, err := ec2.NewEip(ctx, eipName, &ec2.EipArgs{
+			Domain: pulumi.String("vpc"), Tags: pulumi.ToStringMap(args.Tags.With(eipName)),
 		}, child...)
 		if err != nil {
-			return nil, err
+			return nil, nil, fmt.Errorf("allocating the NAT gateway's EIP in %s: %w", az, err)
 		}
-		nat, err := ec2.NewNatGateway(ctx, n("nat", az), &ec2.NatGatewayArgs{
-			AllocationId: eip.ID(), SubnetId: pubTier.Subnets[i].ID(),
-			Tags: pulumi.ToStringMap(withName(args.Tags, n("nat", az))),
-		}, append(child, pulumi.DependsOn([]pulumi.Resource{igw}))...)
+		nat, err := ec2.NewNatGateway(ctx, natName, &ec2.NatGatewayArgs{
+			AllocationId: eip.ID(), SubnetId: vpc.Tiers["public"].Subnets[i].ID(),
+			Tags: pulumi.ToStringMap(args.Tags.With(natName)),
+		}, args.In(parent, pulumi.DependsOn([]pulumi.Resource{igw}))...)
 		if err != nil {
-			return nil, err
+			return nil, nil, fmt.Errorf("creating the NAT gateway in %s: %w", az, err)
 		}
-		c.NATs = append(c.NATs, nat)
+		nats = append(nats, nat)
 	}
+	return igw, nats, nil
+}
 
-	args.Policy.KeyARN = key.Arn
-	policy, err := newFirewallPolicy(ctx, args.Policy, child...)
+// firewall creates the policy and AWS Network Firewall with an endpoint in the firewall subnet of every AZ,
+// delete and subnet-change protection, the customer-managed key, and FLOW and ALERT logs to the Log Archive.
+func firewall(ctx *pulumi.Context, name string, args InspectionArgs, vpc *attachedVPC, key *kms.Key,
+	parent pulumi.Resource) (*networkfirewall.Firewall, error) {
+	child := args.In(parent)
+	policy, err := newFirewallPolicy(ctx, name, args.Policy, key.Arn, child...)
 	if err != nil {
 		return nil, err
 	}
 	var mappings networkfirewall.FirewallSubnetMappingArray
-	for _, s := range fwTier.Subnets {
+	for _, s := range vpc.Tiers["firewall"].Subnets {
 		mappings = append(mappings, networkfirewall.FirewallSubnetMappingArgs{SubnetId: s.ID()})
 	}
-	fwName := n("firewall")
+	fwName := scope.Child(name, "firewall")
 	fw, err := networkfirewall.NewFirewall(ctx, fwName, &networkfirewall.FirewallArgs{
 		Name:                   pulumi.String(fwName),
 		Description:            pulumi.String("Centralized egress inspection"),
-		VpcId:                  vpc.ID(),
+		VpcId:                  vpc.VPC.ID(),
 		FirewallPolicyArn:      policy.Arn,
 		SubnetMappings:         mappings,
 		DeleteProtection:       pulumi.Bool(true),
@@ -143,9 +177,8 @@ func NewInspection(ctx *pulumi.Context, name string, args InspectionArgs, opts .
 			Type: pulumi.String("CUSTOMER_KMS"), KeyId: key.Arn},
 	}, child...)
 	if err != nil {
-		return nil, fmt.Errorf("creating network firewall: %w", err)
+		return nil, fmt.Errorf("creating network firewall %s: %w", fwName, err)
 	}
-	c.Firewall = fw
 	var logs networkfirewall.LoggingConfigurationLoggingConfigurationLogDestinationConfigArray
 	for _, t := range []string{"FLOW", "ALERT"} {
 		logs = append(logs, networkfirewall.LoggingConfigurationLoggingConfigurationLogDestinationConfigArgs{
@@ -156,75 +189,68 @@ func NewInspection(ctx *pulumi.Context, name string, args InspectionArgs, opts .
 			LogDestination: pulumi.StringMap{"bucketName": pulumi.String(args.FirewallLogsBucket)},
 		})
 	}
-	if _, err := networkfirewall.NewLoggingConfiguration(ctx, n("firewall-logging"), &networkfirewall.LoggingConfigurationArgs{
+	if _, err := networkfirewall.NewLoggingConfiguration(ctx, scope.Child(name, "firewall-logging"), &networkfirewall.LoggingConfigurationArgs{
 		FirewallArn:          fw.Arn,
 		LoggingConfiguration: networkfirewall.LoggingConfigurationLoggingConfigurationArgs{LogDestinationConfigs: logs},
 	}, child...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("configuring the logs of network firewall %s: %w", fwName, err)
 	}
+	return fw, nil
+}
 
-	route := func(rname string, rt *ec2.RouteTable, dest string, a ec2.RouteArgs) error {
-		a.RouteTableId, a.DestinationCidrBlock = rt.ID(), pulumi.String(dest)
-		_, err := ec2.NewRoute(ctx, rname, &a, child...)
-		return err
-	}
-	attachment, err := ec2transitgateway.NewVpcAttachment(ctx, n("tgw-attachment"), &ec2transitgateway.VpcAttachmentArgs{
-		TransitGatewayId: args.Hub.TransitGateway.ID(),
-		VpcId:            vpc.ID(),
-		SubnetIds:        tgwTier.SubnetIDs(),
-		// Appliance mode keeps both directions of a flow in one AZ, through one firewall endpoint.
-		ApplianceModeSupport: pulumi.String("enable"),
-		DnsSupport:           pulumi.String("enable"),
-		TransitGatewayDefaultRouteTableAssociation: pulumi.Bool(false),
-		TransitGatewayDefaultRouteTablePropagation: pulumi.Bool(false),
-		Tags: pulumi.ToStringMap(withName(args.Tags, n("tgw-attachment"))),
-	}, child...)
-	if err != nil {
-		return nil, err
-	}
-	c.AttachmentID = attachment.ID().ToStringOutput()
-	if err := attach(ctx, n("tgw"), c.AttachmentID, rtID(args.Hub.RouteTables[DomainInspection]), nil, child...); err != nil {
-		return nil, err
-	}
+// defaultRoutesToInspection points the default route of the prod, nonprod and shared route domains at the
+// inspection attachment.
+func defaultRoutesToInspection(ctx *pulumi.Context, name string, args InspectionArgs, attachmentID pulumi.StringInput,
+	parent pulumi.Resource) error {
 	for _, d := range []string{DomainProd, DomainNonProd, DomainShared} {
-		if _, err := ec2transitgateway.NewRoute(ctx, naming.Name(args.Env, "tgw-rt", d, "default-to-inspection"), &ec2transitgateway.RouteArgs{
+		if _, err := ec2transitgateway.NewRoute(ctx, scope.Child(name, "default-from", d), &ec2transitgateway.RouteArgs{
 			TransitGatewayRouteTableId: args.Hub.RouteTables[d].ID(),
 			DestinationCidrBlock:       pulumi.String("0.0.0.0/0"),
-			TransitGatewayAttachmentId: c.AttachmentID,
-		}, child...); err != nil {
-			return nil, err
+			TransitGatewayAttachmentId: attachmentID,
+		}, args.In(parent)...); err != nil {
+			return fmt.Errorf("routing the %s route domain's default route to inspection: %w", d, err)
 		}
 	}
+	return nil
+}
 
+// inspectionRoutes keeps traffic in its AZ: TGW subnet -> the AZ's firewall endpoint -> the AZ's NAT (or the
+// only one) -> internet gateway, and replies to the ranges behind the TGW back through the same endpoint and
+// the TGW. It returns the firewall's endpoint IDs by AZ.
+func inspectionRoutes(ctx *pulumi.Context, name string, args InspectionArgs, vpc *attachedVPC, fw *networkfirewall.Firewall,
+	igw *ec2.InternetGateway, nats []*ec2.NatGateway, parent pulumi.Resource) (map[string]pulumi.StringOutput, error) {
+	child := args.In(parent)
+	tgwTables, fwTables, pubTables := vpc.TGW.RouteTables, vpc.Tiers["firewall"].RouteTables, vpc.Tiers["public"].RouteTables
+	endpoints := map[string]pulumi.StringOutput{}
 	for i, az := range args.AZs {
 		endpoint := EndpointIn(fw, az)
-		c.EndpointIDs[az] = endpoint
-		nat := c.NATs[0]
+		endpoints[az] = endpoint
+		nat := nats[0]
 		if args.NATPerAZ {
-			nat = c.NATs[i]
+			nat = nats[i]
 		}
-		if err := route(n("tgw", az, "default-to-firewall"), tgwTier.RouteTables[i], "0.0.0.0/0", ec2.RouteArgs{VpcEndpointId: endpoint}); err != nil {
+		if err := route(ctx, scope.Child(name, "tgw", az, "default-to-firewall"), tgwTables[i], "0.0.0.0/0", ec2.RouteArgs{VpcEndpointId: endpoint}, child...); err != nil {
 			return nil, err
 		}
-		if err := route(n("firewall", az, "default-to-nat"), fwTier.RouteTables[i], "0.0.0.0/0", ec2.RouteArgs{NatGatewayId: nat.ID()}); err != nil {
+		if err := route(ctx, scope.Child(name, "firewall", az, "default-to-nat"), fwTables[i], "0.0.0.0/0", ec2.RouteArgs{NatGatewayId: nat.ID()}, child...); err != nil {
 			return nil, err
 		}
-		if err := route(n("public", az, "default-to-igw"), pubTier.RouteTables[i], "0.0.0.0/0", ec2.RouteArgs{GatewayId: igw.ID()}); err != nil {
+		if err := route(ctx, scope.Child(name, "public", az, "default-to-igw"), pubTables[i], "0.0.0.0/0", ec2.RouteArgs{GatewayId: igw.ID()}, child...); err != nil {
 			return nil, err
 		}
 		for _, to := range slices.Sorted(maps.Keys(args.ReturnCIDRs)) {
 			back := args.ReturnCIDRs[to]
-			if err := route(n("firewall", az, "return-"+to+"-to-tgw"), fwTier.RouteTables[i], back,
-				ec2.RouteArgs{TransitGatewayId: args.Hub.TransitGateway.ID()}); err != nil {
+			if err := route(ctx, scope.Child(name, "firewall", az, "return-"+to+"-to-tgw"), fwTables[i], back,
+				ec2.RouteArgs{TransitGatewayId: args.Hub.TransitGateway.ID()}, child...); err != nil {
 				return nil, err
 			}
-			if err := route(n("public", az, "return-"+to+"-to-firewall"), pubTier.RouteTables[i], back,
-				ec2.RouteArgs{VpcEndpointId: endpoint}); err != nil {
+			if err := route(ctx, scope.Child(name, "public", az, "return-"+to+"-to-firewall"), pubTables[i], back,
+				ec2.RouteArgs{VpcEndpointId: endpoint}, child...); err != nil {
 				return nil, err
 			}
 		}
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"firewallArn": fw.Arn})
+	return endpoints, nil
 }
 
 // EndpointIn is the firewall's endpoint in an AZ, read from the firewall's sync states.

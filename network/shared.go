@@ -2,16 +2,16 @@ package network
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
+	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // EndpointZoneName is the private DNS name a service's endpoint answers for in a region.
@@ -32,11 +32,9 @@ var wildcardServices = map[string]bool{"ecr.dkr": true}
 
 // SharedServicesArgs configures SharedServices.
 type SharedServicesArgs struct {
-	Env      string
-	Region   string
-	Provider *aws.Provider // the networking account, home region
-	CIDR     netip.Prefix
-	AZs      []string // the VPC's AZs; endpoints use the first EndpointAZs of them
+	scope.Scope // the networking account, home region
+	CIDR        netip.Prefix
+	AZs         []string // the VPC's AZs; endpoints use the first EndpointAZs of them
 	// EndpointAZs is how many AZs each endpoint has an interface in.
 	EndpointAZs int
 	Services    []string
@@ -44,7 +42,6 @@ type SharedServicesArgs struct {
 	// ClientCIDRs may reach the endpoints on 443 (the route domains and the hub VPCs).
 	ClientCIDRs       []string
 	FlowLogsBucketARN string
-	Tags              map[string]string
 }
 
 // SharedServices creates, in the networking account, the shared-services VPC attached to the TGW (associated
@@ -68,59 +65,66 @@ type SharedServices struct {
 
 // NewSharedServices registers the shared-services VPC and its endpoints.
 func NewSharedServices(ctx *pulumi.Context, name string, args SharedServicesArgs, opts ...pulumi.ResourceOption) (*SharedServices, error) {
-	c := &SharedServices{ZoneIDs: map[string]pulumi.StringOutput{}}
+	c := &SharedServices{}
 	if err := ctx.RegisterComponentResource("platform:network:SharedServices", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering shared services %s: %w", name, err)
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	n := func(role string, q ...string) string { return naming.Name(args.Env, "shared", role, q...) }
 	plan, err := SharedServicesPlan(args.CIDR, len(args.AZs))
 	if err != nil {
 		return nil, err
 	}
-	vpc, err := newVPC(ctx, vpcArgs{Name: n("vpc"), CIDR: args.CIDR, FlowLogsBucketARN: args.FlowLogsBucketARN, Tags: args.Tags}, child...)
+	vpc, err := sharedServicesVPC(ctx, name, args, plan, c)
 	if err != nil {
 		return nil, err
 	}
-	c.VPC = vpc
-	tgwTier, err := newTier(ctx, n("tgw"), vpc, args.AZs, plan.TGW, args.Tags, true, child...)
+	c.VPC, c.AttachmentID = vpc.VPC, vpc.AttachmentID
+	if err := defaultRoutesToTGW(ctx, name, args, vpc, c); err != nil {
+		return nil, err
+	}
+	sg, err := endpointSecurityGroup(ctx, name, args, vpc.VPC, c)
 	if err != nil {
 		return nil, err
 	}
-	epTier, err := newTier(ctx, n("endpoints"), vpc, args.AZs, plan.Private, args.Tags, true, child...)
-	if err != nil {
+	if c.ZoneIDs, err = centralEndpoints(ctx, name, args, vpc, sg, c); err != nil {
 		return nil, err
 	}
-	attachment, err := ec2transitgateway.NewVpcAttachment(ctx, n("tgw-attachment"), &ec2transitgateway.VpcAttachmentArgs{
-		TransitGatewayId: args.Hub.TransitGateway.ID(),
-		VpcId:            vpc.ID(),
-		SubnetIds:        tgwTier.SubnetIDs(),
-		DnsSupport:       pulumi.String("enable"),
-		TransitGatewayDefaultRouteTableAssociation: pulumi.Bool(false),
-		TransitGatewayDefaultRouteTablePropagation: pulumi.Bool(false),
-		Tags: pulumi.ToStringMap(withName(args.Tags, n("tgw-attachment"))),
-	}, child...)
-	if err != nil {
-		return nil, err
-	}
-	c.AttachmentID = attachment.ID().ToStringOutput()
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"vpcId": c.VPC.ID()})
+}
+
+// sharedServicesVPC is the VPC with a TGW and an endpoint subnet per AZ (one route table per tier: nothing in it
+// needs AZ-local routing), attached to the TGW, associated with the shared route table and propagated into
+// every other, so each domain reaches it directly.
+func sharedServicesVPC(ctx *pulumi.Context, name string, args SharedServicesArgs, plan HubPlan, parent pulumi.Resource) (*attachedVPC, error) {
 	rts := args.Hub.RouteTables
-	if err := attach(ctx, n("tgw"), c.AttachmentID, rtID(rts[DomainShared]), map[string]pulumi.StringInput{
-		DomainProd: rtID(rts[DomainProd]), DomainNonProd: rtID(rts[DomainNonProd]), DomainInspection: rtID(rts[DomainInspection]),
-	}, child...); err != nil {
-		return nil, err
-	}
+	return newAttachedVPC(ctx, name, attachedVPCArgs{
+		Scope: args.Scope, CIDR: args.CIDR, AZs: args.AZs, FlowLogsBucketARN: args.FlowLogsBucketARN,
+		TGW:              tierSpec{Role: "tgw", CIDRs: plan.TGW, SharedRouteTable: true},
+		Tiers:            []tierSpec{{Role: "endpoints", CIDRs: plan.Private, SharedRouteTable: true}},
+		TransitGatewayID: args.Hub.TransitGateway.ID(),
+		Associate:        rtID(rts[DomainShared]),
+		Propagate: map[string]pulumi.StringInput{
+			DomainProd: rtID(rts[DomainProd]), DomainNonProd: rtID(rts[DomainNonProd]), DomainInspection: rtID(rts[DomainInspection]),
+		},
+	}, parent)
+}
+
+// defaultRoutesToTGW sends everything leaving the VPC to the TGW, once the attachment exists.
+func defaultRoutesToTGW(ctx *pulumi.Context, name string, args SharedServicesArgs, vpc *attachedVPC, parent pulumi.Resource) error {
 	for _, t := range []struct {
-		name string
+		role string
 		rt   *ec2.RouteTable
-	}{{"tgw", tgwTier.RouteTables[0]}, {"endpoints", epTier.RouteTables[0]}} {
-		if _, err := ec2.NewRoute(ctx, n(t.name, "default-to-tgw"), &ec2.RouteArgs{
-			RouteTableId: t.rt.ID(), DestinationCidrBlock: pulumi.String("0.0.0.0/0"), TransitGatewayId: args.Hub.TransitGateway.ID(),
-		}, append(child, pulumi.DependsOn([]pulumi.Resource{attachment}))...); err != nil {
-			return nil, err
+	}{{"tgw", vpc.TGW.RouteTables[0]}, {"endpoints", vpc.Tiers["endpoints"].RouteTables[0]}} {
+		if err := route(ctx, scope.Child(name, t.role, "default-to-tgw"), t.rt, "0.0.0.0/0",
+			ec2.RouteArgs{TransitGatewayId: args.Hub.TransitGateway.ID()},
+			args.In(parent, pulumi.DependsOn([]pulumi.Resource{vpc.Attached}))...); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
+// endpointSecurityGroup admits HTTPS from the platform's networks only.
+func endpointSecurityGroup(ctx *pulumi.Context, name string, args SharedServicesArgs, vpc *ec2.Vpc, parent pulumi.Resource) (*ec2.SecurityGroup, error) {
 	var ingress ec2.SecurityGroupIngressArray
 	for _, cidr := range args.ClientCIDRs {
 		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
@@ -129,65 +133,83 @@ func NewSharedServices(ctx *pulumi.Context, name string, args SharedServicesArgs
 			CidrBlocks: pulumi.ToStringArray([]string{cidr}),
 		})
 	}
-	sg, err := ec2.NewSecurityGroup(ctx, n("endpoints-sg"), &ec2.SecurityGroupArgs{
-		Name:        pulumi.String(n("endpoints")),
+	sgName := scope.Child(name, "endpoints")
+	sg, err := ec2.NewSecurityGroup(ctx, scope.Child(name, "endpoints-sg"), &ec2.SecurityGroupArgs{
+		Name:        pulumi.String(sgName),
 		Description: pulumi.String("Interface endpoints: HTTPS from the platform's networks only"),
 		VpcId:       vpc.ID(),
 		Ingress:     ingress,
-		Tags:        pulumi.ToStringMap(withName(args.Tags, n("endpoints"))),
-	}, child...)
+		Tags:        pulumi.ToStringMap(args.Tags.With(sgName)),
+	}, args.In(parent)...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating security group %s: %w", sgName, err)
 	}
+	return sg, nil
+}
+
+// centralEndpoints creates an interface endpoint per service, in the first EndpointAZs endpoint subnets, and its
+// zone (centralEndpoint). It returns the zone IDs by service.
+func centralEndpoints(ctx *pulumi.Context, name string, args SharedServicesArgs, vpc *attachedVPC, sg *ec2.SecurityGroup,
+	parent pulumi.Resource) (map[string]pulumi.StringOutput, error) {
 	var subnets pulumi.StringArray
-	for _, s := range epTier.Subnets[:args.EndpointAZs] {
+	for _, s := range vpc.Tiers["endpoints"].Subnets[:args.EndpointAZs] {
 		subnets = append(subnets, s.ID())
 	}
+	zones := map[string]pulumi.StringOutput{}
 	for _, svc := range args.Services {
-		key := strings.ReplaceAll(svc, ".", "-")
-		ep, err := ec2.NewVpcEndpoint(ctx, n("endpoint", key), &ec2.VpcEndpointArgs{
-			VpcId:             vpc.ID(),
-			ServiceName:       pulumi.String(fmt.Sprintf("com.amazonaws.%s.%s", args.Region, svc)),
-			VpcEndpointType:   pulumi.String("Interface"),
-			PrivateDnsEnabled: pulumi.Bool(false),
-			SubnetIds:         subnets,
-			SecurityGroupIds:  pulumi.StringArray{sg.ID()},
-			Tags:              pulumi.ToStringMap(withName(args.Tags, n("endpoint", key))),
-		}, child...)
-		if err != nil {
-			return nil, fmt.Errorf("creating %s endpoint: %w", svc, err)
-		}
-		zoneName := EndpointZoneName(svc, args.Region)
-		zone, err := route53.NewZone(ctx, n("zone", key), &route53.ZoneArgs{
-			Name:    pulumi.String(zoneName),
-			Comment: pulumi.String("Central " + svc + " endpoint; workload VPCs associate with this zone"),
-			Vpcs:    route53.ZoneVpcArray{route53.ZoneVpcArgs{VpcId: vpc.ID(), VpcRegion: pulumi.String(args.Region)}},
-		}, append(child, pulumi.IgnoreChanges([]string{"vpcs"}))...) // spoke associations are managed by the spokes
+		zone, err := centralEndpoint(ctx, name, args, svc, vpc.VPC, subnets, sg, parent)
 		if err != nil {
 			return nil, err
 		}
-		c.ZoneIDs[svc] = zone.ZoneId
-		entry := ep.DnsEntries.Index(pulumi.Int(0))
-		names := []string{zoneName}
-		if wildcardServices[svc] {
-			names = append(names, "*."+zoneName)
-		}
-		for i, recordName := range names {
-			suffix := "apex"
-			if i > 0 {
-				suffix = "wildcard"
-			}
-			if _, err := route53.NewRecord(ctx, n("record", key, suffix), &route53.RecordArgs{
-				ZoneId: zone.ZoneId,
-				Name:   pulumi.String(recordName),
-				Type:   pulumi.String("A"),
-				Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
-					Name: entry.DnsName().Elem(), ZoneId: entry.HostedZoneId().Elem(), EvaluateTargetHealth: pulumi.Bool(true),
-				}},
-			}, child...); err != nil {
-				return nil, err
-			}
+		zones[svc] = zone
+	}
+	return zones, nil
+}
+
+// centralEndpoint creates a service's interface endpoint with private DNS off and a private hosted zone with the
+// service's regional name (and, for services answering on subdomains, a wildcard) aliased to the endpoint.
+func centralEndpoint(ctx *pulumi.Context, name string, args SharedServicesArgs, svc string, vpc *ec2.Vpc,
+	subnets pulumi.StringArray, sg *ec2.SecurityGroup, parent pulumi.Resource) (pulumi.StringOutput, error) {
+	child := args.In(parent)
+	key := strings.ReplaceAll(svc, ".", "-")
+	epName := scope.Child(name, "endpoint", key)
+	ep, err := ec2.NewVpcEndpoint(ctx, epName, &ec2.VpcEndpointArgs{
+		VpcId:             vpc.ID(),
+		ServiceName:       pulumi.String(fmt.Sprintf("com.amazonaws.%s.%s", args.Region, svc)),
+		VpcEndpointType:   pulumi.String("Interface"),
+		PrivateDnsEnabled: pulumi.Bool(false),
+		SubnetIds:         subnets,
+		SecurityGroupIds:  pulumi.StringArray{sg.ID()},
+		Tags:              pulumi.ToStringMap(args.Tags.With(epName)),
+	}, child...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating %s endpoint: %w", svc, err)
+	}
+	zoneName := EndpointZoneName(svc, args.Region)
+	zone, err := route53.NewZone(ctx, scope.Child(name, "zone", key), &route53.ZoneArgs{
+		Name:    pulumi.String(zoneName),
+		Comment: pulumi.String("Central " + svc + " endpoint; workload VPCs associate with this zone"),
+		Vpcs:    route53.ZoneVpcArray{route53.ZoneVpcArgs{VpcId: vpc.ID(), VpcRegion: pulumi.String(args.Region)}},
+	}, args.In(parent, pulumi.IgnoreChanges([]string{"vpcs"}))...) // spoke associations are managed by the spokes
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating private zone %s: %w", zoneName, err)
+	}
+	entry := ep.DnsEntries.Index(pulumi.Int(0))
+	records := map[string]string{"apex": zoneName}
+	if wildcardServices[svc] {
+		records["wildcard"] = "*." + zoneName
+	}
+	for _, suffix := range slices.Sorted(maps.Keys(records)) {
+		if _, err := route53.NewRecord(ctx, scope.Child(name, "record", key, suffix), &route53.RecordArgs{
+			ZoneId: zone.ZoneId,
+			Name:   pulumi.String(records[suffix]),
+			Type:   pulumi.String("A"),
+			Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
+				Name: entry.DnsName().Elem(), ZoneId: entry.HostedZoneId().Elem(), EvaluateTargetHealth: pulumi.Bool(true),
+			}},
+		}, child...); err != nil {
+			return pulumi.StringOutput{}, fmt.Errorf("creating record %s in zone %s: %w", records[suffix], zoneName, err)
 		}
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"vpcId": vpc.ID()})
+	return zone.ZoneId, nil
 }

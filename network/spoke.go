@@ -9,21 +9,19 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
+	"github.com/innovate-inc/platform/internal/tags"
 )
 
 // WorkloadVPCArgs configures a WorkloadVPC.
 type WorkloadVPCArgs struct {
-	// Env is the workload environment (prod, staging, dev); it decides the route domain.
-	Env         string
-	Region      string
+	// Scope is the workload account in the home region; its stack (prod, staging, dev) decides the route domain.
+	scope.Scope
 	CIDR        netip.Prefix
 	AZs         []string
-	Provider    *aws.Provider // the workload account
 	HubProvider *aws.Provider // the networking account, for the hub side of the attachment and DNS
 	// TransitGatewayID and RouteTableIDs (by domain) come from the network stack.
 	TransitGatewayID string
@@ -35,7 +33,6 @@ type WorkloadVPCArgs struct {
 	DatabasePort int
 	// ClusterName tags the private subnets for Karpenter discovery.
 	ClusterName string
-	Tags        map[string]string
 }
 
 // WorkloadVPC creates a workload environment's VPC in its account: per AZ a public subnet (load balancers,
@@ -66,137 +63,127 @@ type WorkloadVPC struct {
 func NewWorkloadVPC(ctx *pulumi.Context, name string, args WorkloadVPCArgs, opts ...pulumi.ResourceOption) (*WorkloadVPC, error) {
 	c := &WorkloadVPC{}
 	if err := ctx.RegisterComponentResource("platform:network:WorkloadVPC", name, c, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("registering workload VPC %s: %w", name, err)
 	}
-	spoke := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	hub := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.HubProvider)}
-	n := func(role string, q ...string) string { return naming.Name(args.Env, "vpc", role, q...) }
 	plan, err := PlanSpoke(args.CIDR, len(args.AZs))
 	if err != nil {
 		return nil, err
 	}
-	domain := DomainOf(args.Env)
-	for _, d := range []string{domain, DomainInspection, DomainShared} {
+	for _, d := range []string{DomainOf(args.Stack), DomainInspection, DomainShared} {
 		if args.RouteTableIDs[d] == "" {
-			return nil, fmt.Errorf("workload VPC %s: the network stack exports no %q route table", args.Env, d)
+			return nil, fmt.Errorf("workload VPC %s: the network stack exports no %q route table", args.Stack, d)
 		}
 	}
-
-	vpc, err := newVPC(ctx, vpcArgs{Name: n("main"), CIDR: args.CIDR, FlowLogsBucketARN: args.FlowLogsBucketARN, Tags: args.Tags}, spoke...)
+	vpc, err := spokeVPC(ctx, name, args, plan, c)
 	if err != nil {
 		return nil, err
 	}
-	c.VPC = vpc
-	tagged := func(extra map[string]string) map[string]string {
-		out := maps.Clone(args.Tags)
-		if out == nil {
-			out = map[string]string{}
-		}
-		maps.Copy(out, extra)
-		return out
-	}
-	public, err := newTier(ctx, n("public"), vpc, args.AZs, plan.Public, tagged(map[string]string{"kubernetes.io/role/elb": "1"}), true, spoke...)
-	if err != nil {
-		return nil, err
-	}
-	private, err := newTier(ctx, n("private"), vpc, args.AZs, plan.Private, tagged(map[string]string{
-		"kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": args.ClusterName}), true, spoke...)
-	if err != nil {
-		return nil, err
-	}
-	database, err := newTier(ctx, n("database"), vpc, args.AZs, plan.Database, args.Tags, true, spoke...)
-	if err != nil {
-		return nil, err
-	}
-	tgwTier, err := newTier(ctx, n("tgw"), vpc, args.AZs, plan.TGW, args.Tags, true, spoke...)
-	if err != nil {
-		return nil, err
-	}
-	c.PublicSubnetIDs, c.PrivateSubnetIDs, c.DatabaseSubnetIDs = public.SubnetIDs(), private.SubnetIDs(), database.SubnetIDs()
+	c.VPC, c.AttachmentID = vpc.VPC, vpc.AttachmentID
+	private, database := vpc.Tiers["private"], vpc.Tiers["database"]
+	c.PublicSubnetIDs, c.PrivateSubnetIDs, c.DatabaseSubnetIDs = vpc.Tiers["public"].SubnetIDs(), private.SubnetIDs(), database.SubnetIDs()
 	c.PrivateRouteTable = private.RouteTables[0]
+	if err := spokeRoutes(ctx, name, args, vpc, c); err != nil {
+		return nil, err
+	}
+	if err := gatewayEndpoints(ctx, name, args, vpc.VPC, c.PrivateRouteTable, c); err != nil {
+		return nil, err
+	}
+	if err := databaseACL(ctx, scope.Child(name, "database-acl"), vpc.VPC, database, plan.Private, args.DatabasePort, args.Tags, args.In(c)...); err != nil {
+		return nil, err
+	}
+	if err := endpointZoneAssociations(ctx, name, args, vpc.VPC, c); err != nil {
+		return nil, err
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"vpcId": c.VPC.ID()})
+}
 
-	igw, err := ec2.NewInternetGateway(ctx, n("igw"), &ec2.InternetGatewayArgs{
-		VpcId: vpc.ID(), Tags: pulumi.ToStringMap(withName(args.Tags, n("igw"))),
-	}, spoke...)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := ec2.NewRoute(ctx, n("public", "default-to-igw"), &ec2.RouteArgs{
-		RouteTableId: public.RouteTables[0].ID(), DestinationCidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID(),
-	}, spoke...); err != nil {
-		return nil, err
-	}
+// spokeVPC is the VPC with the public, private, database and TGW tiers (one route table per tier: egress is
+// not AZ-local, it all goes to the TGW), attached to the TGW, accepted in the networking account, associated with
+// the environment's route domain and propagated into the inspection and shared route tables.
+func spokeVPC(ctx *pulumi.Context, name string, args WorkloadVPCArgs, plan SpokePlan, parent pulumi.Resource) (*attachedVPC, error) {
+	rts := args.RouteTableIDs
+	return newAttachedVPC(ctx, name, attachedVPCArgs{
+		Scope: args.Scope, CIDR: args.CIDR, AZs: args.AZs, FlowLogsBucketARN: args.FlowLogsBucketARN,
+		TGW: tierSpec{Role: "tgw", CIDRs: plan.TGW, SharedRouteTable: true},
+		Tiers: []tierSpec{
+			{Role: "public", CIDRs: plan.Public, SharedRouteTable: true, Tags: map[string]string{"kubernetes.io/role/elb": "1"}},
+			{Role: "private", CIDRs: plan.Private, SharedRouteTable: true, Tags: map[string]string{
+				"kubernetes.io/role/internal-elb": "1", "karpenter.sh/discovery": args.ClusterName}},
+			{Role: "database", CIDRs: plan.Database, SharedRouteTable: true},
+		},
+		TransitGatewayID: pulumi.String(args.TransitGatewayID),
+		HubProvider:      args.HubProvider,
+		Associate:        pulumi.String(rts[DomainOf(args.Stack)]),
+		Propagate: map[string]pulumi.StringInput{
+			DomainInspection: pulumi.String(rts[DomainInspection]), DomainShared: pulumi.String(rts[DomainShared]),
+		},
+	}, parent)
+}
 
-	attachment, err := ec2transitgateway.NewVpcAttachment(ctx, n("tgw-attachment"), &ec2transitgateway.VpcAttachmentArgs{
-		TransitGatewayId: pulumi.String(args.TransitGatewayID),
-		VpcId:            vpc.ID(),
-		SubnetIds:        tgwTier.SubnetIDs(),
-		DnsSupport:       pulumi.String("enable"),
-		Tags:             pulumi.ToStringMap(withName(args.Tags, n("tgw-attachment"))),
-	}, spoke...)
+// spokeRoutes gives the public subnets an internet gateway for inbound load balancers, and sends the private
+// subnets' egress to the TGW once the attachment is accepted. The database and TGW subnets have no route out.
+func spokeRoutes(ctx *pulumi.Context, name string, args WorkloadVPCArgs, vpc *attachedVPC, parent pulumi.Resource) error {
+	igwName := scope.Child(name, "igw")
+	igw, err := ec2.NewInternetGateway(ctx, igwName, &ec2.InternetGatewayArgs{
+		VpcId: vpc.VPC.ID(), Tags: pulumi.ToStringMap(args.Tags.With(igwName)),
+	}, args.In(parent)...)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("creating the internet gateway of %s: %w", name, err)
 	}
-	c.AttachmentID = attachment.ID().ToStringOutput()
-	accepter, err := ec2transitgateway.NewVpcAttachmentAccepter(ctx, n("tgw-accepter"), &ec2transitgateway.VpcAttachmentAccepterArgs{
-		TransitGatewayAttachmentId:                 c.AttachmentID,
-		TransitGatewayDefaultRouteTableAssociation: pulumi.Bool(false),
-		TransitGatewayDefaultRouteTablePropagation: pulumi.Bool(false),
-		Tags: pulumi.ToStringMap(withName(args.Tags, n("tgw-attachment"))),
-	}, hub...)
-	if err != nil {
-		return nil, err
+	if err := route(ctx, scope.Child(name, "public", "default-to-igw"), vpc.Tiers["public"].RouteTables[0], "0.0.0.0/0",
+		ec2.RouteArgs{GatewayId: igw.ID()}, args.In(parent)...); err != nil {
+		return err
 	}
-	accepted := accepter.TransitGatewayAttachmentId
-	if err := attach(ctx, n("tgw"), accepted, pulumi.String(args.RouteTableIDs[domain]), map[string]pulumi.StringInput{
-		DomainInspection: pulumi.String(args.RouteTableIDs[DomainInspection]), DomainShared: pulumi.String(args.RouteTableIDs[DomainShared]),
-	}, hub...); err != nil {
-		return nil, err
-	}
-	if _, err := ec2.NewRoute(ctx, n("private", "default-to-tgw"), &ec2.RouteArgs{
-		RouteTableId: private.RouteTables[0].ID(), DestinationCidrBlock: pulumi.String("0.0.0.0/0"),
-		TransitGatewayId: pulumi.String(args.TransitGatewayID),
-	}, append(spoke, pulumi.DependsOn([]pulumi.Resource{accepter}))...); err != nil {
-		return nil, err
-	}
+	return route(ctx, scope.Child(name, "private", "default-to-tgw"), vpc.Tiers["private"].RouteTables[0], "0.0.0.0/0",
+		ec2.RouteArgs{TransitGatewayId: pulumi.String(args.TransitGatewayID)},
+		args.In(parent, pulumi.DependsOn([]pulumi.Resource{vpc.Attached}))...)
+}
 
+// gatewayEndpoints adds the S3 and DynamoDB gateway endpoints to the private route table: free, and that traffic
+// never crosses the TGW.
+func gatewayEndpoints(ctx *pulumi.Context, name string, args WorkloadVPCArgs, vpc *ec2.Vpc, private *ec2.RouteTable,
+	parent pulumi.Resource) error {
 	for _, svc := range []string{"s3", "dynamodb"} {
-		if _, err := ec2.NewVpcEndpoint(ctx, n("endpoint", svc), &ec2.VpcEndpointArgs{
+		epName := scope.Child(name, "endpoint", svc)
+		if _, err := ec2.NewVpcEndpoint(ctx, epName, &ec2.VpcEndpointArgs{
 			VpcId:           vpc.ID(),
 			ServiceName:     pulumi.String(fmt.Sprintf("com.amazonaws.%s.%s", args.Region, svc)),
 			VpcEndpointType: pulumi.String("Gateway"),
-			RouteTableIds:   pulumi.StringArray{private.RouteTables[0].ID()},
-			Tags:            pulumi.ToStringMap(withName(args.Tags, n("endpoint", svc))),
-		}, spoke...); err != nil {
-			return nil, err
+			RouteTableIds:   pulumi.StringArray{private.ID()},
+			Tags:            pulumi.ToStringMap(args.Tags.With(epName)),
+		}, args.In(parent)...); err != nil {
+			return fmt.Errorf("creating the %s gateway endpoint of %s: %w", svc, name, err)
 		}
 	}
+	return nil
+}
 
-	if err := databaseACL(ctx, n("database-acl"), vpc, database, plan.Private, args.DatabasePort, args.Tags, spoke...); err != nil {
-		return nil, err
-	}
-
+// endpointZoneAssociations associates the VPC with every central endpoint zone: the networking account, which
+// owns the zone, authorizes the association, and the workload account, which owns the VPC, makes it.
+func endpointZoneAssociations(ctx *pulumi.Context, name string, args WorkloadVPCArgs, vpc *ec2.Vpc, parent pulumi.Resource) error {
+	hub := args.Scope
+	hub.Provider = args.HubProvider
 	for _, svc := range slices.Sorted(maps.Keys(args.EndpointZoneIDs)) {
 		key := strings.ReplaceAll(svc, ".", "-")
-		auth, err := route53.NewVpcAssociationAuthorization(ctx, n("zone-authorization", key), &route53.VpcAssociationAuthorizationArgs{
+		auth, err := route53.NewVpcAssociationAuthorization(ctx, scope.Child(name, "zone-authorization", key), &route53.VpcAssociationAuthorizationArgs{
 			VpcId: vpc.ID(), ZoneId: pulumi.String(args.EndpointZoneIDs[svc]), VpcRegion: pulumi.String(args.Region),
-		}, hub...)
+		}, hub.In(parent)...)
 		if err != nil {
-			return nil, err
+			return fmt.Errorf("authorizing %s to associate with the %s endpoint zone: %w", name, svc, err)
 		}
-		if _, err := route53.NewZoneAssociation(ctx, n("zone-association", key), &route53.ZoneAssociationArgs{
+		if _, err := route53.NewZoneAssociation(ctx, scope.Child(name, "zone-association", key), &route53.ZoneAssociationArgs{
 			VpcId: vpc.ID(), ZoneId: auth.ZoneId, VpcRegion: pulumi.String(args.Region),
-		}, spoke...); err != nil {
-			return nil, err
+		}, args.In(parent)...); err != nil {
+			return fmt.Errorf("associating %s with the %s endpoint zone: %w", name, svc, err)
 		}
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"vpcId": vpc.ID()})
+	return nil
 }
 
 // databaseACL lets the database subnets accept only the private subnets on the database port (and answer them on
 // ephemeral ports); NACLs are stateless, and everything else hits the implicit deny.
 func databaseACL(ctx *pulumi.Context, name string, vpc *ec2.Vpc, database tier, private []netip.Prefix, port int,
-	tags map[string]string, opts ...pulumi.ResourceOption) error {
+	stackTags tags.Set, opts ...pulumi.ResourceOption) error {
 	var ingress ec2.NetworkAclIngressArray
 	var egress ec2.NetworkAclEgressArray
 	for i, p := range private {
@@ -205,13 +192,11 @@ func databaseACL(ctx *pulumi.Context, name string, vpc *ec2.Vpc, database tier, 
 		egress = append(egress, ec2.NetworkAclEgressArgs{RuleNo: pulumi.Int(100 + i), Action: pulumi.String("allow"),
 			Protocol: pulumi.String("tcp"), CidrBlock: pulumi.String(p.String()), FromPort: pulumi.Int(1024), ToPort: pulumi.Int(65535)})
 	}
-	var subnets pulumi.StringArray
-	for _, s := range database.Subnets {
-		subnets = append(subnets, s.ID())
+	if _, err := ec2.NewNetworkAcl(ctx, name, &ec2.NetworkAclArgs{
+		VpcId: vpc.ID(), SubnetIds: database.SubnetIDs(), Ingress: ingress, Egress: egress,
+		Tags: pulumi.ToStringMap(stackTags.With(name)),
+	}, opts...); err != nil {
+		return fmt.Errorf("creating network ACL %s: %w", name, err)
 	}
-	_, err := ec2.NewNetworkAcl(ctx, name, &ec2.NetworkAclArgs{
-		VpcId: vpc.ID(), SubnetIds: subnets, Ingress: ingress, Egress: egress,
-		Tags: pulumi.ToStringMap(withName(tags, name)),
-	}, opts...)
-	return err
+	return nil
 }

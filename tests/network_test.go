@@ -163,7 +163,7 @@ func TestRouteDomainsKeepProdAndNonProdApart(t *testing.T) {
 
 	// Only the shared-services attachment propagates into the domain tables from the network stack.
 	for _, p := range v.byType("aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation") {
-		assert.True(t, strings.HasPrefix(p.Name, "network-shared-tgw-propagation-"), p.Name)
+		assert.True(t, strings.HasPrefix(p.Name, "network-shared-services-tgw-propagation-"), p.Name)
 	}
 	att := v.named("aws:ec2transitgateway/vpcAttachment:VpcAttachment", "network-inspection-tgw-attachment")
 	assert.Equal(t, "enable", att.Inputs["applianceModeSupport"], "symmetric routing through the firewall")
@@ -244,7 +244,7 @@ func TestEndpointsAndZones(t *testing.T) {
 	for _, name := range []string{"sts.us-east-1.amazonaws.com", "dkr.ecr.us-east-1.amazonaws.com", "api.ecr.us-east-1.amazonaws.com", "eks-auth.us-east-1.api.aws", "example.com"} {
 		assert.True(t, zones[name], name)
 	}
-	public := v.named("aws:route53/zone:Zone", "network-dns-public-zone")
+	public := v.named("aws:route53/zone:Zone", "network-public-dns-zone")
 	assert.True(t, public.Protect)
 	var wildcard bool
 	for _, r := range v.byType("aws:route53/record:Record") {

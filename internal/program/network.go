@@ -9,33 +9,57 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
-	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/network"
 )
 
-// networkLayer builds stack network in the Networking/Shared Services account and returns its outputs.
+// networkLayer builds stack network in the Networking/Shared Services account and returns its outputs. It reads
+// its upstream stacks, runs every cross-stack check and its invokes before it registers any resource (only the
+// provider, which the invokes need): a failed check leaves no half-built stack.
 func networkLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
+	in, err := readNetworkInputs(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	built, err := buildNetwork(ctx, cfg, in)
+	if err != nil {
+		return nil, err
+	}
+	return networkOutputs(cfg, in, built), nil
+}
+
+// networkInputs is everything the network stack reads before it builds.
+type networkInputs struct {
+	sec *stackref.Security
+	// scope is the networking account in the home region.
+	scope    scope.Scope
+	azs      []string
+	shareOUs []string
+}
+
+// readNetworkInputs reads the org and security stacks, checks the estate and the OUs to share with against the
+// org stack, and creates the networking account's provider to list its AZs: it registers nothing else.
+func readNetworkInputs(ctx *pulumi.Context, cfg *config.Stack) (*networkInputs, error) {
 	env, e, n := cfg.Name, cfg.Estate, *cfg.Network
 	org, err := stackref.ReadOrg(ctx, e.PulumiOrg)
 	if err != nil {
 		return nil, err
 	}
-	sec, err := stackref.ReadSecurity(ctx, e.PulumiOrg)
-	if err != nil {
+	in := &networkInputs{}
+	if in.sec, err = stackref.ReadSecurity(ctx, e.PulumiOrg); err != nil {
 		return nil, err
 	}
 	errs := checkEstate(cfg, org)
-	var shareOUs []string
 	for i, ou := range n.ShareWithOUs {
-		id, ok := org.OUIDs[ou]
+		arn, ok := org.OUARN(ou)
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s.shareWithOus[%d] %q is not an OU of the org stack", config.KeyNetwork, i, ou))
 			continue
 		}
-		shareOUs = append(shareOUs, fmt.Sprintf("arn:aws:organizations::%s:ou/%s/%s", org.ManagementAccountID, org.OrganizationID, id))
+		in.shareOUs = append(in.shareOUs, arn)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -43,11 +67,13 @@ func networkLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 
 	home := e.HomeRegion
 	accountID := org.AccountIDsByRole[string(config.RoleNetworking)]
+	stackTags := tags.ForStack(*cfg)
 	p, err := providers.New(ctx, env, providers.Target{Key: accountNames(org)[accountID], Region: home,
-		AccountID: accountID, RoleName: org.AccessRoleName}, tags.ForStack(*cfg).Map(nil))
+		AccountID: accountID, RoleName: org.AccessRoleName}, stackTags.Map(nil))
 	if err != nil {
 		return nil, err
 	}
+	in.scope = scope.Scope{Stack: env, AccountID: accountID, Region: home, Provider: p, Tags: stackTags}
 	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, pulumi.Provider(p))
 	if err != nil {
 		return nil, fmt.Errorf("listing the AZs of %s: %w", home, err)
@@ -55,10 +81,21 @@ func networkLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 	if len(zones.Names) < n.AZCount {
 		return nil, fmt.Errorf("%s.azCount %d: the networking account sees only %d AZs in %s", config.KeyNetwork, n.AZCount, len(zones.Names), home)
 	}
-	azs := zones.Names[:n.AZCount]
+	in.azs = zones.Names[:n.AZCount]
+	return in, nil
+}
 
-	inspectionCIDR := netip.MustParsePrefix(n.InspectionCIDR)
-	sharedCIDR := netip.MustParsePrefix(n.SharedServicesCIDR)
+// networkComponents is what buildNetwork registered.
+type networkComponents struct {
+	hub        *network.Hub
+	inspection *network.Inspection
+	shared     *network.SharedServices
+	dns        *network.PublicDNS
+}
+
+// buildNetwork registers the network components.
+func buildNetwork(ctx *pulumi.Context, cfg *config.Stack, in *networkInputs) (*networkComponents, error) {
+	n, sc := *cfg.Network, in.scope
 	domains := n.RouteDomains
 	// The ranges behind the TGW: the spoke domains and the shared-services VPC.
 	behindTGW := map[string]string{"prod": domains.Prod, "nonprod": domains.NonProd, "shared": n.SharedServicesCIDR}
@@ -69,65 +106,63 @@ func networkLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		behindTGW["onprem"] = n.VPN.OnPremCIDR
 		homeNet = append(homeNet, n.VPN.OnPremCIDR)
 	}
-	defaultTags := tags.ForStack(*cfg).Map(nil)
-
-	hub, err := network.NewHub(ctx, naming.Name(env, "hub", ""), network.HubArgs{
-		Env: env, Provider: p, ASN: n.TransitGatewayASN, ShareWithOUARNs: shareOUs,
-		ProdCIDR: domains.Prod, NonProdCIDR: domains.NonProd,
-	})
-	if err != nil {
+	var c networkComponents
+	var err error
+	if c.hub, err = network.NewHub(ctx, sc.Name("hub", ""), network.HubArgs{
+		Scope: sc, ASN: n.TransitGatewayASN, ShareWithOUARNs: in.shareOUs, ProdCIDR: domains.Prod, NonProdCIDR: domains.NonProd,
+	}); err != nil {
 		return nil, err
 	}
-	inspection, err := network.NewInspection(ctx, naming.Name(env, "inspection", ""), network.InspectionArgs{
-		Env: env, Provider: p, AccountID: accountID, CIDR: inspectionCIDR, AZs: azs, NATPerAZ: *n.NATPerAZ, Hub: hub,
+	if c.inspection, err = network.NewInspection(ctx, sc.Name("inspection", ""), network.InspectionArgs{
+		Scope: sc, CIDR: netip.MustParsePrefix(n.InspectionCIDR), AZs: in.azs, NATPerAZ: *n.NATPerAZ, Hub: c.hub,
 		ReturnCIDRs: behindTGW,
-		Policy: network.FirewallPolicyArgs{Env: env, AllowedDomains: n.Firewall.AllowedDomains, HomeNet: homeNet,
+		Policy: network.FirewallPolicyArgs{AllowedDomains: n.Firewall.AllowedDomains, HomeNet: homeNet,
 			ProdNet: []string{domains.Prod}, NonProdNet: []string{domains.NonProd}},
-		FlowLogsBucketARN: sec.LogBucketARNs["flow-logs"], FirewallLogsBucket: sec.LogBuckets["network-firewall"],
-		Tags: defaultTags,
-	})
-	if err != nil {
+		FlowLogsBucketARN: in.sec.LogBucketARNs["flow-logs"], FirewallLogsBucket: in.sec.LogBuckets["network-firewall"],
+	}); err != nil {
 		return nil, err
 	}
-	shared, err := network.NewSharedServices(ctx, naming.Name(env, "shared-services", ""), network.SharedServicesArgs{
-		Env: env, Region: home, Provider: p, CIDR: sharedCIDR, AZs: azs, EndpointAZs: n.Endpoints.AZCount,
-		Services: n.Endpoints.Services, Hub: hub, ClientCIDRs: homeNet, FlowLogsBucketARN: sec.LogBucketARNs["flow-logs"],
-		Tags: defaultTags,
-	})
-	if err != nil {
+	if c.shared, err = network.NewSharedServices(ctx, sc.Name("shared-services", ""), network.SharedServicesArgs{
+		Scope: sc, CIDR: netip.MustParsePrefix(n.SharedServicesCIDR), AZs: in.azs, EndpointAZs: n.Endpoints.AZCount,
+		Services: n.Endpoints.Services, Hub: c.hub, ClientCIDRs: homeNet, FlowLogsBucketARN: in.sec.LogBucketARNs["flow-logs"],
+	}); err != nil {
 		return nil, err
 	}
-	dns, err := network.NewPublicDNS(ctx, naming.Name(env, "public-dns", ""), env, n.Domain, p)
-	if err != nil {
+	if c.dns, err = network.NewPublicDNS(ctx, sc.Name("public-dns", ""), network.PublicDNSArgs{Scope: sc, Domain: n.Domain}); err != nil {
 		return nil, err
 	}
 	if v := n.VPN; v != nil {
-		if _, err := network.NewVPN(ctx, naming.Name(env, "vpn", ""), network.VPNArgs{
-			Env: env, Provider: p, CustomerGatewayIP: v.CustomerGatewayIP, BGPASN: v.BGPASN, Hub: hub,
-			InspectionAttachmentID: inspection.AttachmentID,
+		if _, err := network.NewVPN(ctx, sc.Name("vpn", ""), network.VPNArgs{
+			Scope: sc, CustomerGatewayIP: v.CustomerGatewayIP, BGPASN: v.BGPASN, Hub: c.hub,
+			InspectionAttachmentID: c.inspection.AttachmentID,
 		}); err != nil {
 			return nil, err
 		}
 	}
+	return &c, nil
+}
 
+// networkOutputs are what the workload stacks read through stackref.Network.
+func networkOutputs(cfg *config.Stack, in *networkInputs, c *networkComponents) pulumi.Map {
+	n := *cfg.Network
 	routeTables := pulumi.StringMap{}
-	for d, rt := range hub.RouteTables {
+	for d, rt := range c.hub.RouteTables {
 		routeTables[d] = rt.ID().ToStringOutput()
 	}
 	return pulumi.Map{
-		stackref.NetTransitGatewayID:    hub.TransitGateway.ID(),
+		stackref.NetTransitGatewayID:    c.hub.TransitGateway.ID(),
 		stackref.NetRouteTableIDs:       routeTables,
-		stackref.NetRAMShareARN:         hub.ShareARN,
-		stackref.NetEndpointZoneIDs:     toStringMap(shared.ZoneIDs),
-		stackref.NetPublicZoneID:        dns.Zone.ZoneId,
+		stackref.NetRAMShareARN:         c.hub.ShareARN,
+		stackref.NetEndpointZoneIDs:     toStringMap(c.shared.ZoneIDs),
+		stackref.NetPublicZoneID:        c.dns.Zone.ZoneId,
 		stackref.NetPublicZoneName:      pulumi.String(n.Domain),
-		stackref.NetPublicNameServers:   dns.Zone.NameServers,
-		stackref.NetFirewallARN:         inspection.Firewall.Arn,
-		stackref.NetFirewallEndpointIDs: toStringMap(inspection.EndpointIDs),
+		stackref.NetPublicNameServers:   c.dns.Zone.NameServers,
+		stackref.NetFirewallARN:         c.inspection.Firewall.Arn,
+		stackref.NetFirewallEndpointIDs: toStringMap(c.inspection.EndpointIDs),
 		stackref.NetHubCIDRs:            pulumi.StringMap{"inspection": pulumi.String(n.InspectionCIDR), "shared": pulumi.String(n.SharedServicesCIDR)},
-		stackref.NetRouteDomainCIDRs:    pulumi.StringMap{"prod": pulumi.String(domains.Prod), "nonprod": pulumi.String(domains.NonProd)},
-		stackref.NetInspectionAttachID:  inspection.AttachmentID,
-		stackref.NetSharedVPCID:         shared.VPC.ID(),
-		stackref.NetNetworkingAccountID: pulumi.String(accountID),
-	}, nil
+		stackref.NetRouteDomainCIDRs:    pulumi.StringMap{"prod": pulumi.String(n.RouteDomains.Prod), "nonprod": pulumi.String(n.RouteDomains.NonProd)},
+		stackref.NetInspectionAttachID:  c.inspection.AttachmentID,
+		stackref.NetSharedVPCID:         c.shared.VPC.ID(),
+		stackref.NetNetworkingAccountID: pulumi.String(in.scope.AccountID),
+	}
 }

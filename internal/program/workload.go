@@ -118,22 +118,19 @@ func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs
 
 func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (pulumi.Map, error) {
 	env, e, w := cfg.Name, cfg.Estate, *cfg.Workload
-	defaultTags := tags.ForStack(*cfg).Map(nil)
 	clusterName := naming.Name(env, "eks", "")
-	p := in.home
-	home := scope.Scope{Stack: env, AccountID: in.accountID, Region: e.HomeRegion, Provider: p, Tags: tags.ForStack(*cfg)}
+	home := scope.Scope{Stack: env, AccountID: in.accountID, Region: e.HomeRegion, Provider: in.home, Tags: tags.ForStack(*cfg)}
 
 	vpc, err := network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
-		Env: env, Region: e.HomeRegion, CIDR: in.vpcCIDR, AZs: in.azs, Provider: p, HubProvider: in.hub,
+		Scope: home, CIDR: in.vpcCIDR, AZs: in.azs, HubProvider: in.hub,
 		TransitGatewayID: in.net.TransitGatewayID, RouteTableIDs: in.net.RouteTableIDs, EndpointZoneIDs: in.net.EndpointZoneIDs,
 		FlowLogsBucketARN: in.sec.LogBucketARNs["flow-logs"], DatabasePort: w.DatabasePort, ClusterName: clusterName,
-		Tags: defaultTags,
 	})
 	if err != nil {
 		return nil, err
 	}
 	zone, err := network.NewEnvironmentZone(ctx, naming.Name(env, "dns", ""), network.EnvironmentZoneArgs{
-		Env: env, Domain: in.net.PublicZoneName, ParentZoneID: pulumi.String(in.net.PublicZoneID), Provider: p, HubProvider: in.hub,
+		Scope: home, Domain: in.net.PublicZoneName, ParentZoneID: pulumi.String(in.net.PublicZoneID), HubProvider: in.hub,
 	})
 	if err != nil {
 		return nil, err

@@ -1,6 +1,8 @@
 package stackref
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -51,6 +53,16 @@ type Org struct {
 	BackupRoleName string
 	// BackupTagKey=BackupTagValue selects resources into the organization backup policy.
 	BackupTagKey, BackupTagValue string
+}
+
+// OUARN is the ARN of the OU named name, and false when the org stack has no such OU. OU ARNs name the
+// management account and the organization: arn:aws:organizations::<management>:ou/<organization>/<ou>.
+func (o *Org) OUARN(name string) (string, bool) {
+	id, ok := o.OUIDs[name]
+	if !ok {
+		return "", false
+	}
+	return fmt.Sprintf("arn:aws:organizations::%s:ou/%s/%s", o.ManagementAccountID, o.OrganizationID, id), true
 }
 
 // SingletonRoleKeys are the account roles every downstream stack may need an ID for.
