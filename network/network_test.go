@@ -718,8 +718,6 @@ func TestVPNSendsOnPremisesTrafficThroughInspection(t *testing.T) {
 // Every child of a component carries the component's name (scope.Child): the whole network stack, checked by
 // the parent each resource has.
 func TestChildrenAreNamedAfterTheirComponent(t *testing.T) {
-	// The VPN's on-premises route table keeps its old name: tests/contract_test.go looks its route up by name.
-	legacyName := map[string]bool{"network-tgw-rt-onprem": true, "network-tgw-rt-onprem-default-to-inspection": true}
 	for _, fixture := range []func(*testing.T) (*mocks.Monitor, error){sharedFixture, runVPN,
 		func(t *testing.T) (*mocks.Monitor, error) { return inspectionFixture(t, nil) },
 		func(t *testing.T) (*mocks.Monitor, error) { return runSpoke(t, "staging") }} {
@@ -736,7 +734,7 @@ func TestChildrenAreNamedAfterTheirComponent(t *testing.T) {
 			if !r.Custom || !ok || r.Type == "pulumi:providers:aws" {
 				continue
 			}
-			if r.Name != parent && !strings.HasPrefix(r.Name, parent+"-") && !legacyName[r.Name] {
+			if r.Name != parent && !strings.HasPrefix(r.Name, parent+"-") {
 				t.Errorf("%s %s is not named after its component %s", r.Type, r.Name, parent)
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2transitgateway"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/scope"
 )
 
@@ -70,8 +69,7 @@ func vpnConnection(ctx *pulumi.Context, name string, args VPNArgs, parent pulumi
 // onPremDomain gives the VPN attachment its own TGW route table, whose default route goes to inspection, and
 // propagates the on-premises routes into the inspection table.
 func onPremDomain(ctx *pulumi.Context, name string, args VPNArgs, vpn *ec2.VpnConnection, parent pulumi.Resource) error {
-	// Named like the hub's route domains of old: tests/contract_test.go looks the route up by this name.
-	rtName := naming.Name(args.Stack, "tgw-rt", "onprem")
+	rtName := scope.Child(name, "rt", "onprem")
 	rt, err := ec2transitgateway.NewRouteTable(ctx, rtName, &ec2transitgateway.RouteTableArgs{
 		TransitGatewayId: args.Hub.TransitGateway.ID(), Tags: pulumi.StringMap{"Name": pulumi.String(rtName)},
 	}, args.In(parent)...)

@@ -203,7 +203,7 @@ func TestVPNWhenConfigured(t *testing.T) {
 	vpn := v.byType("aws:ec2/vpnConnection:VpnConnection")
 	require.Len(t, vpn, 1)
 	assert.Equal(t, false, vpn[0].Inputs["staticRoutesOnly"])
-	route := v.named("aws:ec2transitgateway/route:Route", "network-tgw-rt-onprem-default-to-inspection")
+	route := v.named("aws:ec2transitgateway/route:Route", "network-vpn-rt-onprem-default-to-inspection")
 	assert.Equal(t, v.s.Outputs["inspectionAttachmentId"], route.Inputs["transitGatewayAttachmentId"])
 	// Spoke traffic to on-premises reaches the inspection VPC by the default route; after the firewall it goes
 	// back to the TGW (and on to the VPN), never out through a NAT gateway.
