@@ -13,7 +13,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // InvestigationRoleName is the view-only role in every member account that Security Tooling assumes.
@@ -33,10 +33,9 @@ var BackupRolePolicies = []string{
 
 // AccountBaselineArgs configures one account's baseline.
 type AccountBaselineArgs struct {
-	Env         string
+	// Scope is the account in the home region.
+	scope.Scope
 	AccountName string
-	AccountID   string
-	HomeRegion  string
 	Regions     []string
 	Providers   map[string]*aws.Provider // the account, by region
 	OrgID       string
@@ -64,109 +63,132 @@ type AccountBaseline struct {
 	pulumi.ResourceState
 }
 
-// NewAccountBaseline registers one account's baseline.
+// NewAccountBaseline registers one account's baseline: what is account-wide, what is per region, and the
+// backup vault and role of workload accounts.
 func NewAccountBaseline(ctx *pulumi.Context, name string, args AccountBaselineArgs, opts ...pulumi.ResourceOption) (*AccountBaseline, error) {
 	c := &AccountBaseline{}
 	if err := ctx.RegisterComponentResource("platform:security:AccountBaseline", name, c, opts...); err != nil {
 		return nil, err
 	}
-	in := func(region string) []pulumi.ResourceOption {
-		return []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Providers[region])}
+	slr, err := c.accountWide(ctx, name, args)
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", name, err)
 	}
-	home := args.HomeRegion
-	n := func(role string, qualifiers ...string) string {
-		return naming.Name(args.Env, args.AccountName, role, qualifiers...)
+	for _, region := range args.Regions {
+		if err := c.regional(ctx, name, args, region, slr); err != nil {
+			return nil, fmt.Errorf("baseline %s in %s: %w", name, region, err)
+		}
 	}
+	if args.Backup != nil {
+		if err := c.backup(ctx, name, args); err != nil {
+			return nil, fmt.Errorf("baseline %s: %w", name, err)
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})
+}
 
-	if _, err := s3.NewAccountPublicAccessBlock(ctx, n("s3-public-access-block"), &s3.AccountPublicAccessBlockArgs{
+func (c *AccountBaseline) in(args AccountBaselineArgs, region string, more ...pulumi.ResourceOption) []pulumi.ResourceOption {
+	return append([]pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Providers[region])}, more...)
+}
+
+// accountWide creates the S3 account public access block, the Config service-linked role and the investigation
+// role.
+func (c *AccountBaseline) accountWide(ctx *pulumi.Context, name string, args AccountBaselineArgs) (*iam.ServiceLinkedRole, error) {
+	if _, err := s3.NewAccountPublicAccessBlock(ctx, scope.Child(name, "s3-public-access-block"), &s3.AccountPublicAccessBlockArgs{
 		AccountId:       pulumi.String(args.AccountID),
 		BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
 		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
-	}, in(home)...); err != nil {
-		return nil, err
+	}, args.In(c)...); err != nil {
+		return nil, fmt.Errorf("blocking public S3 access: %w", err)
 	}
-	slr, err := iam.NewServiceLinkedRole(ctx, n("config-service-role"), &iam.ServiceLinkedRoleArgs{
+	slr, err := iam.NewServiceLinkedRole(ctx, scope.Child(name, "config-service-role"), &iam.ServiceLinkedRoleArgs{
 		AwsServiceName: pulumi.String("config.amazonaws.com"),
-	}, in(home)...)
+	}, args.In(c)...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("creating the Config service-linked role: %w", err)
 	}
 	trust, err := InvestigationTrust(args.SecurityToolingID, args.OrgID).JSON()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := iam.NewRole(ctx, n("investigation-role"), &iam.RoleArgs{
+	if _, err := iam.NewRole(ctx, scope.Child(name, "investigation-role"), &iam.RoleArgs{
 		Name:               pulumi.String(InvestigationRoleName),
 		Description:        pulumi.String("View-only and security-audit access for investigations from Security Tooling"),
 		AssumeRolePolicy:   pulumi.String(trust),
 		MaxSessionDuration: pulumi.Int(3600),
 		ManagedPolicyArns:  pulumi.ToStringArray(InvestigationPolicies),
-	}, in(home)...); err != nil {
-		return nil, err
+	}, args.In(c)...); err != nil {
+		return nil, fmt.Errorf("creating the investigation role: %w", err)
 	}
+	return slr, nil
+}
 
-	for _, region := range args.Regions {
-		if _, err := ebs.NewEncryptionByDefault(ctx, n("ebs-encryption", region), &ebs.EncryptionByDefaultArgs{
-			Enabled: pulumi.Bool(true),
-		}, in(region)...); err != nil {
-			return nil, err
-		}
-		recorder, err := cfg.NewRecorder(ctx, n("config-recorder", region), &cfg.RecorderArgs{
-			Name:    pulumi.String("default"),
-			RoleArn: slr.Arn,
-			RecordingGroup: cfg.RecorderRecordingGroupArgs{
-				AllSupported: pulumi.Bool(true),
-				// Global resources (IAM) are recorded once, in the home region.
-				IncludeGlobalResourceTypes: pulumi.Bool(region == home),
-			},
-		}, in(region)...)
-		if err != nil {
-			return nil, err
-		}
-		channel, err := cfg.NewDeliveryChannel(ctx, n("config-delivery", region), &cfg.DeliveryChannelArgs{
-			Name:         pulumi.String("default"),
-			S3BucketName: pulumi.String(args.ConfigBucket),
-			S3KmsKeyArn:  args.ConfigKeyARN,
-			SnapshotDeliveryProperties: cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
-				DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
-			},
-		}, append(in(region), pulumi.DependsOn([]pulumi.Resource{recorder}))...)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := cfg.NewRecorderStatus(ctx, n("config-recorder-status", region), &cfg.RecorderStatusArgs{
-			Name: recorder.Name, IsEnabled: pulumi.Bool(true),
-		}, append(in(region), pulumi.DependsOn([]pulumi.Resource{channel}))...); err != nil {
-			return nil, err
-		}
+// regional turns EBS encryption by default on and records Config into the Log Archive (global resources in the
+// home region only).
+func (c *AccountBaseline) regional(ctx *pulumi.Context, name string, args AccountBaselineArgs, region string, slr *iam.ServiceLinkedRole) error {
+	if _, err := ebs.NewEncryptionByDefault(ctx, scope.Child(name, "ebs-encryption", region), &ebs.EncryptionByDefaultArgs{
+		Enabled: pulumi.Bool(true),
+	}, c.in(args, region)...); err != nil {
+		return fmt.Errorf("EBS encryption by default: %w", err)
 	}
+	recorder, err := cfg.NewRecorder(ctx, scope.Child(name, "config-recorder", region), &cfg.RecorderArgs{
+		Name:    pulumi.String("default"),
+		RoleArn: slr.Arn,
+		RecordingGroup: cfg.RecorderRecordingGroupArgs{
+			AllSupported: pulumi.Bool(true),
+			// Global resources (IAM) are recorded once, in the home region.
+			IncludeGlobalResourceTypes: pulumi.Bool(region == args.Region),
+		},
+	}, c.in(args, region)...)
+	if err != nil {
+		return fmt.Errorf("creating the Config recorder: %w", err)
+	}
+	channel, err := cfg.NewDeliveryChannel(ctx, scope.Child(name, "config-delivery", region), &cfg.DeliveryChannelArgs{
+		Name:         pulumi.String("default"),
+		S3BucketName: pulumi.String(args.ConfigBucket),
+		S3KmsKeyArn:  args.ConfigKeyARN,
+		SnapshotDeliveryProperties: cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
+			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
+		},
+	}, c.in(args, region, pulumi.DependsOn([]pulumi.Resource{recorder}))...)
+	if err != nil {
+		return fmt.Errorf("creating the Config delivery channel: %w", err)
+	}
+	if _, err := cfg.NewRecorderStatus(ctx, scope.Child(name, "config-recorder-status", region), &cfg.RecorderStatusArgs{
+		Name: recorder.Name, IsEnabled: pulumi.Bool(true),
+	}, c.in(args, region, pulumi.DependsOn([]pulumi.Resource{channel}))...); err != nil {
+		return fmt.Errorf("starting the Config recorder: %w", err)
+	}
+	return nil
+}
 
-	if b := args.Backup; b != nil {
-		if _, err := iam.NewRole(ctx, n("backup-role"), &iam.RoleArgs{
-			Name:              pulumi.String(b.RoleName),
-			Description:       pulumi.String("Used by AWS Backup for the organization backup policy"),
-			AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("backup.amazonaws.com", args.AccountID).MustJSON()),
-			ManagedPolicyArns: pulumi.ToStringArray(BackupRolePolicies),
-		}, in(home)...); err != nil {
-			return nil, err
-		}
-		keyPolicy, err := AccountKeyPolicy(args.AccountID).JSON()
-		if err != nil {
-			return nil, err
-		}
-		key, err := kmskey.New(ctx, n("backup-key"), pulumi.String("Encrypts the account's baseline backup vault"), pulumi.String(keyPolicy), in(home)...)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := backup.NewVault(ctx, n("backup-vault"), &backup.VaultArgs{
-			Name:         pulumi.String(b.VaultName),
-			KmsKeyArn:    key.Arn,
-			ForceDestroy: pulumi.Bool(false),
-		}, append(in(home), pulumi.Protect(true), pulumi.RetainOnDelete(true))...); err != nil {
-			return nil, fmt.Errorf("creating backup vault in %s: %w", args.AccountName, err)
-		}
+// backup creates the KMS-encrypted vault and the role the organization backup policy names.
+func (c *AccountBaseline) backup(ctx *pulumi.Context, name string, args AccountBaselineArgs) error {
+	b := args.Backup
+	if _, err := iam.NewRole(ctx, scope.Child(name, "backup-role"), &iam.RoleArgs{
+		Name:              pulumi.String(b.RoleName),
+		Description:       pulumi.String("Used by AWS Backup for the organization backup policy"),
+		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("backup.amazonaws.com", args.AccountID).MustJSON()),
+		ManagedPolicyArns: pulumi.ToStringArray(BackupRolePolicies),
+	}, args.In(c)...); err != nil {
+		return fmt.Errorf("creating the backup role: %w", err)
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})
+	keyPolicy, err := AccountKeyPolicy(args.AccountID).JSON()
+	if err != nil {
+		return err
+	}
+	key, err := kmskey.New(ctx, scope.Child(name, "backup-key"), pulumi.String("Encrypts the account's baseline backup vault"), pulumi.String(keyPolicy), args.In(c)...)
+	if err != nil {
+		return fmt.Errorf("creating the backup key: %w", err)
+	}
+	if _, err := backup.NewVault(ctx, scope.Child(name, "backup-vault"), &backup.VaultArgs{
+		Name:         pulumi.String(b.VaultName),
+		KmsKeyArn:    key.Arn,
+		ForceDestroy: pulumi.Bool(false),
+	}, args.In(c, pulumi.Protect(true), pulumi.RetainOnDelete(true))...); err != nil {
+		return fmt.Errorf("creating the backup vault: %w", err)
+	}
+	return nil
 }
 
 // InvestigationTrust lets principals of the Security Tooling account, within the organization, assume the

@@ -3,13 +3,13 @@ package security
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // Writer is the service that delivers into a log bucket.
@@ -24,9 +24,26 @@ const (
 	WriterS3ServerLogging Writer = "logging.s3.amazonaws.com"
 )
 
+// Purpose is what a Log Archive bucket holds; downstream stacks find the buckets by purpose.
+type Purpose string
+
+// The purposes of the Log Archive's buckets.
+const (
+	PurposeAccessLogs      Purpose = "access-logs"
+	PurposeCloudTrail      Purpose = "cloudtrail"
+	PurposeConfig          Purpose = "config"
+	PurposeFlowLogs        Purpose = "flow-logs"
+	PurposeNetworkFirewall Purpose = "network-firewall"
+	PurposeGuardDuty       Purpose = "guardduty"
+	PurposeLBAccessLogs    Purpose = "lb-access-logs"
+)
+
+// DeliveredByOtherStacks are the purposes whose buckets other stacks deliver to: the security stack exports them.
+var DeliveredByOtherStacks = []Purpose{PurposeFlowLogs, PurposeNetworkFirewall, PurposeLBAccessLogs}
+
 // BucketSpec is one kind of log bucket in the Log Archive.
 type BucketSpec struct {
-	Purpose string
+	Purpose Purpose
 	Writer  Writer
 	// KMS encrypts with the Log Archive key (SSE-KMS with an S3 bucket key). It is off where the writing service
 	// cannot write to SSE-KMS buckets: ALB access logs and S3 server access logs accept only SSE-S3.
@@ -39,17 +56,17 @@ type BucketSpec struct {
 
 // Buckets are the Log Archive's buckets, each in the home region with a replica in the DR region.
 var Buckets = []BucketSpec{
-	{Purpose: "access-logs", Writer: WriterS3ServerLogging, Sink: true},
-	{Purpose: "cloudtrail", Writer: WriterCloudTrail, KMS: true, ObjectLock: true},
+	{Purpose: PurposeAccessLogs, Writer: WriterS3ServerLogging, Sink: true},
+	{Purpose: PurposeCloudTrail, Writer: WriterCloudTrail, KMS: true, ObjectLock: true},
 	// No Object Lock on the Config bucket: AWS Config cannot deliver to a bucket with Object Lock enabled
 	// (AWS::Config::DeliveryChannel), and Object Lock can never be turned off. Its data stays immutable through
 	// versioning, the policy that denies object deletion to everyone, the Security OU guardrail that denies
 	// changing the bucket's policy, versioning or lifecycle, and replication to the DR region.
-	{Purpose: "config", Writer: WriterConfig, KMS: true},
-	{Purpose: "flow-logs", Writer: WriterLogDelivery, KMS: true},
-	{Purpose: "network-firewall", Writer: WriterLogDelivery, KMS: true},
-	{Purpose: "guardduty", Writer: WriterGuardDuty, KMS: true},
-	{Purpose: "lb-access-logs", Writer: WriterELB},
+	{Purpose: PurposeConfig, Writer: WriterConfig, KMS: true},
+	{Purpose: PurposeFlowLogs, Writer: WriterLogDelivery, KMS: true},
+	{Purpose: PurposeNetworkFirewall, Writer: WriterLogDelivery, KMS: true},
+	{Purpose: PurposeGuardDuty, Writer: WriterGuardDuty, KMS: true},
+	{Purpose: PurposeLBAccessLogs, Writer: WriterELB},
 }
 
 // elbAccounts are the Elastic Load Balancing accounts that write access logs in regions older than August 2022;
@@ -63,8 +80,8 @@ var elbAccounts = map[string]string{
 }
 
 // BucketName is the physical name of a log bucket: globally unique names are capped at 63 characters.
-func BucketName(company, env, purpose, region string) string {
-	return naming.Limited(naming.Name(company, env, purpose, region), naming.MaxS3BucketName)
+func BucketName(company, stack string, purpose Purpose, region string) string {
+	return naming.Limited(naming.Name(company, stack, string(purpose), region), naming.MaxS3BucketName)
 }
 
 // Writers are the accounts and resources whose services write into the Log Archive, for the aws:SourceAccount and
@@ -195,14 +212,13 @@ func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 
 // LogBucketArgs configures one LogBucket.
 type LogBucketArgs struct {
-	Env, Company string
-	Spec         BucketSpec
-	Region       string
-	Provider     *aws.Provider
-	Logs         config.LogRetention
+	// Scope is the Log Archive account in the bucket's region.
+	scope.Scope
+	Company string
+	Spec    BucketSpec
+	Logs    config.LogRetention
 	// KeyARN encrypts the bucket when Spec.KMS.
 	KeyARN     pulumi.StringInput
-	AccountID  string
 	ReaderRole string
 	Writers    Writers
 	// AccessLogsBucket receives the server access logs (unset for the sink itself).
@@ -235,77 +251,95 @@ type LogBucket struct {
 	Policy *s3.BucketPolicy
 }
 
-// NewLogBucket registers a log bucket.
+// NewLogBucket registers a log bucket: the bucket and what locks it down, the policy, logging and lifecycle, the
+// object lock, the replication.
 func NewLogBucket(ctx *pulumi.Context, name string, args LogBucketArgs, opts ...pulumi.ResourceOption) (*LogBucket, error) {
-	c := &LogBucket{Name: BucketName(args.Company, args.Env, args.Spec.Purpose, args.Region)}
+	c := &LogBucket{Name: BucketName(args.Company, args.Stack, args.Spec.Purpose, args.Region)}
 	c.ARN = "arn:aws:s3:::" + c.Name
 	if err := ctx.RegisterComponentResource("platform:security:LogBucket", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	n := func(role string) string { return name + "-" + role }
+	for _, step := range []func(*pulumi.Context, string, LogBucketArgs) error{c.bucket, c.policy, c.lifecycle, c.objectLock, c.replication} {
+		if err := step(ctx, name, args); err != nil {
+			return nil, fmt.Errorf("bucket %s: %w", c.Name, err)
+		}
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"bucket": pulumi.String(c.Name)})
+}
 
+// bucket creates the bucket (protected, retained, never force-destroyed) with its public access block,
+// BucketOwnerEnforced, versioning and default encryption.
+func (c *LogBucket) bucket(ctx *pulumi.Context, name string, args LogBucketArgs) error {
 	bucket, err := s3.NewBucketV2(ctx, name, &s3.BucketV2Args{
 		Bucket:            pulumi.String(c.Name),
 		ForceDestroy:      pulumi.Bool(false),
 		ObjectLockEnabled: pulumi.Bool(args.Spec.ObjectLock),
-	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
+	}, args.In(c, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
 	if err != nil {
-		return nil, fmt.Errorf("creating bucket %s: %w", c.Name, err)
+		return fmt.Errorf("creating the bucket: %w", err)
 	}
 	c.Bucket = bucket
 	id := bucket.ID().ToStringOutput()
-
-	if _, err := s3.NewBucketPublicAccessBlock(ctx, n("public-access-block"), &s3.BucketPublicAccessBlockArgs{
+	if _, err := s3.NewBucketPublicAccessBlock(ctx, scope.Child(name, "public-access-block"), &s3.BucketPublicAccessBlockArgs{
 		Bucket: id, BlockPublicAcls: pulumi.Bool(true), BlockPublicPolicy: pulumi.Bool(true),
 		IgnorePublicAcls: pulumi.Bool(true), RestrictPublicBuckets: pulumi.Bool(true),
-	}, child...); err != nil {
-		return nil, err
+	}, args.In(c)...); err != nil {
+		return fmt.Errorf("blocking public access: %w", err)
 	}
-	if _, err := s3.NewBucketOwnershipControls(ctx, n("ownership"), &s3.BucketOwnershipControlsArgs{
+	if _, err := s3.NewBucketOwnershipControls(ctx, scope.Child(name, "ownership"), &s3.BucketOwnershipControlsArgs{
 		Bucket: id, Rule: s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, child...); err != nil {
-		return nil, err
+	}, args.In(c)...); err != nil {
+		return fmt.Errorf("enforcing bucket ownership: %w", err)
 	}
-	versioning, err := s3.NewBucketVersioningV2(ctx, n("versioning"), &s3.BucketVersioningV2Args{
+	if c.Versioning, err = s3.NewBucketVersioningV2(ctx, scope.Child(name, "versioning"), &s3.BucketVersioningV2Args{
 		Bucket: id, VersioningConfiguration: s3.BucketVersioningV2VersioningConfigurationArgs{Status: pulumi.String("Enabled")},
-	}, child...)
-	if err != nil {
-		return nil, fmt.Errorf("versioning bucket %s: %w", c.Name, err)
+	}, args.In(c)...); err != nil {
+		return fmt.Errorf("versioning: %w", err)
 	}
-	c.Versioning = versioning
 	sse := s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{SseAlgorithm: pulumi.String("AES256")}
 	if args.Spec.KMS {
 		sse = s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
 			SseAlgorithm: pulumi.String("aws:kms"), KmsMasterKeyId: args.KeyARN}
 	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, n("encryption"), &s3.BucketServerSideEncryptionConfigurationV2Args{
+	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, scope.Child(name, "encryption"), &s3.BucketServerSideEncryptionConfigurationV2Args{
 		Bucket: id,
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: sse,
 			BucketKeyEnabled:                   pulumi.Bool(args.Spec.KMS),
 		}},
-	}, child...); err != nil {
-		return nil, err
+	}, args.In(c)...); err != nil {
+		return fmt.Errorf("default encryption: %w", err)
 	}
+	return nil
+}
+
+// policy creates the bucket policy and, but for the sink, server access logging into the sink.
+func (c *LogBucket) policy(ctx *pulumi.Context, name string, args LogBucketArgs) error {
+	id := c.Bucket.ID().ToStringOutput()
 	policy, err := BucketPolicy(BucketPolicyArgs{Spec: args.Spec, BucketARN: c.ARN, Region: args.Region,
 		AccountID: args.AccountID, ReaderRole: args.ReaderRole, Writers: args.Writers}).JSON()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if c.Policy, err = s3.NewBucketPolicy(ctx, n("policy"), &s3.BucketPolicyArgs{Bucket: id, Policy: pulumi.String(policy)}, child...); err != nil {
-		return nil, err
+	if c.Policy, err = s3.NewBucketPolicy(ctx, scope.Child(name, "policy"), &s3.BucketPolicyArgs{Bucket: id, Policy: pulumi.String(policy)}, args.In(c)...); err != nil {
+		return fmt.Errorf("creating the policy: %w", err)
 	}
-	if !args.Spec.Sink {
-		if _, err := s3.NewBucketLoggingV2(ctx, n("logging"), &s3.BucketLoggingV2Args{
-			Bucket: id, TargetBucket: args.AccessLogsBucket, TargetPrefix: pulumi.String(c.Name + "/"),
-		}, child...); err != nil {
-			return nil, err
-		}
+	if args.Spec.Sink {
+		return nil
 	}
+	if _, err := s3.NewBucketLoggingV2(ctx, scope.Child(name, "logging"), &s3.BucketLoggingV2Args{
+		Bucket: id, TargetBucket: args.AccessLogsBucket, TargetPrefix: pulumi.String(c.Name + "/"),
+	}, args.In(c)...); err != nil {
+		return fmt.Errorf("server access logging: %w", err)
+	}
+	return nil
+}
+
+// lifecycle tiers objects down, expires them, and aborts incomplete uploads.
+func (c *LogBucket) lifecycle(ctx *pulumi.Context, name string, args LogBucketArgs) error {
 	l := args.Logs
-	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, n("lifecycle"), &s3.BucketLifecycleConfigurationV2Args{
-		Bucket: id,
+	if _, err := s3.NewBucketLifecycleConfigurationV2(ctx, scope.Child(name, "lifecycle"), &s3.BucketLifecycleConfigurationV2Args{
+		Bucket: c.Bucket.ID().ToStringOutput(),
 		Rules: s3.BucketLifecycleConfigurationV2RuleArray{s3.BucketLifecycleConfigurationV2RuleArgs{
 			Id:     pulumi.String("tier-and-expire"),
 			Status: pulumi.String("Enabled"),
@@ -318,41 +352,54 @@ func NewLogBucket(ctx *pulumi.Context, name string, args LogBucketArgs, opts ...
 			NoncurrentVersionExpiration:    s3.BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs{NoncurrentDays: pulumi.Int(30)},
 			AbortIncompleteMultipartUpload: s3.BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs{DaysAfterInitiation: pulumi.Int(7)},
 		}},
-	}, append(child, pulumi.DependsOn([]pulumi.Resource{versioning}))...); err != nil {
-		return nil, err
+	}, args.In(c, pulumi.DependsOn([]pulumi.Resource{c.Versioning}))...); err != nil {
+		return fmt.Errorf("lifecycle: %w", err)
 	}
-	if args.Spec.ObjectLock {
-		if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, n("object-lock"), &s3.BucketObjectLockConfigurationV2Args{
-			Bucket:            id,
-			ObjectLockEnabled: pulumi.String("Enabled"),
-			Rule: s3.BucketObjectLockConfigurationV2RuleArgs{DefaultRetention: s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
-				Mode: pulumi.String("COMPLIANCE"), Days: pulumi.Int(l.ObjectLockDays)}},
-		}, append(child, pulumi.Protect(true))...); err != nil {
-			return nil, err
-		}
+	return nil
+}
+
+// objectLock puts the audit buckets under a compliance-mode lock.
+func (c *LogBucket) objectLock(ctx *pulumi.Context, name string, args LogBucketArgs) error {
+	if !args.Spec.ObjectLock {
+		return nil
 	}
-	if r := args.Replica; r != nil {
-		dest := s3.BucketReplicationConfigRuleDestinationArgs{Bucket: pulumi.String(r.BucketARN), StorageClass: pulumi.String("STANDARD_IA")}
-		var criteria s3.BucketReplicationConfigRuleSourceSelectionCriteriaPtrInput
-		if args.Spec.KMS {
-			dest.EncryptionConfiguration = s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs{ReplicaKmsKeyId: r.KeyARN}
-			criteria = s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs{
-				SseKmsEncryptedObjects: s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs{Status: pulumi.String("Enabled")}}
-		}
-		if _, err := s3.NewBucketReplicationConfig(ctx, n("replication"), &s3.BucketReplicationConfigArgs{
-			Bucket: id,
-			Role:   r.RoleARN,
-			Rules: s3.BucketReplicationConfigRuleArray{s3.BucketReplicationConfigRuleArgs{
-				Id:                      pulumi.String("to-dr-region"),
-				Status:                  pulumi.String("Enabled"),
-				Filter:                  s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String("")},
-				DeleteMarkerReplication: s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs{Status: pulumi.String("Disabled")},
-				Destination:             dest,
-				SourceSelectionCriteria: criteria,
-			}},
-		}, append(child, pulumi.DependsOn([]pulumi.Resource{versioning, r.Versioning}))...); err != nil {
-			return nil, fmt.Errorf("replicating bucket %s: %w", c.Name, err)
-		}
+	if _, err := s3.NewBucketObjectLockConfigurationV2(ctx, scope.Child(name, "object-lock"), &s3.BucketObjectLockConfigurationV2Args{
+		Bucket:            c.Bucket.ID().ToStringOutput(),
+		ObjectLockEnabled: pulumi.String("Enabled"),
+		Rule: s3.BucketObjectLockConfigurationV2RuleArgs{DefaultRetention: s3.BucketObjectLockConfigurationV2RuleDefaultRetentionArgs{
+			Mode: pulumi.String("COMPLIANCE"), Days: pulumi.Int(args.Logs.ObjectLockDays)}},
+	}, args.In(c, pulumi.Protect(true))...); err != nil {
+		return fmt.Errorf("object lock: %w", err)
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"bucket": pulumi.String(c.Name)})
+	return nil
+}
+
+// replication replicates every object to the DR twin, once both sides are versioned.
+func (c *LogBucket) replication(ctx *pulumi.Context, name string, args LogBucketArgs) error {
+	r := args.Replica
+	if r == nil {
+		return nil
+	}
+	dest := s3.BucketReplicationConfigRuleDestinationArgs{Bucket: pulumi.String(r.BucketARN), StorageClass: pulumi.String("STANDARD_IA")}
+	var criteria s3.BucketReplicationConfigRuleSourceSelectionCriteriaPtrInput
+	if args.Spec.KMS {
+		dest.EncryptionConfiguration = s3.BucketReplicationConfigRuleDestinationEncryptionConfigurationArgs{ReplicaKmsKeyId: r.KeyARN}
+		criteria = s3.BucketReplicationConfigRuleSourceSelectionCriteriaArgs{
+			SseKmsEncryptedObjects: s3.BucketReplicationConfigRuleSourceSelectionCriteriaSseKmsEncryptedObjectsArgs{Status: pulumi.String("Enabled")}}
+	}
+	if _, err := s3.NewBucketReplicationConfig(ctx, scope.Child(name, "replication"), &s3.BucketReplicationConfigArgs{
+		Bucket: c.Bucket.ID().ToStringOutput(),
+		Role:   r.RoleARN,
+		Rules: s3.BucketReplicationConfigRuleArray{s3.BucketReplicationConfigRuleArgs{
+			Id:                      pulumi.String("to-dr-region"),
+			Status:                  pulumi.String("Enabled"),
+			Filter:                  s3.BucketReplicationConfigRuleFilterArgs{Prefix: pulumi.String("")},
+			DeleteMarkerReplication: s3.BucketReplicationConfigRuleDeleteMarkerReplicationArgs{Status: pulumi.String("Disabled")},
+			Destination:             dest,
+			SourceSelectionCriteria: criteria,
+		}},
+	}, args.In(c, pulumi.DependsOn([]pulumi.Resource{c.Versioning, r.Versioning}))...); err != nil {
+		return fmt.Errorf("replication: %w", err)
+	}
+	return nil
 }

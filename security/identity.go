@@ -3,7 +3,6 @@ package security
 import (
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/identitystore"
@@ -12,12 +11,15 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // IdentityCenterArgs configures IdentityCenter.
 type IdentityCenterArgs struct {
-	Env      string
-	Provider *aws.Provider // the Identity account (IAM Identity Center delegated administrator), home region
+	// Scope is the Identity account (IAM Identity Center delegated administrator), home region.
+	scope.Scope
+	// Instance is the organization's IAM Identity Center instance (ReadIdentityCenterInstance).
+	Instance IdentityCenterInstance
 	Config   config.IdentityCenter
 	// AccountIDs are the member accounts by name (from the org stack); "*" in an assignment means all of them.
 	AccountIDs map[string]string
@@ -38,58 +40,66 @@ type IdentityCenter struct {
 	GroupIDs          map[string]pulumi.StringOutput
 }
 
+// IdentityCenterInstance is the organization's IAM Identity Center instance.
+type IdentityCenterInstance struct{ ARN, IdentityStoreID string }
+
+// ReadIdentityCenterInstance reads the instance through the Identity account: no API creates the organization
+// instance, so a stack reads it before it builds anything and stops, naming the manual step, when it is missing.
+func ReadIdentityCenterInstance(ctx *pulumi.Context, identity *aws.Provider) (IdentityCenterInstance, error) {
+	inst, err := ssoadmin.GetInstances(ctx, pulumi.Provider(identity))
+	if err != nil {
+		return IdentityCenterInstance{}, fmt.Errorf("reading the IAM Identity Center instance: %w", err)
+	}
+	if len(inst.Arns) == 0 || len(inst.IdentityStoreIds) == 0 {
+		return IdentityCenterInstance{}, fmt.Errorf("IAM Identity Center is not enabled for the organization: enable it once in the management account and delegate it to the Identity account (see README)")
+	}
+	return IdentityCenterInstance{ARN: inst.Arns[0], IdentityStoreID: inst.IdentityStoreIds[0]}, nil
+}
+
 // NewIdentityCenter registers groups, permission sets and assignments.
 func NewIdentityCenter(ctx *pulumi.Context, name string, args IdentityCenterArgs, opts ...pulumi.ResourceOption) (*IdentityCenter, error) {
-	c := &IdentityCenter{PermissionSetARNs: map[string]pulumi.StringOutput{}, GroupIDs: map[string]pulumi.StringOutput{}}
+	c := &IdentityCenter{PermissionSetARNs: map[string]pulumi.StringOutput{}, GroupIDs: map[string]pulumi.StringOutput{},
+		InstanceARN: args.Instance.ARN, IdentityStoreID: args.Instance.IdentityStoreID}
 	if err := ctx.RegisterComponentResource("platform:security:IdentityCenter", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	inst, err := ssoadmin.GetInstances(ctx, pulumi.Provider(args.Provider))
-	if err != nil {
-		return nil, fmt.Errorf("reading the IAM Identity Center instance: %w", err)
-	}
-	if len(inst.Arns) == 0 || len(inst.IdentityStoreIds) == 0 {
-		return nil, fmt.Errorf("IAM Identity Center is not enabled for the organization: enable it once in the management account and delegate it to the Identity account (see README)")
-	}
-	c.InstanceARN, c.IdentityStoreID = inst.Arns[0], inst.IdentityStoreIds[0]
+	child := args.In(c)
 	instance := pulumi.String(c.InstanceARN)
-
 	for _, g := range args.Config.Groups {
-		grp, err := identitystore.NewGroup(ctx, naming.Name(args.Env, "sso-group", slug(g.Name)), &identitystore.GroupArgs{
+		grp, err := identitystore.NewGroup(ctx, scope.Child(name, "group", naming.Slug(g.Name)), &identitystore.GroupArgs{
 			IdentityStoreId: pulumi.String(c.IdentityStoreID),
 			DisplayName:     pulumi.String(g.Name),
 			Description:     pulumi.String(g.Description),
 		}, child...)
 		if err != nil {
-			return nil, fmt.Errorf("creating group %q: %w", g.Name, err)
+			return nil, fmt.Errorf("identity center %s: creating group %q: %w", name, g.Name, err)
 		}
 		c.GroupIDs[g.Name] = grp.GroupId
 	}
 	for _, ps := range args.Config.PermissionSets {
-		set, err := ssoadmin.NewPermissionSet(ctx, naming.Name(args.Env, "sso-permission-set", slug(ps.Name)), &ssoadmin.PermissionSetArgs{
+		set, err := ssoadmin.NewPermissionSet(ctx, scope.Child(name, "permission-set", naming.Slug(ps.Name)), &ssoadmin.PermissionSetArgs{
 			InstanceArn:     instance,
 			Name:            pulumi.String(ps.Name),
 			Description:     pulumi.String(ps.Description),
 			SessionDuration: pulumi.String(ps.SessionDuration),
 		}, child...)
 		if err != nil {
-			return nil, fmt.Errorf("creating permission set %q: %w", ps.Name, err)
+			return nil, fmt.Errorf("identity center %s: creating permission set %q: %w", name, ps.Name, err)
 		}
 		c.PermissionSetARNs[ps.Name] = set.Arn
 		for _, mp := range ps.ManagedPolicies {
-			if _, err := ssoadmin.NewManagedPolicyAttachment(ctx, naming.Name(args.Env, "sso-policy", slug(ps.Name), slug(mp)), &ssoadmin.ManagedPolicyAttachmentArgs{
+			if _, err := ssoadmin.NewManagedPolicyAttachment(ctx, scope.Child(name, "policy", naming.Slug(ps.Name), naming.Slug(mp)), &ssoadmin.ManagedPolicyAttachmentArgs{
 				InstanceArn:      instance,
 				PermissionSetArn: set.Arn,
 				ManagedPolicyArn: pulumi.String("arn:aws:iam::aws:policy/" + mp),
 			}, child...); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("identity center %s: attaching %s to %q: %w", name, mp, ps.Name, err)
 			}
 		}
 	}
 	for _, a := range args.Config.Assignments {
 		for _, acct := range ExpandAccounts(a.Accounts, args.AccountIDs) {
-			if _, err := ssoadmin.NewAccountAssignment(ctx, naming.Name(args.Env, "sso-assignment", slug(a.Group), slug(a.PermissionSet), acct), &ssoadmin.AccountAssignmentArgs{
+			if _, err := ssoadmin.NewAccountAssignment(ctx, scope.Child(name, "assignment", naming.Slug(a.Group), naming.Slug(a.PermissionSet), acct), &ssoadmin.AccountAssignmentArgs{
 				InstanceArn:      instance,
 				PermissionSetArn: c.PermissionSetARNs[a.PermissionSet],
 				PrincipalId:      c.GroupIDs[a.Group],
@@ -97,7 +107,7 @@ func NewIdentityCenter(ctx *pulumi.Context, name string, args IdentityCenterArgs
 				TargetId:         pulumi.String(args.AccountIDs[acct]),
 				TargetType:       pulumi.String("AWS_ACCOUNT"),
 			}, child...); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("identity center %s: assigning %q to %q in %s: %w", name, a.PermissionSet, a.Group, acct, err)
 			}
 		}
 	}
@@ -122,10 +132,4 @@ func ExpandAccounts(names []string, ids map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func slug(s string) string {
-	s = strings.ToLower(s)
-	s = strings.NewReplacer("/", "-", " ", "-", "_", "-", ".", "-").Replace(s)
-	return s
 }

@@ -16,15 +16,16 @@ import (
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // LogArchiveArgs configures the LogArchive.
 type LogArchiveArgs struct {
-	Env, Company      string
-	HomeRegion        string
+	// Scope is the Log Archive account in the home region.
+	scope.Scope
+	Company           string
 	DRRegion          string
 	Providers         map[string]*aws.Provider // the Log Archive account, by region
-	AccountID         string
 	Writers           Writers
 	Logs              config.LogRetention
 	InvestigationRole string
@@ -42,85 +43,113 @@ type LogArchive struct {
 	// KeyARNs by region.
 	KeyARNs map[string]pulumi.StringOutput
 	// Buckets by region, then purpose.
-	Buckets map[string]map[string]*LogBucket
+	Buckets map[string]map[Purpose]*LogBucket
 
 	home string
 }
 
-// NewLogArchive registers the Log Archive.
+// NewLogArchive registers the Log Archive: the keys, the replication role, then the buckets.
 func NewLogArchive(ctx *pulumi.Context, name string, args LogArchiveArgs, opts ...pulumi.ResourceOption) (*LogArchive, error) {
-	c := &LogArchive{KeyARNs: map[string]pulumi.StringOutput{}, Buckets: map[string]map[string]*LogBucket{}, home: args.HomeRegion}
+	c := &LogArchive{KeyARNs: map[string]pulumi.StringOutput{}, Buckets: map[string]map[Purpose]*LogBucket{}, home: args.Region}
 	if err := ctx.RegisterComponentResource("platform:security:LogArchive", name, c, opts...); err != nil {
 		return nil, err
 	}
-	keyPolicy, err := LogKeyPolicy(args.AccountID, args.InvestigationRole, args.Writers).JSON()
+	if err := c.keys(ctx, name, args); err != nil {
+		return nil, fmt.Errorf("log archive %s: %w", name, err)
+	}
+	role, err := c.replicationRole(ctx, name, args)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("log archive %s: %w", name, err)
 	}
-	for _, region := range []string{args.HomeRegion, args.DRRegion} {
-		key, err := kmskey.New(ctx, naming.Name(args.Env, "logs", "key", region), pulumi.String("Encrypts the organization's logs in the Log Archive ("+region+")"), pulumi.String(keyPolicy), pulumi.Parent(c), pulumi.Provider(args.Providers[region]))
-		if err != nil {
-			return nil, fmt.Errorf("creating log key in %s: %w", region, err)
-		}
-		if _, err := kms.NewAlias(ctx, naming.Name(args.Env, "logs", "key-alias", region), &kms.AliasArgs{
-			Name: pulumi.String("alias/" + naming.Name(args.Env, "logs", "key")), TargetKeyId: key.KeyId,
-		}, pulumi.Parent(c), pulumi.Provider(args.Providers[region])); err != nil {
-			return nil, err
-		}
-		c.KeyARNs[region] = key.Arn
-	}
-
-	var sources, destinations []string
-	for _, spec := range Buckets {
-		sources = append(sources, "arn:aws:s3:::"+BucketName(args.Company, args.Env, spec.Purpose, args.HomeRegion))
-		destinations = append(destinations, "arn:aws:s3:::"+BucketName(args.Company, args.Env, spec.Purpose, args.DRRegion))
-	}
-	roleName := naming.Limited(naming.Name(args.Env, "logs", "replication"), naming.MaxIAMRoleName)
-	role, err := iam.NewRole(ctx, naming.Name(args.Env, "logs", "replication-role"), &iam.RoleArgs{
-		Name:             pulumi.String(roleName),
-		Description:      pulumi.String("Replicates the Log Archive buckets to the DR region"),
-		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("s3.amazonaws.com", args.AccountID).MustJSON()),
-	}, pulumi.Parent(c), pulumi.Provider(args.Providers[args.HomeRegion]))
-	if err != nil {
-		return nil, fmt.Errorf("creating replication role: %w", err)
-	}
-	if _, err := iam.NewRolePolicy(ctx, naming.Name(args.Env, "logs", "replication-policy"), &iam.RolePolicyArgs{
-		Role: role.Name,
-		Name: pulumi.String("replicate-log-buckets"),
-		Policy: pulumi.All(c.KeyARNs[args.HomeRegion], c.KeyARNs[args.DRRegion]).ApplyT(func(keys []any) (string, error) {
-			return ReplicationPolicy(sources, destinations, keys[0].(string), keys[1].(string), args.HomeRegion, args.DRRegion).JSON()
-		}).(pulumi.StringOutput),
-	}, pulumi.Parent(c), pulumi.Provider(args.Providers[args.HomeRegion])); err != nil {
-		return nil, err
-	}
-
 	// The DR twins first: replication needs its destinations.
-	for _, region := range []string{args.DRRegion, args.HomeRegion} {
-		c.Buckets[region] = map[string]*LogBucket{}
-		sink := BucketName(args.Company, args.Env, "access-logs", region)
-		for _, spec := range Buckets {
-			b := LogBucketArgs{
-				Env: args.Env, Company: args.Company, Spec: spec, Region: region, Provider: args.Providers[region],
-				Logs: args.Logs, KeyARN: c.KeyARNs[region], Writers: args.Writers, AccountID: args.AccountID,
-				ReaderRole: args.InvestigationRole, AccessLogsBucket: pulumi.String(sink),
-			}
-			if region == args.HomeRegion {
-				twin := c.Buckets[args.DRRegion][spec.Purpose]
-				b.Replica = &Replica{BucketARN: twin.ARN, KeyARN: c.KeyARNs[args.DRRegion], RoleARN: role.Arn, Versioning: twin.Versioning}
-			}
-			// Depending on a component would race with the registration of its children: depend on resources.
-			deps := []pulumi.Resource{}
-			if !spec.Sink {
-				deps = append(deps, c.Buckets[region]["access-logs"].Policy)
-			}
-			lb, err := NewLogBucket(ctx, naming.Name(args.Env, "logs", spec.Purpose, region), b, pulumi.Parent(c), pulumi.DependsOn(deps))
-			if err != nil {
-				return nil, fmt.Errorf("log bucket %s in %s: %w", spec.Purpose, region, err)
-			}
-			c.Buckets[region][spec.Purpose] = lb
+	for _, region := range []string{args.DRRegion, args.Region} {
+		if err := c.buckets(ctx, name, args, region, role); err != nil {
+			return nil, fmt.Errorf("log archive %s: %w", name, err)
 		}
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})
+}
+
+func (c *LogArchive) in(args LogArchiveArgs, region string) []pulumi.ResourceOption {
+	return []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Providers[region])}
+}
+
+// keys creates the key of each region, with an alias.
+func (c *LogArchive) keys(ctx *pulumi.Context, name string, args LogArchiveArgs) error {
+	keyPolicy, err := LogKeyPolicy(args.AccountID, args.InvestigationRole, args.Writers).JSON()
+	if err != nil {
+		return err
+	}
+	for _, region := range []string{args.Region, args.DRRegion} {
+		key, err := kmskey.New(ctx, scope.Child(name, "key", region), pulumi.String("Encrypts the organization's logs in the Log Archive ("+region+")"),
+			pulumi.String(keyPolicy), c.in(args, region)...)
+		if err != nil {
+			return fmt.Errorf("creating the key in %s: %w", region, err)
+		}
+		if _, err := kms.NewAlias(ctx, scope.Child(name, "key-alias", region), &kms.AliasArgs{
+			Name: pulumi.String("alias/" + scope.Child(name, "key")), TargetKeyId: key.KeyId,
+		}, c.in(args, region)...); err != nil {
+			return fmt.Errorf("creating the key alias in %s: %w", region, err)
+		}
+		c.KeyARNs[region] = key.Arn
+	}
+	return nil
+}
+
+// replicationRole is the one role S3 replicates every home bucket to its DR twin with.
+func (c *LogArchive) replicationRole(ctx *pulumi.Context, name string, args LogArchiveArgs) (*iam.Role, error) {
+	home, dr := args.Region, args.DRRegion
+	var sources, destinations []string
+	for _, spec := range Buckets {
+		sources = append(sources, "arn:aws:s3:::"+BucketName(args.Company, args.Stack, spec.Purpose, home))
+		destinations = append(destinations, "arn:aws:s3:::"+BucketName(args.Company, args.Stack, spec.Purpose, dr))
+	}
+	role, err := iam.NewRole(ctx, scope.Child(name, "replication-role"), &iam.RoleArgs{
+		Name:             pulumi.String(naming.Limited(scope.Child(name, "replication"), naming.MaxIAMRoleName)),
+		Description:      pulumi.String("Replicates the Log Archive buckets to the DR region"),
+		AssumeRolePolicy: pulumi.String(iampolicy.ServiceTrust("s3.amazonaws.com", args.AccountID).MustJSON()),
+	}, c.in(args, home)...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the replication role: %w", err)
+	}
+	if _, err := iam.NewRolePolicy(ctx, scope.Child(name, "replication-policy"), &iam.RolePolicyArgs{
+		Role: role.Name,
+		Name: pulumi.String("replicate-log-buckets"),
+		Policy: pulumi.All(c.KeyARNs[home], c.KeyARNs[dr]).ApplyT(func(keys []any) (string, error) {
+			return ReplicationPolicy(sources, destinations, keys[0].(string), keys[1].(string), home, dr).JSON()
+		}).(pulumi.StringOutput),
+	}, c.in(args, home)...); err != nil {
+		return nil, fmt.Errorf("creating the replication policy: %w", err)
+	}
+	return role, nil
+}
+
+// buckets creates a region's buckets; the home region's replicate to their DR twins.
+func (c *LogArchive) buckets(ctx *pulumi.Context, name string, args LogArchiveArgs, region string, role *iam.Role) error {
+	c.Buckets[region] = map[Purpose]*LogBucket{}
+	sink := BucketName(args.Company, args.Stack, PurposeAccessLogs, region)
+	for _, spec := range Buckets {
+		b := LogBucketArgs{
+			Scope:   scope.Scope{Stack: args.Stack, AccountID: args.AccountID, Region: region, Provider: args.Providers[region], Tags: args.Tags},
+			Company: args.Company, Spec: spec, Logs: args.Logs, KeyARN: c.KeyARNs[region], Writers: args.Writers,
+			ReaderRole: args.InvestigationRole, AccessLogsBucket: pulumi.String(sink),
+		}
+		if region == args.Region {
+			twin := c.Buckets[args.DRRegion][spec.Purpose]
+			b.Replica = &Replica{BucketARN: twin.ARN, KeyARN: c.KeyARNs[args.DRRegion], RoleARN: role.Arn, Versioning: twin.Versioning}
+		}
+		// Depending on a component would race with the registration of its children: depend on resources.
+		deps := []pulumi.Resource{}
+		if !spec.Sink {
+			deps = append(deps, c.Buckets[region][PurposeAccessLogs].Policy)
+		}
+		lb, err := NewLogBucket(ctx, scope.Child(name, string(spec.Purpose), region), b, pulumi.Parent(c), pulumi.DependsOn(deps))
+		if err != nil {
+			return fmt.Errorf("bucket %s in %s: %w", spec.Purpose, region, err)
+		}
+		c.Buckets[region][spec.Purpose] = lb
+	}
+	return nil
 }
 
 // FindingsDestinations are the GuardDuty findings bucket and key for each region: regions beyond home and DR
@@ -132,7 +161,7 @@ func (c *LogArchive) FindingsDestinations(regions []string) (map[string]string, 
 		if _, ok := c.Buckets[r]; !ok {
 			src = c.home
 		}
-		buckets[r], keys[r] = c.Buckets[src]["guardduty"].ARN, c.KeyARNs[src]
+		buckets[r], keys[r] = c.Buckets[src][PurposeGuardDuty].ARN, c.KeyARNs[src]
 	}
 	return buckets, keys
 }

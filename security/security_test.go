@@ -14,6 +14,7 @@ import (
 	"github.com/innovate-inc/platform/internal/iampolicy/iamref"
 	"github.com/innovate-inc/platform/internal/mocks"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/security"
 )
 
@@ -93,7 +94,7 @@ func TestExpandAccounts(t *testing.T) {
 }
 
 // bucketSpec returns the Log Archive bucket spec of a purpose.
-func bucketSpec(t *testing.T, purpose string) security.BucketSpec {
+func bucketSpec(t *testing.T, purpose security.Purpose) security.BucketSpec {
 	t.Helper()
 	i := slices.IndexFunc(security.Buckets, func(b security.BucketSpec) bool { return b.Purpose == purpose })
 	require.GreaterOrEqual(t, i, 0, "no Log Archive bucket for %q", purpose)
@@ -102,7 +103,7 @@ func bucketSpec(t *testing.T, purpose string) security.BucketSpec {
 
 // A single bucket without a replica, under the shared mocks.
 func TestLogBucketAlone(t *testing.T) {
-	spec := bucketSpec(t, "flow-logs")
+	spec := bucketSpec(t, security.PurposeFlowLogs)
 	mon, err := fixtures.Run(t, "security", "us-west-2", func(ctx *pulumi.Context) error {
 		p, err := providers.New(ctx, "security", providers.Target{Key: "log-archive", Region: "us-west-2",
 			AccountID: "222222222222", RoleName: "OrganizationAccountAccessRole"}, nil)
@@ -110,9 +111,10 @@ func TestLogBucketAlone(t *testing.T) {
 			return err
 		}
 		_, err = security.NewLogBucket(ctx, "flow-logs", security.LogBucketArgs{
-			Env: "security", Company: "acme", Spec: spec, Region: "us-west-2", Provider: p,
+			Scope:   scope.Scope{Stack: "security", Region: "us-west-2", Provider: p, AccountID: "222222222222"},
+			Company: "acme", Spec: spec,
 			Logs:   config.LogRetention{RetentionDays: 400, ObjectLockDays: 365, InfrequentAccessAfterDays: 30, GlacierAfterDays: 90},
-			KeyARN: pulumi.String("arn:aws:kms:us-west-2:222222222222:key/k"), Writers: testWriters, AccountID: "222222222222",
+			KeyARN: pulumi.String("arn:aws:kms:us-west-2:222222222222:key/k"), Writers: testWriters,
 			ReaderRole: security.InvestigationRoleName, AccessLogsBucket: pulumi.String("sink"),
 		})
 		return err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // GuardDutyFeatures are the protection plans auto-enabled for every member account: S3, EKS audit logs, runtime
@@ -37,14 +38,13 @@ func StandardARNs(region string) []string {
 
 // SecurityToolingArgs configures SecurityTooling.
 type SecurityToolingArgs struct {
-	Env        string
-	HomeRegion string
-	Regions    []string                 // every allowed region, home first
-	Providers  map[string]*aws.Provider // Security Tooling, by region
+	// Scope is Security Tooling in the home region.
+	scope.Scope
+	Regions   []string                 // every allowed region, home first
+	Providers map[string]*aws.Provider // Security Tooling, by region
 	// ManagementProviders reach the management account, by region: it designates Security Tooling as the GuardDuty
 	// and Security Hub administrator once the detector and the hub exist there.
 	ManagementProviders map[string]*aws.Provider
-	AccountID           string
 	RootID              string
 	// FindingsBuckets and FindingsKeys are the Log Archive's GuardDuty bucket ARNs and keys, by region.
 	FindingsBuckets  map[string]string
@@ -78,13 +78,13 @@ func NewSecurityTooling(ctx *pulumi.Context, name string, args SecurityToolingAr
 	if err := ctx.RegisterComponentResource("platform:security:SecurityTooling", name, c, opts...); err != nil {
 		return nil, err
 	}
-	s := toolingScope{c: c, args: args}
+	s := toolingScope{c: c, name: name, args: args}
 	for _, region := range args.Regions {
 		if err := s.guardDuty(ctx, region); err != nil {
 			return nil, fmt.Errorf("GuardDuty in %s: %w", region, err)
 		}
-		if _, err := accessanalyzer.NewAnalyzer(ctx, s.name(region, "access-analyzer", "org"), &accessanalyzer.AnalyzerArgs{
-			AnalyzerName: pulumi.String(naming.Name(args.Env, "org", "access-analyzer", region)),
+		if _, err := accessanalyzer.NewAnalyzer(ctx, s.n(region, "access-analyzer"), &accessanalyzer.AnalyzerArgs{
+			AnalyzerName: pulumi.String(naming.Name(args.Stack, "org", "access-analyzer", region)),
 			Type:         pulumi.String("ORGANIZATION"),
 		}, s.in(region)...); err != nil {
 			return nil, fmt.Errorf("creating the organization access analyzer in %s: %w", region, err)
@@ -104,6 +104,7 @@ func NewSecurityTooling(ctx *pulumi.Context, name string, args SecurityToolingAr
 // toolingScope is what every step of SecurityTooling needs.
 type toolingScope struct {
 	c    *SecurityTooling
+	name string
 	args SecurityToolingArgs
 }
 
@@ -111,8 +112,9 @@ func (s toolingScope) in(region string, more ...pulumi.ResourceOption) []pulumi.
 	return append([]pulumi.ResourceOption{pulumi.Parent(s.c), pulumi.Provider(s.args.Providers[region])}, more...)
 }
 
-func (s toolingScope) name(region string, parts ...string) string {
-	return naming.Name(s.args.Env, parts[0], parts[1], append(parts[2:], region)...)
+// n names a child after the component: <component>-<parts>-<region>.
+func (s toolingScope) n(region string, parts ...string) string {
+	return scope.Child(s.name, append(parts, region)...)
 }
 
 // guardDuty creates the region's detector first and only then designates Security Tooling as the GuardDuty
@@ -120,7 +122,7 @@ func (s toolingScope) name(region string, parts ...string) string {
 // detector fails ("a detector already exists"). An existing detector is kept by the designation.
 func (s toolingScope) guardDuty(ctx *pulumi.Context, region string) error {
 	a := s.args
-	detector, err := guardduty.NewDetector(ctx, s.name(region, "guardduty", "detector"), &guardduty.DetectorArgs{
+	detector, err := guardduty.NewDetector(ctx, s.n(region, "guardduty", "detector"), &guardduty.DetectorArgs{
 		Enable:                     pulumi.Bool(true),
 		FindingPublishingFrequency: pulumi.String(a.FindingFrequency),
 	}, s.in(region, pulumi.Protect(true))...)
@@ -129,14 +131,14 @@ func (s toolingScope) guardDuty(ctx *pulumi.Context, region string) error {
 	}
 	detectorID := detector.ID().ToStringOutput()
 	s.c.DetectorIDs[region] = detectorID
-	admin, err := guardduty.NewOrganizationAdminAccount(ctx, s.name(region, "guardduty", "admin"),
+	admin, err := guardduty.NewOrganizationAdminAccount(ctx, s.n(region, "guardduty", "admin"),
 		&guardduty.OrganizationAdminAccountArgs{AdminAccountId: pulumi.String(a.AccountID)},
 		pulumi.Parent(s.c), pulumi.Provider(a.ManagementProviders[region]), pulumi.DependsOn([]pulumi.Resource{detector}))
 	if err != nil {
 		return fmt.Errorf("designating the administrator: %w", err)
 	}
 	afterAdmin := s.in(region, pulumi.DependsOn([]pulumi.Resource{admin}))
-	if _, err := guardduty.NewOrganizationConfiguration(ctx, s.name(region, "guardduty", "org-config"), &guardduty.OrganizationConfigurationArgs{
+	if _, err := guardduty.NewOrganizationConfiguration(ctx, s.n(region, "guardduty", "org-config"), &guardduty.OrganizationConfigurationArgs{
 		DetectorId:                    detectorID,
 		AutoEnableOrganizationMembers: pulumi.String("ALL"),
 	}, afterAdmin...); err != nil {
@@ -148,7 +150,7 @@ func (s toolingScope) guardDuty(ctx *pulumi.Context, region string) error {
 			extra = append(extra, guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArgs{
 				Name: pulumi.String(ac), AutoEnable: pulumi.String("ALL")})
 		}
-		if _, err := guardduty.NewOrganizationConfigurationFeature(ctx, s.name(region, "guardduty", "feature", featureKey(feature)),
+		if _, err := guardduty.NewOrganizationConfigurationFeature(ctx, s.n(region, "guardduty", "feature", naming.Slug(feature)),
 			&guardduty.OrganizationConfigurationFeatureArgs{
 				DetectorId: detectorID, Name: pulumi.String(feature), AutoEnable: pulumi.String("ALL"),
 				AdditionalConfigurations: extra,
@@ -156,7 +158,7 @@ func (s toolingScope) guardDuty(ctx *pulumi.Context, region string) error {
 			return fmt.Errorf("auto-enabling %s: %w", feature, err)
 		}
 	}
-	if _, err := guardduty.NewPublishingDestination(ctx, s.name(region, "guardduty", "findings-export"), &guardduty.PublishingDestinationArgs{
+	if _, err := guardduty.NewPublishingDestination(ctx, s.n(region, "guardduty", "findings-export"), &guardduty.PublishingDestinationArgs{
 		DetectorId:      detectorID,
 		DestinationType: pulumi.String("S3"),
 		DestinationArn:  pulumi.String(a.FindingsBuckets[region]),
@@ -174,7 +176,7 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 	a := s.args
 	var hubs []pulumi.Resource
 	for _, region := range a.Regions {
-		hub, err := securityhub.NewAccount(ctx, s.name(region, "securityhub", "account"), &securityhub.AccountArgs{
+		hub, err := securityhub.NewAccount(ctx, s.n(region, "securityhub", "account"), &securityhub.AccountArgs{
 			EnableDefaultStandards:  pulumi.Bool(false),
 			ControlFindingGenerator: pulumi.String("SECURITY_CONTROL"),
 			AutoEnableControls:      pulumi.Bool(true),
@@ -184,15 +186,15 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 		}
 		hubs = append(hubs, hub)
 	}
-	home := a.HomeRegion
+	home := a.Region
 	// With central configuration the administrator is designated once, in the home region.
-	admin, err := securityhub.NewOrganizationAdminAccount(ctx, naming.Name(a.Env, "securityhub", "admin"),
+	admin, err := securityhub.NewOrganizationAdminAccount(ctx, scope.Child(s.name, "securityhub-admin"),
 		&securityhub.OrganizationAdminAccountArgs{AdminAccountId: pulumi.String(a.AccountID)},
 		pulumi.Parent(s.c), pulumi.Provider(a.ManagementProviders[home]), pulumi.DependsOn(hubs))
 	if err != nil {
 		return fmt.Errorf("designating the administrator: %w", err)
 	}
-	aggregator, err := securityhub.NewFindingAggregator(ctx, naming.Name(a.Env, "securityhub", "aggregator"), &securityhub.FindingAggregatorArgs{
+	aggregator, err := securityhub.NewFindingAggregator(ctx, scope.Child(s.name, "securityhub-aggregator"), &securityhub.FindingAggregatorArgs{
 		LinkingMode:      pulumi.String("SPECIFIED_REGIONS"),
 		SpecifiedRegions: pulumi.ToStringArray(without(a.Regions, home)),
 	}, s.in(home, pulumi.DependsOn(append(hubs, admin)))...)
@@ -200,7 +202,7 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 		return fmt.Errorf("aggregating findings: %w", err)
 	}
 	s.c.FindingAggregatorARN = aggregator.ID().ToStringOutput()
-	orgConfig, err := securityhub.NewOrganizationConfiguration(ctx, naming.Name(a.Env, "securityhub", "org-config"), &securityhub.OrganizationConfigurationArgs{
+	orgConfig, err := securityhub.NewOrganizationConfiguration(ctx, scope.Child(s.name, "securityhub-org-config"), &securityhub.OrganizationConfigurationArgs{
 		// Central configuration: the policy below decides what members run, not auto-enable.
 		AutoEnable:                pulumi.Bool(false),
 		AutoEnableStandards:       pulumi.String("NONE"),
@@ -209,8 +211,8 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("turning on central configuration: %w", err)
 	}
-	policy, err := securityhub.NewConfigurationPolicy(ctx, naming.Name(a.Env, "securityhub", "policy"), &securityhub.ConfigurationPolicyArgs{
-		Name:        pulumi.String(naming.Name(a.Env, "securityhub", "baseline")),
+	policy, err := securityhub.NewConfigurationPolicy(ctx, scope.Child(s.name, "securityhub-policy"), &securityhub.ConfigurationPolicyArgs{
+		Name:        pulumi.String(scope.Child(s.name, "securityhub-baseline")),
 		Description: pulumi.String("FSBP and CIS AWS Foundations v3.0.0 for every account"),
 		ConfigurationPolicy: securityhub.ConfigurationPolicyConfigurationPolicyArgs{
 			ServiceEnabled:      pulumi.Bool(true),
@@ -223,7 +225,7 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating the configuration policy: %w", err)
 	}
-	if _, err := securityhub.NewConfigurationPolicyAssociation(ctx, naming.Name(a.Env, "securityhub", "policy-root"), &securityhub.ConfigurationPolicyAssociationArgs{
+	if _, err := securityhub.NewConfigurationPolicyAssociation(ctx, scope.Child(s.name, "securityhub-policy-root"), &securityhub.ConfigurationPolicyAssociationArgs{
 		PolicyId: policy.ID().ToStringOutput(),
 		TargetId: pulumi.String(a.RootID),
 	}, s.in(home)...); err != nil {
@@ -235,35 +237,22 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 // configAggregator aggregates AWS Config over every account and region of the organization.
 func (s toolingScope) configAggregator(ctx *pulumi.Context) (*cfg.ConfigurationAggregator, error) {
 	a := s.args
-	role, err := iam.NewRole(ctx, naming.Name(a.Env, "config", "aggregator-role"), &iam.RoleArgs{
-		Name:              pulumi.String(naming.Limited(naming.Name(a.Env, "config", "aggregator"), naming.MaxIAMRoleName)),
+	role, err := iam.NewRole(ctx, scope.Child(s.name, "config-aggregator-role"), &iam.RoleArgs{
+		Name:              pulumi.String(naming.Limited(scope.Child(s.name, "config-aggregator"), naming.MaxIAMRoleName)),
 		Description:       pulumi.String("Lets AWS Config read the organization for the aggregator"),
 		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("config.amazonaws.com", a.AccountID).MustJSON()),
 		ManagedPolicyArns: pulumi.ToStringArray([]string{"arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations"}),
-	}, s.in(a.HomeRegion)...)
+	}, s.in(a.Region)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the aggregator role: %w", err)
 	}
-	return cfg.NewConfigurationAggregator(ctx, naming.Name(a.Env, "config", "aggregator"), &cfg.ConfigurationAggregatorArgs{
-		Name: pulumi.String(naming.Name(a.Env, "org", "config")),
+	return cfg.NewConfigurationAggregator(ctx, scope.Child(s.name, "config-aggregator"), &cfg.ConfigurationAggregatorArgs{
+		Name: pulumi.String(naming.Name(a.Stack, "org", "config")),
 		OrganizationAggregationSource: cfg.ConfigurationAggregatorOrganizationAggregationSourceArgs{
 			AllRegions: pulumi.Bool(true),
 			RoleArn:    role.Arn,
 		},
-	}, s.in(a.HomeRegion)...)
-}
-
-func featureKey(feature string) string {
-	out := []byte(feature)
-	for i, b := range out {
-		switch {
-		case b == '_':
-			out[i] = '-'
-		case b >= 'A' && b <= 'Z':
-			out[i] = b + 'a' - 'A'
-		}
-	}
-	return string(out)
+	}, s.in(a.Region)...)
 }
 
 func without(list []string, drop string) []string {

@@ -3,7 +3,6 @@ package security
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -12,16 +11,15 @@ import (
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // OrgTrailArgs configures the OrgTrail.
 type OrgTrailArgs struct {
-	Env      string
-	Region   string
-	Provider *aws.Provider // Security Tooling, the CloudTrail delegated administrator, in the home region
-	// AccountID is the Security Tooling account; TrailARN the trail's ARN, in the management account (TrailARN).
-	AccountID string
-	TrailARN  string
+	// Scope is Security Tooling, the CloudTrail delegated administrator, in the home region.
+	scope.Scope
+	// TrailARN is the trail's ARN, in the management account (TrailARN).
+	TrailARN string
 	// Bucket is the Log Archive's CloudTrail bucket and KeyARN the Log Archive key of the home region.
 	Bucket pulumi.StringInput
 	KeyARN pulumi.StringInput
@@ -54,19 +52,19 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 	if err := ctx.RegisterComponentResource("platform:security:OrgTrail", name, c, opts...); err != nil {
 		return nil, err
 	}
-	child := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Provider)}
-	trailName := TrailName(args.Env)
+	child := args.In(c)
+	trailName := TrailName(args.Stack)
 	groupName := "/aws/cloudtrail/" + trailName
 
 	keyPolicy, err := LogGroupKeyPolicy(args.AccountID, args.Region).JSON()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("trail %s: %w", name, err)
 	}
-	key, err := kmskey.New(ctx, naming.Name(args.Env, "trail", "log-group-key"), pulumi.String("Encrypts the organization trail's CloudWatch Logs group"), pulumi.String(keyPolicy), child...)
+	key, err := kmskey.New(ctx, scope.Child(name, "log-group-key"), pulumi.String("Encrypts the organization trail's CloudWatch Logs group"), pulumi.String(keyPolicy), child...)
 	if err != nil {
 		return nil, fmt.Errorf("creating trail log group key: %w", err)
 	}
-	group, err := cloudwatch.NewLogGroup(ctx, naming.Name(args.Env, "trail", "log-group"), &cloudwatch.LogGroupArgs{
+	group, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, "log-group"), &cloudwatch.LogGroupArgs{
 		Name:            pulumi.String(groupName),
 		RetentionInDays: pulumi.Int(args.LogGroupRetention),
 		KmsKeyId:        key.Arn,
@@ -74,8 +72,8 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 	if err != nil {
 		return nil, fmt.Errorf("creating trail log group: %w", err)
 	}
-	role, err := iam.NewRole(ctx, naming.Name(args.Env, "trail", "logs-role"), &iam.RoleArgs{
-		Name:        pulumi.String(naming.Limited(naming.Name(args.Env, "trail", "logs"), naming.MaxIAMRoleName)),
+	role, err := iam.NewRole(ctx, scope.Child(name, "logs-role"), &iam.RoleArgs{
+		Name:        pulumi.String(naming.Limited(scope.Child(name, "logs"), naming.MaxIAMRoleName)),
 		Description: pulumi.String("Lets CloudTrail deliver the organization trail to CloudWatch Logs"),
 		// The organization trail is the management account's: CloudTrail assumes the role for that trail ARN.
 		AssumeRolePolicy: pulumi.String(iampolicy.New(iampolicy.Statement{Sid: "CloudTrailAssumes", Effect: iampolicy.Allow,
@@ -83,9 +81,9 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceArn": {args.TrailARN}}}}).MustJSON()),
 	}, child...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("trail %s: creating the CloudWatch Logs role: %w", name, err)
 	}
-	if _, err := iam.NewRolePolicy(ctx, naming.Name(args.Env, "trail", "logs-policy"), &iam.RolePolicyArgs{
+	if _, err := iam.NewRolePolicy(ctx, scope.Child(name, "logs-policy"), &iam.RolePolicyArgs{
 		Role: role.Name,
 		Name: pulumi.String("deliver-to-log-group"),
 		Policy: group.Arn.ApplyT(func(arn string) (string, error) {
@@ -94,10 +92,10 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 				Resource: []string{arn + ":log-stream:*"}}).JSON()
 		}).(pulumi.StringOutput),
 	}, child...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("trail %s: the CloudWatch Logs role policy: %w", name, err)
 	}
 
-	trail, err := cloudtrail.NewTrail(ctx, trailName, &cloudtrail.TrailArgs{
+	trail, err := cloudtrail.NewTrail(ctx, name, &cloudtrail.TrailArgs{
 		Name:                       pulumi.String(trailName),
 		S3BucketName:               args.Bucket,
 		KmsKeyId:                   args.KeyARN,

@@ -10,15 +10,15 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
-	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/internal/scope"
 )
 
 // BackupVaultsArgs configures BackupVaults.
 type BackupVaultsArgs struct {
-	Env       string
+	// Scope is the Backup account in the home region.
+	scope.Scope
 	Regions   []string                 // home and DR
 	Providers map[string]*aws.Provider // the Backup account, by region
-	AccountID string
 	OrgID     string
 	// VaultName is the name the organization backup policy copies into.
 	VaultName string
@@ -47,39 +47,39 @@ func NewBackupVaults(ctx *pulumi.Context, name string, args BackupVaultsArgs, op
 	}
 	keyPolicy, err := BackupKeyPolicy(args.AccountID, args.OrgID).JSON()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("backup vaults %s: %w", name, err)
 	}
 	for _, region := range args.Regions {
 		in := []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(args.Providers[region])}
 		stateful := append(append([]pulumi.ResourceOption{}, in...), pulumi.Protect(true), pulumi.RetainOnDelete(true))
-		key, err := kmskey.New(ctx, naming.Name(args.Env, "backup", "vault-key", region), pulumi.String("Encrypts the organization's backup copies ("+region+")"), pulumi.String(keyPolicy), stateful...)
+		key, err := kmskey.New(ctx, scope.Child(name, "key", region), pulumi.String("Encrypts the organization's backup copies ("+region+")"), pulumi.String(keyPolicy), stateful...)
 		if err != nil {
-			return nil, fmt.Errorf("creating vault key in %s: %w", region, err)
+			return nil, fmt.Errorf("backup vaults %s: creating the key in %s: %w", name, region, err)
 		}
-		vault, err := backup.NewVault(ctx, naming.Name(args.Env, "backup", "vault", region), &backup.VaultArgs{
+		vault, err := backup.NewVault(ctx, scope.Child(name, region), &backup.VaultArgs{
 			Name:         pulumi.String(args.VaultName),
 			KmsKeyArn:    key.Arn,
 			ForceDestroy: pulumi.Bool(false),
 		}, stateful...)
 		if err != nil {
-			return nil, fmt.Errorf("creating vault in %s: %w", region, err)
+			return nil, fmt.Errorf("backup vaults %s: creating the vault in %s: %w", name, region, err)
 		}
 		c.VaultARNs[region] = vault.Arn
-		if _, err := backup.NewVaultLockConfiguration(ctx, naming.Name(args.Env, "backup", "vault-lock", region), &backup.VaultLockConfigurationArgs{
+		if _, err := backup.NewVaultLockConfiguration(ctx, scope.Child(name, "lock", region), &backup.VaultLockConfigurationArgs{
 			BackupVaultName:   vault.Name,
 			MinRetentionDays:  pulumi.Int(args.Lock.MinRetentionDays),
 			MaxRetentionDays:  pulumi.Int(args.Lock.MaxRetentionDays),
 			ChangeableForDays: pulumi.Int(args.Lock.ChangeableForDays),
 		}, stateful...); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("backup vaults %s: locking the vault in %s: %w", name, region, err)
 		}
-		if _, err := backup.NewVaultPolicy(ctx, naming.Name(args.Env, "backup", "vault-policy", region), &backup.VaultPolicyArgs{
+		if _, err := backup.NewVaultPolicy(ctx, scope.Child(name, "policy", region), &backup.VaultPolicyArgs{
 			BackupVaultName: vault.Name,
 			Policy: vault.Arn.ApplyT(func(arn string) (string, error) {
 				return VaultPolicy(arn, args.OrgID).JSON()
 			}).(pulumi.StringOutput),
 		}, in...); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("backup vaults %s: the vault policy in %s: %w", name, region, err)
 		}
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{})

@@ -401,7 +401,7 @@ func TestIdentityCenterMatrix(t *testing.T) {
 
 	groupOf := map[string]string{}
 	for _, g := range v.byType("aws:identitystore/group:Group") {
-		groupOf[strings.SplitN(g.Name, "sso-group-", 2)[1]] = g.Inputs["displayName"].(string)
+		groupOf[strings.SplitN(g.Name, "-group-", 2)[1]] = g.Inputs["displayName"].(string)
 	}
 	orgPlan, _ := fullPlan(t).Stack("org")
 	nameOf := map[string]string{}
@@ -411,16 +411,16 @@ func TestIdentityCenterMatrix(t *testing.T) {
 	grants := map[string][]string{}
 	for _, a := range v.byType("aws:ssoadmin/accountAssignment:AccountAssignment") {
 		assert.Equal(t, "GROUP", a.Inputs["principalType"])
-		key := a.Name[len("security-sso-assignment-"):strings.LastIndex(a.Name, "-"+nameOf[a.Inputs["targetId"].(string)])]
+		key := a.Name[len("security-identity-center-assignment-"):strings.LastIndex(a.Name, "-"+nameOf[a.Inputs["targetId"].(string)])]
 		grants[key] = append(grants[key], nameOf[a.Inputs["targetId"].(string)])
 	}
 	for k := range grants {
 		sort.Strings(grants[k])
 	}
-	assert.Equal(t, []string{"dev"}, grants["developers-developerwrite"], "developers write in dev only")
-	assert.Equal(t, []string{"prod", "staging"}, grants["developers-readonly"], "and read elsewhere")
-	assert.Len(t, grants["break-glass-breakglassadmin"], 8)
-	assert.Len(t, grants["security-auditors-securityaudit"], 8)
+	assert.Equal(t, []string{"dev"}, grants["developers-developer-write"], "developers write in dev only")
+	assert.Equal(t, []string{"prod", "staging"}, grants["developers-read-only"], "and read elsewhere")
+	assert.Len(t, grants["break-glass-break-glass-admin"], 8)
+	assert.Len(t, grants["security-auditors-security-audit"], 8)
 }
 
 func TestSecurityResourcesLiveInTheirAccounts(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/network"
+	"github.com/innovate-inc/platform/security"
 )
 
 // networkLayer builds stack network in the Networking/Shared Services account and returns its outputs. It reads
@@ -118,13 +119,13 @@ func buildNetwork(ctx *pulumi.Context, cfg *config.Stack, in *networkInputs) (*n
 		ReturnCIDRs: behindTGW,
 		Policy: network.FirewallPolicyArgs{AllowedDomains: n.Firewall.AllowedDomains, HomeNet: homeNet,
 			ProdNet: []string{domains.Prod}, NonProdNet: []string{domains.NonProd}},
-		FlowLogsBucketARN: in.sec.LogBucketARNs["flow-logs"], FirewallLogsBucket: in.sec.LogBuckets["network-firewall"],
+		FlowLogsBucketARN: in.sec.LogBucketARNs[security.PurposeFlowLogs], FirewallLogsBucket: in.sec.LogBuckets[security.PurposeNetworkFirewall],
 	}); err != nil {
 		return nil, err
 	}
 	if c.shared, err = network.NewSharedServices(ctx, sc.Name("shared-services", ""), network.SharedServicesArgs{
 		Scope: sc, CIDR: netip.MustParsePrefix(n.SharedServicesCIDR), AZs: in.azs, EndpointAZs: n.Endpoints.AZCount,
-		Services: n.Endpoints.Services, Hub: c.hub, ClientCIDRs: homeNet, FlowLogsBucketARN: in.sec.LogBucketARNs["flow-logs"],
+		Services: n.Endpoints.Services, Hub: c.hub, ClientCIDRs: homeNet, FlowLogsBucketARN: in.sec.LogBucketARNs[security.PurposeFlowLogs],
 	}); err != nil {
 		return nil, err
 	}

@@ -13,16 +13,43 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/providers"
+	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/security"
 )
 
 // securityLayer builds stack security across the Log Archive, Security Tooling, Backup, Identity, every member
-// account and the management account, and returns its outputs. It reads the org stack and runs every cross-stack
-// check before it registers anything.
+// account and the management account, and returns its outputs. It reads the org stack, runs every cross-stack
+// check and reads the Identity Center instance before it registers anything but providers.
 func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
-	env, e, sec := cfg.Name, cfg.Estate, *cfg.Security
+	in, err := readSecurityInputs(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return buildSecurity(ctx, cfg, in)
+}
+
+// securityInputs is everything the security stack reads before it builds.
+type securityInputs struct {
+	org *stackref.Org
+	// provs reaches every member account by name and region, mgmt the management account by region.
+	provs    map[string]map[string]*aws.Provider
+	mgmt     map[string]*aws.Provider
+	instance security.IdentityCenterInstance
+	writers  security.Writers
+}
+
+// account is a member account's scope in the home region, with its name.
+func (in *securityInputs) account(cfg *config.Stack, r config.AccountRole) (string, scope.Scope) {
+	id := in.org.AccountIDsByRole[string(r)]
+	name := accountNames(in.org)[id]
+	return name, scope.Scope{Stack: cfg.Name, AccountID: id, Region: cfg.Estate.HomeRegion,
+		Provider: in.provs[name][cfg.Estate.HomeRegion], Tags: tags.ForStack(*cfg)}
+}
+
+func readSecurityInputs(ctx *pulumi.Context, cfg *config.Stack) (*securityInputs, error) {
+	e := cfg.Estate
 	org, err := stackref.ReadOrg(ctx, e.PulumiOrg)
 	if err != nil {
 		return nil, err
@@ -30,86 +57,85 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 	if err := checkAgainstOrg(cfg, org); err != nil {
 		return nil, err
 	}
-	names := accountNames(org)
-	role := func(r config.AccountRole) (string, string) {
-		id := org.AccountIDsByRole[string(r)]
-		return names[id], id
-	}
-	home, dr := e.HomeRegion, e.DRRegion
-	logName, logID := role(config.RoleLogArchive)
-	toolName, toolID := role(config.RoleSecurityTooling)
-	backupName, backupID := role(config.RoleBackup)
-	identityName, _ := role(config.RoleIdentity)
-	writers := security.Writers{
-		OrgID: org.OrganizationID, ManagementAccountID: org.ManagementAccountID, SecurityToolingID: toolID,
-		TrailARN:        security.TrailARN(home, org.ManagementAccountID, env),
-		TrailCreatorARN: fmt.Sprintf("arn:aws:iam::%s:role/%s", toolID, org.AccessRoleName),
-		AccountIDs:      append(slices.Sorted(maps.Values(org.AccountIDs)), org.ManagementAccountID),
-	}
-
-	provs, mgmt, err := securityProviders(ctx, cfg, org)
-	if err != nil {
+	in := &securityInputs{org: org}
+	if in.provs, in.mgmt, err = securityProviders(ctx, cfg, org); err != nil {
 		return nil, err
 	}
+	identity, _ := in.account(cfg, config.RoleIdentity)
+	if in.instance, err = security.ReadIdentityCenterInstance(ctx, in.provs[identity][e.HomeRegion]); err != nil {
+		return nil, err
+	}
+	toolID := org.AccountIDsByRole[string(config.RoleSecurityTooling)]
+	in.writers = security.Writers{
+		OrgID: org.OrganizationID, ManagementAccountID: org.ManagementAccountID, SecurityToolingID: toolID,
+		TrailARN:        security.TrailARN(e.HomeRegion, org.ManagementAccountID, cfg.Name),
+		TrailCreatorARN: providers.Target{AccountID: toolID, RoleName: org.AccessRoleName}.RoleARN(),
+		AccountIDs:      append(slices.Sorted(maps.Values(org.AccountIDs)), org.ManagementAccountID),
+	}
+	return in, nil
+}
+
+func buildSecurity(ctx *pulumi.Context, cfg *config.Stack, in *securityInputs) (pulumi.Map, error) {
+	env, e, sec, org := cfg.Name, cfg.Estate, *cfg.Security, in.org
+	home, dr := e.HomeRegion, e.DRRegion
+	logName, logScope := in.account(cfg, config.RoleLogArchive)
+	toolName, toolScope := in.account(cfg, config.RoleSecurityTooling)
+	backupName, backupScope := in.account(cfg, config.RoleBackup)
+	_, identityScope := in.account(cfg, config.RoleIdentity)
 
 	archive, err := security.NewLogArchive(ctx, naming.Name(env, "log-archive", ""), security.LogArchiveArgs{
-		Env: env, Company: e.Company, HomeRegion: home, DRRegion: dr, Providers: provs[logName],
-		AccountID: logID, Writers: writers, Logs: sec.Logs, InvestigationRole: security.InvestigationRoleName,
+		Scope: logScope, Company: e.Company, DRRegion: dr, Providers: in.provs[logName],
+		Writers: in.writers, Logs: sec.Logs, InvestigationRole: security.InvestigationRoleName,
 	})
 	if err != nil {
 		return nil, err
 	}
 	homeBuckets := archive.Buckets[home]
-
 	trail, err := security.NewOrgTrail(ctx, naming.Name(env, "org-trail", ""), security.OrgTrailArgs{
-		Env: env, Region: home, Provider: provs[toolName][home], AccountID: toolID, TrailARN: writers.TrailARN,
-		Bucket: pulumi.String(homeBuckets["cloudtrail"].Name), KeyARN: archive.KeyARNs[home],
-		AuditBucketARNs:   []string{homeBuckets["config"].ARN},
+		Scope: toolScope, TrailARN: in.writers.TrailARN,
+		Bucket: pulumi.String(homeBuckets[security.PurposeCloudTrail].Name), KeyARN: archive.KeyARNs[home],
+		AuditBucketARNs:   []string{homeBuckets[security.PurposeConfig].ARN},
 		LogGroupRetention: sec.Trail.LogGroupRetentionDays,
-	}, pulumi.DependsOn([]pulumi.Resource{homeBuckets["cloudtrail"].Policy}))
+	}, pulumi.DependsOn([]pulumi.Resource{homeBuckets[security.PurposeCloudTrail].Policy}))
 	if err != nil {
 		return nil, err
 	}
 
 	regions := append([]string{home}, without(e.AllowedRegions, home)...)
 	findingsBuckets, findingsKeys := archive.FindingsDestinations(regions)
-	var guardDutyPolicies []pulumi.Resource
-	for _, r := range []string{home, dr} {
-		guardDutyPolicies = append(guardDutyPolicies, archive.Buckets[r]["guardduty"].Policy)
-	}
-	tooling, err := security.NewSecurityTooling(ctx, naming.Name(env, "security-tooling", ""), security.SecurityToolingArgs{
-		Env: env, HomeRegion: home, Regions: regions, Providers: provs[toolName], ManagementProviders: mgmt,
-		AccountID: toolID, RootID: org.RootID,
+	tooling, err := security.NewSecurityTooling(ctx, naming.Name(env, "tooling", ""), security.SecurityToolingArgs{
+		Scope: toolScope, Regions: regions, Providers: in.provs[toolName], ManagementProviders: in.mgmt, RootID: org.RootID,
 		FindingsBuckets: findingsBuckets, FindingsKeys: findingsKeys, FindingFrequency: sec.GuardDuty.FindingFrequency,
-	}, pulumi.DependsOn(guardDutyPolicies))
+	}, pulumi.DependsOn([]pulumi.Resource{archive.Buckets[home][security.PurposeGuardDuty].Policy, archive.Buckets[dr][security.PurposeGuardDuty].Policy}))
 	if err != nil {
 		return nil, err
 	}
-
-	if err := accountBaselines(ctx, cfg, org, provs, mgmt, homeBuckets["config"], archive.KeyARNs[home], toolID); err != nil {
+	if err := accountBaselines(ctx, cfg, in, homeBuckets[security.PurposeConfig], archive.KeyARNs[home]); err != nil {
 		return nil, err
 	}
-
 	vaults, err := security.NewBackupVaults(ctx, naming.Name(env, "backup-vaults", ""), security.BackupVaultsArgs{
-		Env: env, Regions: []string{home, dr}, Providers: provs[backupName], AccountID: backupID,
+		Scope: backupScope, Regions: []string{home, dr}, Providers: in.provs[backupName],
 		OrgID: org.OrganizationID, VaultName: org.BackupVaultName, Lock: sec.BackupVaults,
 	})
 	if err != nil {
 		return nil, err
 	}
-
 	idc, err := security.NewIdentityCenter(ctx, naming.Name(env, "identity-center", ""), security.IdentityCenterArgs{
-		Env: env, Provider: provs[identityName][home], Config: sec.IdentityCenter, AccountIDs: org.AccountIDs,
+		Scope: identityScope, Instance: in.instance, Config: sec.IdentityCenter, AccountIDs: org.AccountIDs,
 	})
 	if err != nil {
 		return nil, err
 	}
+	return securityOutputs(archive, trail, tooling, vaults, idc, home, dr), nil
+}
 
+func securityOutputs(archive *security.LogArchive, trail *security.OrgTrail, tooling *security.SecurityTooling,
+	vaults *security.BackupVaults, idc *security.IdentityCenter, home, dr string) pulumi.Map {
 	logBuckets, logBucketARNs, drBuckets := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
-	for purpose, b := range homeBuckets {
-		logBuckets[purpose] = pulumi.String(b.Name)
-		logBucketARNs[purpose] = pulumi.String(b.ARN)
-		drBuckets[purpose] = pulumi.String(archive.Buckets[dr][purpose].Name)
+	for purpose, b := range archive.Buckets[home] {
+		logBuckets[string(purpose)] = pulumi.String(b.Name)
+		logBucketARNs[string(purpose)] = pulumi.String(b.ARN)
+		drBuckets[string(purpose)] = pulumi.String(archive.Buckets[dr][purpose].Name)
 	}
 	return pulumi.Map{
 		stackref.SecLogKeyARNs:          toStringMap(archive.KeyARNs),
@@ -127,7 +153,7 @@ func securityLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 		stackref.SecIdentityStoreID:     pulumi.String(idc.IdentityStoreID),
 		stackref.SecSSOInstanceARN:      pulumi.String(idc.InstanceARN),
 		stackref.SecGroupIDs:            toStringMap(idc.GroupIDs),
-	}, nil
+	}
 }
 
 // securityProviders returns one provider per member account and allowed region (assuming the organization access
@@ -162,9 +188,8 @@ const ManagementAccountKey = "management"
 
 // accountBaselines registers the baseline of every member account and of the management account (which SCPs do
 // not reach, so its baseline matters the more).
-func accountBaselines(ctx *pulumi.Context, cfg *config.Stack, org *stackref.Org, provs map[string]map[string]*aws.Provider,
-	mgmt map[string]*aws.Provider, configBucket *security.LogBucket, configKey pulumi.StringOutput, toolID string) error {
-	e := cfg.Estate
+func accountBaselines(ctx *pulumi.Context, cfg *config.Stack, in *securityInputs, configBucket *security.LogBucket, configKey pulumi.StringOutput) error {
+	e, org := cfg.Estate, in.org
 	workloads := map[string]bool{}
 	names := accountNames(org)
 	for _, id := range org.WorkloadAccountIDs {
@@ -173,14 +198,15 @@ func accountBaselines(ctx *pulumi.Context, cfg *config.Stack, org *stackref.Org,
 	accounts := maps.Clone(org.AccountIDs)
 	accounts[ManagementAccountKey] = org.ManagementAccountID
 	for _, name := range slices.Sorted(maps.Keys(accounts)) {
-		p := provs[name]
+		p := in.provs[name]
 		if name == ManagementAccountKey {
-			p = mgmt
+			p = in.mgmt
 		}
 		args := security.AccountBaselineArgs{
-			Env: cfg.Name, AccountName: name, AccountID: accounts[name], HomeRegion: e.HomeRegion, Regions: e.AllowedRegions,
-			Providers: p, OrgID: org.OrganizationID, SecurityToolingID: toolID,
-			ConfigBucket: configBucket.Name, ConfigKeyARN: configKey,
+			Scope:       scope.Scope{Stack: cfg.Name, AccountID: accounts[name], Region: e.HomeRegion, Provider: p[e.HomeRegion], Tags: tags.ForStack(*cfg)},
+			AccountName: name, Regions: e.AllowedRegions, Providers: p, OrgID: org.OrganizationID,
+			SecurityToolingID: org.AccountIDsByRole[string(config.RoleSecurityTooling)],
+			ConfigBucket:      configBucket.Name, ConfigKeyARN: configKey,
 		}
 		if workloads[name] {
 			args.Backup = &security.BackupBaseline{VaultName: org.BackupVaultName, RoleName: org.BackupRoleName}

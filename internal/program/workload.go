@@ -21,6 +21,7 @@ import (
 	"github.com/innovate-inc/platform/karpenter"
 	"github.com/innovate-inc/platform/network"
 	"github.com/innovate-inc/platform/rds"
+	"github.com/innovate-inc/platform/security"
 )
 
 // workloadLayer builds a workload stack (dev, staging, prod) in its account, with the hub side of its network
@@ -124,7 +125,7 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	vpc, err := network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
 		Scope: home, CIDR: in.vpcCIDR, AZs: in.azs, HubProvider: in.hub,
 		TransitGatewayID: in.net.TransitGatewayID, RouteTableIDs: in.net.RouteTableIDs, EndpointZoneIDs: in.net.EndpointZoneIDs,
-		FlowLogsBucketARN: in.sec.LogBucketARNs["flow-logs"], DatabasePort: w.DatabasePort, ClusterName: clusterName,
+		FlowLogsBucketARN: in.sec.LogBucketARNs[security.PurposeFlowLogs], DatabasePort: w.DatabasePort, ClusterName: clusterName,
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,8 @@ package stackref
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/security"
 )
 
 // Output keys of the security stack.
@@ -30,18 +32,15 @@ const SecurityStack = "security"
 type Security struct {
 	// LogKeyARNs are the Log Archive keys by region.
 	LogKeyARNs map[string]string
-	// LogBuckets and LogBucketARNs are the home-region Log Archive buckets by purpose (flow-logs, ...).
-	LogBuckets    map[string]string
-	LogBucketARNs map[string]string
+	// LogBuckets and LogBucketARNs are the home-region Log Archive buckets by purpose.
+	LogBuckets    map[security.Purpose]string
+	LogBucketARNs map[security.Purpose]string
 	// BackupVaultARNs are the Backup account's vaults by region.
 	BackupVaultARNs   map[string]string
 	InvestigationRole string
 	// PermissionSetARNs by permission set name, for EKS access entries.
 	PermissionSetARNs map[string]string
 }
-
-// LogBucketPurposes are the buckets downstream stacks deliver to.
-var LogBucketPurposes = []string{"flow-logs", "network-firewall", "lb-access-logs"}
 
 // ReadSecurity reads the security stack. Every missing key is reported.
 func ReadSecurity(ctx *pulumi.Context, pulumiOrg string) (*Security, error) {
@@ -51,20 +50,32 @@ func ReadSecurity(ctx *pulumi.Context, pulumiOrg string) (*Security, error) {
 	}
 	s := &Security{
 		LogKeyARNs:        r.stringMap(SecLogKeyARNs),
-		LogBuckets:        r.stringMap(SecLogBuckets),
-		LogBucketARNs:     r.stringMap(SecLogBucketARNs),
+		LogBuckets:        byPurpose(r, SecLogBuckets),
+		LogBucketARNs:     byPurpose(r, SecLogBucketARNs),
 		BackupVaultARNs:   r.stringMap(SecBackupVaultARNs),
 		InvestigationRole: r.string(SecInvestigationRole),
 		PermissionSetARNs: r.stringMap(SecPermissionSetARNs),
-	}
-	if s.LogBuckets != nil {
-		r.require(SecLogBuckets, s.LogBuckets, LogBucketPurposes...)
-	}
-	if s.LogBucketARNs != nil {
-		r.require(SecLogBucketARNs, s.LogBucketARNs, LogBucketPurposes...)
 	}
 	if err := r.err(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// byPurpose reads a map of Log Archive buckets by purpose, requiring the purposes other stacks deliver to.
+func byPurpose(r *ref, key string) map[security.Purpose]string {
+	m := r.stringMap(key)
+	if m == nil {
+		return nil
+	}
+	var need []string
+	for _, p := range security.DeliveredByOtherStacks {
+		need = append(need, string(p))
+	}
+	r.require(key, m, need...)
+	out := map[security.Purpose]string{}
+	for k, v := range m {
+		out[security.Purpose(k)] = v
+	}
+	return out
 }
