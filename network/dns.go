@@ -29,7 +29,12 @@ type PublicDNS struct {
 }
 
 // NewPublicDNS registers the public zone.
-func NewPublicDNS(ctx *pulumi.Context, name string, args PublicDNSArgs, opts ...pulumi.ResourceOption) (*PublicDNS, error) {
+func NewPublicDNS(ctx *pulumi.Context, name string, args PublicDNSArgs, opts ...pulumi.ResourceOption) (_ *PublicDNS, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("public d n s %s: %w", name, err)
+		}
+	}()
 	c := &PublicDNS{}
 	if err := ctx.RegisterComponentResource("platform:network:PublicDNS", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering public DNS %s: %w", name, err)
@@ -65,7 +70,12 @@ type EnvironmentZone struct {
 }
 
 // NewEnvironmentZone registers an environment's delegated zone.
-func NewEnvironmentZone(ctx *pulumi.Context, name string, args EnvironmentZoneArgs, opts ...pulumi.ResourceOption) (*EnvironmentZone, error) {
+func NewEnvironmentZone(ctx *pulumi.Context, name string, args EnvironmentZoneArgs, opts ...pulumi.ResourceOption) (_ *EnvironmentZone, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("environment zone %s: %w", name, err)
+		}
+	}()
 	c := &EnvironmentZone{}
 	if err := ctx.RegisterComponentResource("platform:network:EnvironmentZone", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering environment zone %s: %w", name, err)

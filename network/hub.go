@@ -60,12 +60,16 @@ type Hub struct {
 }
 
 // NewHub registers the Transit Gateway hub.
-func NewHub(ctx *pulumi.Context, name string, args HubArgs, opts ...pulumi.ResourceOption) (*Hub, error) {
+func NewHub(ctx *pulumi.Context, name string, args HubArgs, opts ...pulumi.ResourceOption) (_ *Hub, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("hub %s: %w", name, err)
+		}
+	}()
 	c := &Hub{}
 	if err := ctx.RegisterComponentResource("platform:network:Hub", name, c, opts...); err != nil {
-		return nil, fmt.Errorf("registering hub %s: %w", name, err)
+		return nil, err
 	}
-	var err error
 	if c.TransitGateway, err = transitGateway(ctx, name, args, c); err != nil {
 		return nil, err
 	}

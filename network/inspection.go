@@ -58,7 +58,12 @@ type Inspection struct {
 }
 
 // NewInspection registers the inspection VPC.
-func NewInspection(ctx *pulumi.Context, name string, args InspectionArgs, opts ...pulumi.ResourceOption) (*Inspection, error) {
+func NewInspection(ctx *pulumi.Context, name string, args InspectionArgs, opts ...pulumi.ResourceOption) (_ *Inspection, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("inspection %s: %w", name, err)
+		}
+	}()
 	c := &Inspection{}
 	if err := ctx.RegisterComponentResource("platform:network:Inspection", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering inspection %s: %w", name, err)

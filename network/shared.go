@@ -64,7 +64,12 @@ type SharedServices struct {
 }
 
 // NewSharedServices registers the shared-services VPC and its endpoints.
-func NewSharedServices(ctx *pulumi.Context, name string, args SharedServicesArgs, opts ...pulumi.ResourceOption) (*SharedServices, error) {
+func NewSharedServices(ctx *pulumi.Context, name string, args SharedServicesArgs, opts ...pulumi.ResourceOption) (_ *SharedServices, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("shared services %s: %w", name, err)
+		}
+	}()
 	c := &SharedServices{}
 	if err := ctx.RegisterComponentResource("platform:network:SharedServices", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering shared services %s: %w", name, err)

@@ -60,7 +60,12 @@ type WorkloadVPC struct {
 }
 
 // NewWorkloadVPC registers a workload VPC and its hub side.
-func NewWorkloadVPC(ctx *pulumi.Context, name string, args WorkloadVPCArgs, opts ...pulumi.ResourceOption) (*WorkloadVPC, error) {
+func NewWorkloadVPC(ctx *pulumi.Context, name string, args WorkloadVPCArgs, opts ...pulumi.ResourceOption) (_ *WorkloadVPC, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("workload v p c %s: %w", name, err)
+		}
+	}()
 	c := &WorkloadVPC{}
 	if err := ctx.RegisterComponentResource("platform:network:WorkloadVPC", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering workload VPC %s: %w", name, err)

@@ -29,7 +29,12 @@ type VPN struct {
 }
 
 // NewVPN registers the VPN.
-func NewVPN(ctx *pulumi.Context, name string, args VPNArgs, opts ...pulumi.ResourceOption) (*VPN, error) {
+func NewVPN(ctx *pulumi.Context, name string, args VPNArgs, opts ...pulumi.ResourceOption) (_ *VPN, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("v p n %s: %w", name, err)
+		}
+	}()
 	c := &VPN{}
 	if err := ctx.RegisterComponentResource("platform:network:VPN", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering VPN %s: %w", name, err)

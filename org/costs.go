@@ -146,7 +146,7 @@ func (s costSteps) budgets(ctx *pulumi.Context, topic *sns.Topic) (map[string]*b
 			emails = b.AlertEmails
 		}
 		if _, err := s.budget(ctx, "team", t.Name, t.MonthlyLimitUSD, budgets.BudgetCostFilterArgs{
-			Name: pulumi.String("TagKeyValue"), Values: pulumi.StringArray{pulumi.String("user:" + tags.Team + "$" + t.Name)},
+			Name: pulumi.String("TagKeyValue"), Values: pulumi.StringArray{pulumi.String("user:" + config.TagTeam + "$" + t.Name)},
 		}, emails, topic); err != nil {
 			return nil, err
 		}

@@ -137,7 +137,7 @@ func TagPolicy() string {
 	policyTags := map[string]any{}
 	for _, k := range tags.Keys() {
 		entry := map[string]any{"tag_key": assign(k)}
-		if k == tags.Environment {
+		if k == config.TagEnvironment {
 			entry["tag_value"] = assign(EnvironmentValues)
 		}
 		policyTags[k] = entry

@@ -142,14 +142,25 @@ func (t Tags) validate(p *problems, path keyPath) {
 	}
 }
 
+// The mandatory cost-allocation tag keys, defined here once: package tags applies them, the tag policy spells
+// them, Cost Explorer activates them.
+const (
+	TagEnvironment = "environment"
+	TagOwner       = "owner"
+	TagTeam        = "team"
+	TagCostCenter  = "cost-center"
+	TagApplication = "application"
+	TagManagedBy   = "managed-by"
+)
+
 // MandatoryTagKeys are the cost-allocation tag keys on every taggable resource.
-var MandatoryTagKeys = []string{"environment", "owner", "team", "cost-center", "application", "managed-by"}
+var MandatoryTagKeys = []string{TagEnvironment, TagOwner, TagTeam, TagCostCenter, TagApplication, TagManagedBy}
 
 func mandatoryTagConfigField(k string) string {
 	switch k {
-	case "cost-center":
+	case TagCostCenter:
 		return "costCenter"
-	case "environment", "managed-by":
+	case TagEnvironment, TagManagedBy:
 		return "(derived from the stack; not settable)"
 	default:
 		return k

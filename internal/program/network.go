@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"net/netip"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
-	"github.com/innovate-inc/platform/internal/providers"
 	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/stackref"
-	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/network"
 	"github.com/innovate-inc/platform/security"
 )
@@ -44,18 +41,14 @@ type networkInputs struct {
 // readNetworkInputs reads the org and security stacks, checks the estate and the OUs to share with against the
 // org stack, and creates the networking account's provider to list its AZs: it registers nothing else.
 func readNetworkInputs(ctx *pulumi.Context, cfg *config.Stack) (*networkInputs, error) {
-	env, e, n := cfg.Name, cfg.Estate, *cfg.Network
-	org, err := stackref.ReadOrg(ctx, e.PulumiOrg)
+	n := *cfg.Network
+	up, errs, err := readUpstream(ctx, cfg, false)
 	if err != nil {
 		return nil, err
 	}
-	in := &networkInputs{}
-	if in.sec, err = stackref.ReadSecurity(ctx, e.PulumiOrg); err != nil {
-		return nil, err
-	}
-	errs := checkEstate(cfg, org)
+	in := &networkInputs{sec: up.sec}
 	for i, ou := range n.ShareWithOUs {
-		arn, ok := org.OUARN(ou)
+		arn, ok := up.org.OUARN(ou)
 		if !ok {
 			errs = append(errs, fmt.Errorf("%s.shareWithOus[%d] %q is not an OU of the org stack", config.KeyNetwork, i, ou))
 			continue
@@ -65,24 +58,13 @@ func readNetworkInputs(ctx *pulumi.Context, cfg *config.Stack) (*networkInputs, 
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-
-	home := e.HomeRegion
-	accountID := org.AccountIDsByRole[string(config.RoleNetworking)]
-	stackTags := tags.ForStack(*cfg)
-	p, err := providers.New(ctx, env, providers.Target{Key: accountNames(org)[accountID], Region: home,
-		AccountID: accountID, RoleName: org.AccessRoleName}, stackTags.Map(nil))
-	if err != nil {
+	accountID := up.org.AccountIDsByRole[string(config.RoleNetworking)]
+	if in.scope, err = up.accountScope(ctx, cfg, accountNames(up.org)[accountID], accountID, cfg.Estate.HomeRegion); err != nil {
 		return nil, err
 	}
-	in.scope = scope.Scope{Stack: env, AccountID: accountID, Region: home, Provider: p, Tags: stackTags}
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, pulumi.Provider(p))
-	if err != nil {
-		return nil, fmt.Errorf("listing the AZs of %s: %w", home, err)
+	if in.azs, err = availabilityZones(ctx, in.scope, n.AZCount, config.KeyNetwork+".azCount"); err != nil {
+		return nil, err
 	}
-	if len(zones.Names) < n.AZCount {
-		return nil, fmt.Errorf("%s.azCount %d: the networking account sees only %d AZs in %s", config.KeyNetwork, n.AZCount, len(zones.Names), home)
-	}
-	in.azs = zones.Names[:n.AZCount]
 	return in, nil
 }
 

@@ -1,6 +1,12 @@
-// Package program is the Pulumi program of the platform: load the stack's config, validate it, build the layer
-// the stack names and export its outputs. main.go runs it with pulumi.Run; the tests and the offline plan run the
-// very same function under mocks.
+// Package program is the Pulumi program of the platform and the top of the dependency graph: load the stack's
+// config, validate it, build the layer the stack names and export its outputs. main.go runs it with pulumi.Run;
+// the tests and the offline plan run the very same function under mocks.
+//
+// Each layer is three phases: read its inputs (upstream stacks through internal/stackref, every cross-stack check,
+// the invokes; it registers nothing but the providers the invokes need), build (the components of org/, security/,
+// network/, eks/, karpenter/, rds/, each in its scope), then outputs. Everything else under internal/ is a
+// foundation this package and the components stand on: config (typed, validated), naming, tags, scope, providers,
+// stackref, iampolicy, kmskey; and, for the offline plan and the tests, mocks, plan, readiness and fixtures.
 package program
 
 import (

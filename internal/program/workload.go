@@ -17,7 +17,6 @@ import (
 	"github.com/innovate-inc/platform/internal/providers"
 	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/stackref"
-	"github.com/innovate-inc/platform/internal/tags"
 	"github.com/innovate-inc/platform/karpenter"
 	"github.com/innovate-inc/platform/network"
 	"github.com/innovate-inc/platform/rds"
@@ -38,80 +37,61 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 
 // workloadInputs is everything a workload stack reads before it builds.
 type workloadInputs struct {
-	org              *stackref.Org
-	sec              *stackref.Security
-	net              *stackref.Network
-	accountID        string
+	*upstream
 	vpcCIDR          netip.Prefix
 	azs              []string
 	accessRoles      map[string]string
 	backupVaultARN   string
 	backupAccountID  string
 	deployRunnerCIDR []string
-	// home, dr and hub are the workload account's providers in the home and DR regions and the networking
-	// account's in the home region.
-	home, dr, hub *aws.Provider
+	// home and dr are the workload account in the home and DR regions; hub the networking account in the home
+	// region (the hub side of the attachment, the DNS delegation).
+	home, dr, hub scope.Scope
 }
 
 func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs, error) {
 	env, e, w := cfg.Name, cfg.Estate, *cfg.Workload
-	in := &workloadInputs{}
-	var err error
-	if in.org, err = stackref.ReadOrg(ctx, e.PulumiOrg); err != nil {
+	up, errs, err := readUpstream(ctx, cfg, true)
+	if err != nil {
 		return nil, err
 	}
-	if in.sec, err = stackref.ReadSecurity(ctx, e.PulumiOrg); err != nil {
-		return nil, err
-	}
-	if in.net, err = stackref.ReadNetwork(ctx, e.PulumiOrg); err != nil {
-		return nil, err
-	}
-	errs := checkEstate(cfg, in.org)
-	var ok bool
-	if in.accountID, ok = in.org.WorkloadAccountIDs[env]; !ok {
+	in := &workloadInputs{upstream: up}
+	accountID, ok := up.org.WorkloadAccountIDs[env]
+	if !ok {
 		errs = append(errs, fmt.Errorf("stack %q: the org stack has no workload account for environment %q", env, env))
 	}
 	in.vpcCIDR = netip.MustParsePrefix(w.VPC.CIDR)
 	domain := network.DomainOf(env)
-	if d, err := cidr.Parse(in.net.RouteDomainCIDRs[domain]); err == nil && !cidr.Contains(d, in.vpcCIDR) {
+	if d, err := cidr.Parse(up.net.RouteDomainCIDRs[domain]); err == nil && !cidr.Contains(d, in.vpcCIDR) {
 		errs = append(errs, fmt.Errorf("%s.vpc.cidr %q is outside the %s route domain %s of the network stack", config.KeyWorkload, w.VPC.CIDR, domain, d))
 	}
-	if in.backupVaultARN, ok = in.sec.BackupVaultARNs[e.HomeRegion]; !ok {
+	if in.backupVaultARN, ok = up.sec.BackupVaultARNs[e.HomeRegion]; !ok {
 		errs = append(errs, fmt.Errorf("stack %q reads %s[%q] of stack %q, which does not export it", env, stackref.SecBackupVaultARNs, e.HomeRegion, stackref.SecurityStack))
 	}
-	if in.backupAccountID, ok = in.org.AccountIDsByRole[string(config.RoleBackup)]; !ok {
+	if in.backupAccountID, ok = up.org.AccountIDsByRole[string(config.RoleBackup)]; !ok {
 		errs = append(errs, fmt.Errorf("stack %q: the org stack has no Backup account", env))
 	}
 	in.deployRunnerCIDR = w.EKS.DeployRunnerCIDRs
 	if len(in.deployRunnerCIDR) == 0 {
-		in.deployRunnerCIDR = []string{in.net.HubCIDRs["shared"]}
+		in.deployRunnerCIDR = []string{up.net.HubCIDRs["shared"]}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 
-	defaultTags := tags.ForStack(*cfg).Map(nil)
-	target := func(key, region, account string) providers.Target {
-		return providers.Target{Key: key, Region: region, AccountID: account, RoleName: in.org.AccessRoleName}
-	}
-	if in.home, err = providers.New(ctx, env, target(env, e.HomeRegion, in.accountID), defaultTags); err != nil {
+	if in.home, err = up.accountScope(ctx, cfg, env, accountID, e.HomeRegion); err != nil {
 		return nil, err
 	}
-	if in.hub, err = providers.New(ctx, env, target("networking", e.HomeRegion, in.net.NetworkingAccountID), defaultTags); err != nil {
+	if in.hub, err = up.accountScope(ctx, cfg, "networking", up.net.NetworkingAccountID, e.HomeRegion); err != nil {
 		return nil, err
 	}
-	if in.dr, err = providers.New(ctx, env, target(env, e.DRRegion, in.accountID), defaultTags); err != nil {
+	if in.dr, err = up.accountScope(ctx, cfg, env, accountID, e.DRRegion); err != nil {
 		return nil, err
 	}
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")}, pulumi.Provider(in.home))
-	if err != nil {
-		return nil, fmt.Errorf("listing the AZs of %s: %w", e.HomeRegion, err)
+	if in.azs, err = availabilityZones(ctx, in.home, w.VPC.AZCount, config.KeyWorkload+".vpc.azCount"); err != nil {
+		return nil, err
 	}
-	if len(zones.Names) < w.VPC.AZCount {
-		return nil, fmt.Errorf("%s.vpc.azCount %d: the %s account sees only %d AZs", config.KeyWorkload, w.VPC.AZCount, env, len(zones.Names))
-	}
-	in.azs = zones.Names[:w.VPC.AZCount]
-	if in.accessRoles, err = identityCenterRoles(ctx, w.EKS.Access, in.home); err != nil {
+	if in.accessRoles, err = identityCenterRoles(ctx, w.EKS.Access, in.home.Provider); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -120,10 +100,10 @@ func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs
 func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (pulumi.Map, error) {
 	env, e, w := cfg.Name, cfg.Estate, *cfg.Workload
 	clusterName := naming.Name(env, "eks", "")
-	home := scope.Scope{Stack: env, AccountID: in.accountID, Region: e.HomeRegion, Provider: in.home, Tags: tags.ForStack(*cfg)}
+	home := in.home
 
 	vpc, err := network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
-		Scope: home, CIDR: in.vpcCIDR, AZs: in.azs, HubProvider: in.hub,
+		Scope: home, CIDR: in.vpcCIDR, AZs: in.azs, HubProvider: in.hub.Provider,
 		TransitGatewayID: in.net.TransitGatewayID, RouteTableIDs: in.net.RouteTableIDs, EndpointZoneIDs: in.net.EndpointZoneIDs,
 		FlowLogsBucketARN: in.sec.LogBucketARNs[security.PurposeFlowLogs], DatabasePort: w.DatabasePort, ClusterName: clusterName,
 	})
@@ -131,7 +111,7 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 		return nil, err
 	}
 	zone, err := network.NewEnvironmentZone(ctx, naming.Name(env, "dns", ""), network.EnvironmentZoneArgs{
-		Scope: home, Domain: in.net.PublicZoneName, ParentZoneID: pulumi.String(in.net.PublicZoneID), HubProvider: in.hub,
+		Scope: home, Domain: in.net.PublicZoneName, ParentZoneID: pulumi.String(in.net.PublicZoneID), HubProvider: in.hub.Provider,
 	})
 	if err != nil {
 		return nil, err
@@ -140,7 +120,7 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	cluster, err := eks.NewCluster(ctx, clusterName, eks.ClusterArgs{
 		Scope: home, VPCID: vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
 		PrivateSubnetIDs: vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles,
-		DeployRoleARN:     providers.Target{AccountID: in.accountID, RoleName: in.org.AccessRoleName}.RoleARN(),
+		DeployRoleARN:     providers.Target{AccountID: home.AccountID, RoleName: in.org.AccessRoleName}.RoleARN(),
 		DeployRunnerCIDRs: in.deployRunnerCIDR,
 		VolumeBackupTag:   [2]string{in.org.BackupTagKey, in.org.BackupTagValue},
 	})
@@ -158,7 +138,7 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	}
 
 	db, err := rds.NewDatabase(ctx, naming.Name(env, "database", ""), rds.DatabaseArgs{
-		Scope: home, DRRegion: e.DRRegion, DRProvider: in.dr,
+		Scope: home, DRRegion: e.DRRegion, DRProvider: in.dr.Provider,
 		VPCID: vpc.VPC.ID(), DatabaseSubnetIDs: vpc.DatabaseSubnetIDs, Port: w.DatabasePort,
 		ClientSecurityGroupID: cluster.NodeSecurityGroupID, Config: w.Database, BackupAccountID: in.backupAccountID,
 	})
@@ -179,7 +159,7 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 		stackref.WorkloadDBSGID:           db.SecurityGroupID,
 		stackref.WorkloadKarpenterRole:    pulumi.String(k.NodeRoleName),
 		stackref.WorkloadKarpenterQueue:   pulumi.String(k.QueueName),
-		stackref.WorkloadAccountID:        pulumi.String(in.accountID),
+		stackref.WorkloadAccountID:        pulumi.String(home.AccountID),
 		stackref.WorkloadVPCID:            vpc.VPC.ID(),
 		stackref.WorkloadPrivateSubnetIDs: vpc.PrivateSubnetIDs,
 		stackref.WorkloadDatabaseSubnets:  vpc.DatabaseSubnetIDs,

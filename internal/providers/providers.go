@@ -16,7 +16,7 @@ const SessionName = "pulumi-innovate-platform"
 
 // Target is an account and region to reach.
 type Target struct {
-	// Key names the provider (management, log-archive, ...); the provider is named "<env>-aws-<key>-<region>".
+	// Key names the provider (management, log-archive, ...); the provider is named "<stack>-aws-<key>-<region>".
 	Key    string
 	Region string
 	// AccountID is empty for the management account, reached with the deployer's own credentials.
@@ -34,7 +34,7 @@ func (t Target) RoleARN() string {
 }
 
 // New creates the provider for a target with the stack's tags as default tags.
-func New(ctx *pulumi.Context, env string, t Target, defaultTags map[string]string) (*aws.Provider, error) {
+func New(ctx *pulumi.Context, stack string, t Target, defaultTags map[string]string) (*aws.Provider, error) {
 	args := &aws.ProviderArgs{
 		Region:      pulumi.String(t.Region),
 		DefaultTags: aws.ProviderDefaultTagsArgs{Tags: pulumi.ToStringMap(defaultTags)},
@@ -49,7 +49,7 @@ func New(ctx *pulumi.Context, env string, t Target, defaultTags map[string]strin
 			SessionName: pulumi.String(SessionName),
 		}
 	}
-	p, err := aws.NewProvider(ctx, naming.Name(env, "aws", t.Key, t.Region), args)
+	p, err := aws.NewProvider(ctx, naming.Name(stack, "aws", t.Key, t.Region), args)
 	if err != nil {
 		return nil, fmt.Errorf("creating AWS provider for %s in %s: %w", t.Key, t.Region, err)
 	}

@@ -13,18 +13,9 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 )
 
-// Keys of the mandatory tags.
-const (
-	Environment = "environment"
-	Owner       = "owner"
-	Team        = "team"
-	CostCenter  = "cost-center"
-	Application = "application"
-	ManagedBy   = "managed-by"
-
-	// ManagedByValue marks everything this program creates.
-	ManagedByValue = "pulumi-innovate-platform"
-)
+// ManagedByValue marks everything this program creates (the managed-by tag). The keys of the mandatory tags are
+// config's (config.MandatoryTagKeys).
+const ManagedByValue = "pulumi-innovate-platform"
 
 // Set is a tag set with the mandatory tags fixed.
 type Set struct{ base map[string]string }
@@ -37,12 +28,12 @@ func ForStack(s config.Stack) Set {
 		base = map[string]string{}
 	}
 	maps.Copy(base, map[string]string{
-		Environment: s.EnvironmentTag(),
-		Owner:       t.Owner,
-		Team:        t.Team,
-		CostCenter:  t.CostCenter,
-		Application: t.Application,
-		ManagedBy:   ManagedByValue,
+		config.TagEnvironment: s.EnvironmentTag(),
+		config.TagOwner:       t.Owner,
+		config.TagTeam:        t.Team,
+		config.TagCostCenter:  t.CostCenter,
+		config.TagApplication: t.Application,
+		config.TagManagedBy:   ManagedByValue,
 	})
 	return Set{base: base}
 }

@@ -15,17 +15,17 @@ func TestMandatoryTagsWinOverExtras(t *testing.T) {
 		Owner: "platform-team", Team: "platform", CostCenter: "CC-1000", Application: "innovate",
 		Extra: map[string]string{"data-classification": "internal"},
 	}}}
-	got := ForStack(s).Map(map[string]string{"Name": "dev-vpc", Team: "someone-else"})
+	got := ForStack(s).Map(map[string]string{"Name": "dev-vpc", config.TagTeam: "someone-else"})
 	assert.Equal(t, map[string]string{
 		"Name": "dev-vpc", "data-classification": "internal",
-		Environment: "dev", Owner: "platform-team", Team: "platform", CostCenter: "CC-1000",
-		Application: "innovate", ManagedBy: ManagedByValue,
+		config.TagEnvironment: "dev", config.TagOwner: "platform-team", config.TagTeam: "platform", config.TagCostCenter: "CC-1000",
+		config.TagApplication: "innovate", config.TagManagedBy: ManagedByValue,
 	}, got)
 }
 
 func TestSharedLayersTagEnvironmentShared(t *testing.T) {
 	s := config.Stack{Name: "org", Layer: config.LayerOrganization}
-	assert.Equal(t, "shared", ForStack(s).Map(nil)[Environment])
+	assert.Equal(t, "shared", ForStack(s).Map(nil)[config.TagEnvironment])
 }
 
 // Keys are config's mandatory keys, sorted, and exactly the keys ForStack sets: a key added to
