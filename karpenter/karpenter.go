@@ -219,10 +219,7 @@ func (s steps) interruptionQueue(ctx *pulumi.Context) (*sqs.Queue, error) {
 	return queue, nil
 }
 
-// MaxEventRuleName is EventBridge's limit on rule names.
-const MaxEventRuleName = 64
-
-func (s steps) ruleName(event string) string { return naming.Limited(s.n(event), MaxEventRuleName) }
+func (s steps) ruleName(event string) string { return naming.Limited(s.n(event), naming.MaxEventRuleName) }
 
 // controllerIAM creates the controller role with the reference policies and binds it to the karpenter service
 // account through Pod Identity.

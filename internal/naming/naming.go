@@ -50,6 +50,7 @@ const (
 	MaxSNSTopicName  = 256
 	MaxKMSAliasName  = 256
 	MaxLBName        = 32
+	MaxEventRuleName = 64
 )
 
 // KarpenterControllerRole is the name of a cluster's Karpenter controller role. The deny-new-spend guardrail
