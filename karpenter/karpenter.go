@@ -219,7 +219,9 @@ func (s steps) interruptionQueue(ctx *pulumi.Context) (*sqs.Queue, error) {
 	return queue, nil
 }
 
-func (s steps) ruleName(event string) string { return naming.Limited(s.n(event), naming.MaxEventRuleName) }
+func (s steps) ruleName(event string) string {
+	return naming.Limited(s.n(event), naming.MaxEventRuleName)
+}
 
 // controllerIAM creates the controller role with the reference policies and binds it to the karpenter service
 // account through Pod Identity.
