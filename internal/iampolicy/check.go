@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -103,87 +104,101 @@ var operatorPattern = regexp.MustCompile(`^(ForAnyValue:|ForAllValues:)?(StringE
 // Check returns every problem of the document as the kind of policy it is.
 func (c *Catalog) Check(doc Document, kind Kind) []error {
 	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if doc.Version != Version {
-		bad("Version %q: must be %q", doc.Version, Version)
+		errs = append(errs, fmt.Errorf("Version %q: must be %q", doc.Version, Version))
 	}
 	if len(doc.Statement) == 0 {
-		bad("no statements")
+		errs = append(errs, fmt.Errorf("no statements"))
 	}
 	sids := map[string]bool{}
 	for i, s := range doc.Statement {
 		at := fmt.Sprintf("Statement[%d]", i)
-		if s.Sid != "" {
-			if sids[s.Sid] {
-				bad("%s: Sid %q is used twice", at, s.Sid)
-			}
-			sids[s.Sid] = true
-			if !sidPattern.MatchString(s.Sid) {
-				bad("%s: Sid %q must be alphanumeric", at, s.Sid)
-			}
+		if s.Sid != "" && sids[s.Sid] {
+			errs = append(errs, fmt.Errorf("%s: Sid %q is used twice", at, s.Sid))
 		}
-		if s.Effect != Allow && s.Effect != Deny {
-			bad("%s: Effect %q must be Allow or Deny", at, s.Effect)
-		}
-		if (len(s.Action) == 0) == (len(s.NotAction) == 0) {
-			bad("%s: exactly one of Action and NotAction is required", at)
-		}
-		for _, a := range append(append([]string{}, s.Action...), s.NotAction...) {
-			if !c.HasAction(a) {
-				bad("%s: action %q is not an AWS action", at, a)
-			}
-		}
-		if len(s.Resource) > 0 && len(s.NotResource) > 0 {
-			bad("%s: Resource and NotResource are exclusive", at)
-		}
-		hasPrincipal := s.Principal != nil || s.NotPrincipal != nil
-		switch kind {
-		case Identity, SCP:
-			if hasPrincipal {
-				bad("%s: a %s policy names no principal", at, kind)
-			}
-			if len(s.Resource) == 0 && len(s.NotResource) == 0 {
-				bad("%s: Resource is required in a %s policy", at, kind)
-			}
-		case Trust:
-			if s.Principal == nil {
-				bad("%s: a trust policy names its principal", at)
-			}
-			for _, a := range s.Action {
-				if !strings.HasPrefix(strings.ToLower(a), "sts:") {
-					bad("%s: trust policies only allow sts actions, not %q", at, a)
-				}
-			}
-		case Resource:
-			if !hasPrincipal {
-				bad("%s: a resource policy names its principal", at)
-			}
-		}
-		if kind == Identity && s.Effect == Allow {
-			for _, a := range s.Action {
-				if a == "*" {
-					bad("%s: Allow of every action is not least privilege", at)
-				}
-			}
-		}
-		for op, keys := range s.Condition {
-			if !operatorPattern.MatchString(op) {
-				bad("%s: condition operator %q is not an IAM operator", at, op)
-			}
-			for k, vals := range keys {
-				if !c.HasConditionKey(k) {
-					bad("%s: condition key %q is not an AWS condition key", at, k)
-				}
-				if len(vals) == 0 {
-					bad("%s: condition %s %q has no values", at, op, k)
-				}
-			}
-		}
+		sids[s.Sid] = true
+		errs = append(errs, c.checkStatement(at, s)...)
+		errs = append(errs, checkKind(at, s, kind)...)
 	}
 	if kind == SCP {
 		if text, err := doc.JSON(); err == nil && len(text) > MaxSCPLength {
-			bad("SCP is %d characters: AWS allows %d", len(text), MaxSCPLength)
+			errs = append(errs, fmt.Errorf("SCP is %d characters: AWS allows %d", len(text), MaxSCPLength))
 		}
+	}
+	return errs
+}
+
+// checkStatement checks what every statement must get right: Sid, Effect, actions, resources, conditions.
+func (c *Catalog) checkStatement(at string, s Statement) []error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{at}, args...)...))
+	}
+	if s.Sid != "" && !sidPattern.MatchString(s.Sid) {
+		bad("Sid %q must be alphanumeric", s.Sid)
+	}
+	if s.Effect != Allow && s.Effect != Deny {
+		bad("Effect %q must be Allow or Deny", s.Effect)
+	}
+	if (len(s.Action) == 0) == (len(s.NotAction) == 0) {
+		bad("exactly one of Action and NotAction is required")
+	}
+	for _, a := range append(append([]string{}, s.Action...), s.NotAction...) {
+		if !c.HasAction(a) {
+			bad("action %q is not an AWS action", a)
+		}
+	}
+	if len(s.Resource) > 0 && len(s.NotResource) > 0 {
+		bad("Resource and NotResource are exclusive")
+	}
+	for op, keys := range s.Condition {
+		if !operatorPattern.MatchString(op) {
+			bad("condition operator %q is not an IAM operator", op)
+		}
+		for k, vals := range keys {
+			if !c.HasConditionKey(k) {
+				bad("condition key %q is not an AWS condition key", k)
+			}
+			if len(vals) == 0 {
+				bad("condition %s %q has no values", op, k)
+			}
+		}
+	}
+	return errs
+}
+
+// checkKind checks what the kind of policy requires of a statement: principals, resources, sts actions in trust
+// policies, least privilege in identity policies.
+func checkKind(at string, s Statement, kind Kind) []error {
+	var errs []error
+	bad := func(format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: "+format, append([]any{at}, args...)...))
+	}
+	hasPrincipal := s.Principal != nil || s.NotPrincipal != nil
+	switch kind {
+	case Identity, SCP:
+		if hasPrincipal {
+			bad("a %s policy names no principal", kind)
+		}
+		if len(s.Resource) == 0 && len(s.NotResource) == 0 {
+			bad("Resource is required in a %s policy", kind)
+		}
+	case Trust:
+		if s.Principal == nil {
+			bad("a trust policy names its principal")
+		}
+		for _, a := range s.Action {
+			if !strings.HasPrefix(strings.ToLower(a), "sts:") {
+				bad("trust policies only allow sts actions, not %q", a)
+			}
+		}
+	case Resource:
+		if !hasPrincipal {
+			bad("a resource policy names its principal")
+		}
+	}
+	if kind == Identity && s.Effect == Allow && slices.Contains(s.Action, "*") {
+		bad("Allow of every action is not least privilege")
 	}
 	return errs
 }
