@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -58,8 +59,8 @@ func newPlan() *cobra.Command {
 	return cmd
 }
 
-// report prints an evaluated plan and then, so that the whole plan is always printed, fails when any stack has a
-// deploy-readiness finding.
+// report prints an evaluated plan and then, so that the whole plan is always printed, fails when any stack has an
+// unwaived deploy-readiness finding or an unwaived policy-pack finding of high or critical severity.
 func report(w io.Writer, res *plan.Result, format string) error {
 	var err error
 	if format == "json" {
@@ -70,8 +71,8 @@ func report(w io.Writer, res *plan.Result, format string) error {
 	if err != nil {
 		return fmt.Errorf("writing the plan: %w", err)
 	}
-	if n := readiness.Count(res); n > 0 {
-		return fmt.Errorf("%d deploy-readiness findings", n)
+	if n := readiness.Blocking(res); n > 0 {
+		return fmt.Errorf("%d blocking findings (deploy-readiness, or policy pack at high or critical severity, unwaived)", n)
 	}
 	return nil
 }
@@ -79,12 +80,12 @@ func report(w io.Writer, res *plan.Result, format string) error {
 func newRules() *cobra.Command {
 	return &cobra.Command{
 		Use:   "rules",
-		Short: "List the deploy-readiness rules `platform plan` checks: ID, severity, title, documentation",
+		Short: "List the rules `platform plan` checks (deploy readiness and the policy pack): ID, severity, title, documentation, category, controls",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			for _, r := range readiness.Rules() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, r.Doc)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, r.Doc, r.Category, strings.Join(r.Controls, ", "))
 			}
 			return tw.Flush()
 		},

@@ -106,18 +106,35 @@ func WriteText(w io.Writer, r *Result) error {
 	return err
 }
 
-// writeFindings prints a stack's deploy-readiness findings, one a line: `ID severity resource: message (doc)`.
+// writeFindings prints a stack's findings, one a line: `ID severity resource: message (doc)`, then the controls a
+// policy-pack finding implements and, when the stack waives it, the waiver.
 func writeFindings(b *strings.Builder, findings []Finding) {
 	if len(findings) == 0 {
 		b.WriteString("\n  findings: none\n")
 		return
 	}
-	fmt.Fprintf(b, "\n  findings: %d\n", len(findings))
+	waived := 0
+	for _, f := range findings {
+		if f.Waiver != nil {
+			waived++
+		}
+	}
+	if waived > 0 {
+		fmt.Fprintf(b, "\n  findings: %d (%d waived)\n", len(findings), waived)
+	} else {
+		fmt.Fprintf(b, "\n  findings: %d\n", len(findings))
+	}
 	for _, f := range findings {
 		where := ""
 		if f.Resource != "" {
 			where = " " + f.Resource
 		}
 		fmt.Fprintf(b, "    %s %s%s: %s (%s)\n", f.Rule, f.Severity, where, f.Message, f.Doc)
+		if len(f.Controls) > 0 {
+			fmt.Fprintf(b, "      controls: %s\n", strings.Join(f.Controls, ", "))
+		}
+		if f.Waiver != nil {
+			fmt.Fprintf(b, "      waived until %s: %s\n", f.Waiver.Expires, f.Waiver.Reason)
+		}
 	}
 }
