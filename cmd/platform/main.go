@@ -4,6 +4,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/innovate-inc/platform/internal/cost"
 	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/readiness"
 )
@@ -30,7 +32,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPlan(), newRules())
+	root.AddCommand(newPlan(), newRules(), newCost())
 	return root
 }
 
@@ -50,6 +52,9 @@ func newPlan() *cobra.Command {
 				return err
 			}
 			readiness.Evaluate(res)
+			if err := estimate(res); err != nil {
+				return err
+			}
 			return report(cmd.OutOrStdout(), res, format)
 		},
 	}
@@ -90,4 +95,57 @@ func newRules() *cobra.Command {
 			return tw.Flush()
 		},
 	}
+}
+
+// estimate fills the plan's cost blocks from the shipped price table.
+func estimate(res *plan.Result) error {
+	table, err := cost.Prices()
+	if err != nil {
+		return err
+	}
+	return cost.Estimate(res, table)
+}
+
+func newCost() *cobra.Command {
+	var opts plan.Options
+	var format string
+	cmd := &cobra.Command{
+		Use:   "cost",
+		Short: "Estimate the monthly cost of each stack and environment from the plan and the price table (internal/cost/data/prices.json)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "text" && format != "json" {
+				return fmt.Errorf("--format %q: allowed are text, json", format)
+			}
+			res, err := plan.Run(opts)
+			if err != nil {
+				return err
+			}
+			if err := estimate(res); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if format == "json" {
+				type stackCost struct {
+					Name string          `json:"name"`
+					Cost *plan.StackCost `json:"cost"`
+				}
+				doc := struct {
+					Stacks []stackCost       `json:"stacks"`
+					Cost   *plan.CostSummary `json:"cost"`
+				}{Cost: res.Cost}
+				for _, s := range res.Stacks {
+					doc.Stacks = append(doc.Stacks, stackCost{s.Name, s.Cost})
+				}
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(doc)
+			}
+			return plan.WriteCost(w, res)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Stack, "stack", "all", "stack to estimate (its upstream stacks are planned for their outputs), or all")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&opts.Dir, "dir", ".", "directory holding Pulumi.yaml and the stack files")
+	return cmd
 }

@@ -164,3 +164,24 @@ func TestRulesListsEveryRule(t *testing.T) {
 	}
 	assert.True(t, strings.HasPrefix(lines[0], "DR001  high      config-delivery-no-object-lock"), lines[0])
 }
+
+func TestCostPrintsEveryStackAndEnvironment(t *testing.T) {
+	out, err := run(t, "cost", "--dir", "../..")
+	require.NoError(t, err)
+	for _, s := range []string{"Stack org (environment shared)", "Stack prod (environment prod)", "By environment (USD", "  total "} {
+		assert.Contains(t, out, s)
+	}
+	out, err = run(t, "cost", "--dir", "../..", "--stack", "network", "--format", "json")
+	require.NoError(t, err)
+	var doc struct {
+		Stacks []struct {
+			Name string          `json:"name"`
+			Cost *plan.StackCost `json:"cost"`
+		} `json:"stacks"`
+		Cost *plan.CostSummary `json:"cost"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.Len(t, doc.Stacks, 1)
+	assert.Equal(t, "network", doc.Stacks[0].Name)
+	assert.Equal(t, doc.Stacks[0].Cost.Monthly, doc.Cost.Environments["shared"])
+}

@@ -24,6 +24,8 @@ import (
 type Result struct {
 	Project string      `json:"project"`
 	Stacks  []StackPlan `json:"stacks"`
+	// Cost totals the stacks' estimated monthly cost by environment; nil until internal/cost fills it.
+	Cost *CostSummary `json:"cost,omitempty"`
 	// Upstream holds the stacks a single-stack plan ran only for their outputs. They are not reported, but
 	// checks that look across stacks (a network stack's flow logs against the security stack's bucket
 	// policies) need them to see the whole estate the reported stack deploys into.
@@ -40,6 +42,8 @@ type StackPlan struct {
 	// Findings are the deploy-readiness problems and policy-pack (compliance) findings in this stack's
 	// resources; empty until a rule engine fills them (the plan itself does not judge).
 	Findings []Finding `json:"findings"`
+	// Cost is the estimated monthly cost of the stack's resources; nil until internal/cost fills it.
+	Cost *StackCost `json:"cost,omitempty"`
 	// Waivers are the stack's accepted policy-pack findings (platform:waivers); the rule engine reads them.
 	Waivers []config.Waiver `json:"-"`
 }

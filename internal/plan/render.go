@@ -101,6 +101,9 @@ func WriteText(w io.Writer, r *Result) error {
 			fmt.Fprintf(&b, "    %s: %s\n", k, v)
 		}
 		writeFindings(&b, s.Findings)
+		if s.Cost != nil {
+			fmt.Fprintf(&b, "\n  monthly cost (estimate): $%.2f\n", s.Cost.Monthly)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -137,4 +140,35 @@ func writeFindings(b *strings.Builder, findings []Finding) {
 			fmt.Fprintf(b, "      waived until %s: %s\n", f.Waiver.Expires, f.Waiver.Reason)
 		}
 	}
+}
+
+// WriteCost prints each stack's estimated monthly cost, line by line, and the totals by environment.
+func WriteCost(w io.Writer, r *Result) error {
+	var b strings.Builder
+	for _, s := range r.Stacks {
+		if s.Cost == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "Stack %s (environment %s): $%.2f a month\n", s.Name, s.Cost.Environment, s.Cost.Monthly)
+		for _, l := range s.Cost.Lines {
+			fmt.Fprintf(&b, "  %10.2f  %-28s %8g x %-30s %s\n", l.Monthly, l.Item, l.Quantity, l.Unit, l.Basis)
+		}
+	}
+	if r.Cost != nil {
+		envs := make([]string, 0, len(r.Cost.Environments))
+		for e := range r.Cost.Environments {
+			envs = append(envs, e)
+		}
+		sort.Strings(envs)
+		fmt.Fprintf(&b, "\nBy environment (%s, prices as of %s):\n", r.Cost.Currency, r.Cost.PricesAsOf)
+		for _, e := range envs {
+			fmt.Fprintf(&b, "  %-10s %10.2f\n", e, r.Cost.Environments[e])
+		}
+		fmt.Fprintf(&b, "  %-10s %10.2f\n", "total", r.Cost.Total)
+		for _, a := range r.Cost.Assumptions {
+			fmt.Fprintf(&b, "  assumption: %s\n", a)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
