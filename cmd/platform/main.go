@@ -4,13 +4,16 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/innovate-inc/platform/internal/cost"
 	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/readiness"
 )
@@ -29,7 +32,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPlan(), newRules())
+	root.AddCommand(newPlan(), newRules(), newCost())
 	return root
 }
 
@@ -49,6 +52,9 @@ func newPlan() *cobra.Command {
 				return err
 			}
 			readiness.Evaluate(res)
+			if err := estimate(res); err != nil {
+				return err
+			}
 			return report(cmd.OutOrStdout(), res, format)
 		},
 	}
@@ -58,8 +64,8 @@ func newPlan() *cobra.Command {
 	return cmd
 }
 
-// report prints an evaluated plan and then, so that the whole plan is always printed, fails when any stack has a
-// deploy-readiness finding.
+// report prints an evaluated plan and then, so that the whole plan is always printed, fails when any stack has an
+// unwaived deploy-readiness finding or an unwaived policy-pack finding of high or critical severity.
 func report(w io.Writer, res *plan.Result, format string) error {
 	var err error
 	if format == "json" {
@@ -70,8 +76,8 @@ func report(w io.Writer, res *plan.Result, format string) error {
 	if err != nil {
 		return fmt.Errorf("writing the plan: %w", err)
 	}
-	if n := readiness.Count(res); n > 0 {
-		return fmt.Errorf("%d deploy-readiness findings", n)
+	if n := readiness.Blocking(res); n > 0 {
+		return fmt.Errorf("%d blocking findings (deploy-readiness, or policy pack at high or critical severity, unwaived)", n)
 	}
 	return nil
 }
@@ -79,14 +85,67 @@ func report(w io.Writer, res *plan.Result, format string) error {
 func newRules() *cobra.Command {
 	return &cobra.Command{
 		Use:   "rules",
-		Short: "List the deploy-readiness rules `platform plan` checks: ID, severity, title, documentation",
+		Short: "List the rules `platform plan` checks (deploy readiness and the policy pack): ID, severity, title, documentation, category, controls",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			for _, r := range readiness.Rules() {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, r.Doc)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Title, r.Doc, r.Category, strings.Join(r.Controls, ", "))
 			}
 			return tw.Flush()
 		},
 	}
+}
+
+// estimate fills the plan's cost blocks from the shipped price table.
+func estimate(res *plan.Result) error {
+	table, err := cost.Prices()
+	if err != nil {
+		return err
+	}
+	return cost.Estimate(res, table)
+}
+
+func newCost() *cobra.Command {
+	var opts plan.Options
+	var format string
+	cmd := &cobra.Command{
+		Use:   "cost",
+		Short: "Estimate the monthly cost of each stack and environment from the plan and the price table (internal/cost/data/prices.json)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "text" && format != "json" {
+				return fmt.Errorf("--format %q: allowed are text, json", format)
+			}
+			res, err := plan.Run(opts)
+			if err != nil {
+				return err
+			}
+			if err := estimate(res); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if format == "json" {
+				type stackCost struct {
+					Name string          `json:"name"`
+					Cost *plan.StackCost `json:"cost"`
+				}
+				doc := struct {
+					Stacks []stackCost       `json:"stacks"`
+					Cost   *plan.CostSummary `json:"cost"`
+				}{Cost: res.Cost}
+				for _, s := range res.Stacks {
+					doc.Stacks = append(doc.Stacks, stackCost{s.Name, s.Cost})
+				}
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(doc)
+			}
+			return plan.WriteCost(w, res)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Stack, "stack", "all", "stack to estimate (its upstream stacks are planned for their outputs), or all")
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&opts.Dir, "dir", ".", "directory holding Pulumi.yaml and the stack files")
+	return cmd
 }

@@ -30,24 +30,28 @@ func run(t *testing.T, args ...string) (string, error) {
 }
 
 // requireFailsOnlyOnFindings holds the plan command's exit contract: the whole plan is printed, and the command
-// fails exactly when the printed plan has deploy-readiness findings, saying how many.
+// fails exactly when the printed plan has blocking (unwaived) findings, saying how many. The shipped stacks have
+// no unwaived finding below high severity, so every unwaived finding counts.
 func requireFailsOnlyOnFindings(t *testing.T, err error, findings int) {
 	t.Helper()
 	if findings == 0 {
 		require.NoError(t, err)
 		return
 	}
-	require.EqualError(t, err, fmt.Sprintf("%d deploy-readiness findings", findings))
+	require.EqualError(t, err, fmt.Sprintf("%d blocking findings (deploy-readiness, or policy pack at high or critical severity, unwaived)", findings))
 }
 
-var findingsHeader = regexp.MustCompile(`(?m)^  findings: (\d+|none)$`)
+var findingsHeader = regexp.MustCompile(`(?m)^  findings: (\d+|none)(?: \((\d+) waived\))?$`)
 
-// textFindings counts the findings a text plan prints, and the stacks that print a findings section.
+// textFindings counts the unwaived findings a text plan prints, and the stacks that print a findings section.
 func textFindings(out string) (findings, stacks int) {
 	for _, m := range findingsHeader.FindAllStringSubmatch(out, -1) {
 		stacks++
 		if n, err := strconv.Atoi(m[1]); err == nil {
 			findings += n
+		}
+		if n, err := strconv.Atoi(m[2]); err == nil {
+			findings -= n
 		}
 	}
 	return findings, stacks
@@ -69,7 +73,7 @@ func TestPlanOrgAsJSON(t *testing.T) {
 	require.NotNil(t, doc.Stacks[0].Findings, "findings is always a list")
 	requireFailsOnlyOnFindings(t, err, len(doc.Stacks[0].Findings))
 	for _, f := range doc.Stacks[0].Findings {
-		assert.Regexp(t, `^DR\d{3}$`, f.Rule)
+		assert.Regexp(t, `^(DR|PC|WV)\d{3}$`, f.Rule)
 		assert.True(t, f.Resource == "" || strings.HasPrefix(f.Resource, "urn:pulumi:org::"), "finding of the org stack names %q", f.Resource)
 	}
 	counts := map[string]int{}
@@ -129,8 +133,8 @@ func TestReportFailsOnFindingsAfterPrintingThem(t *testing.T) {
 		{"text, clean", "text", []plan.Finding{}, "\n  findings: none\n", ""},
 		{"text, one finding", "text", []plan.Finding{finding},
 			"\n  findings: 1\n    DR013 high urn:pulumi:dev::platform::eks:index:Cluster::dev-eks: EKS cluster dev-eks has no instanceRoles (https://example.com/eks)\n",
-			"1 deploy-readiness findings"},
-		{"json, two findings", "json", []plan.Finding{finding, finding}, `"rule": "DR013"`, "2 deploy-readiness findings"},
+			"1 blocking findings (deploy-readiness, or policy pack at high or critical severity, unwaived)"},
+		{"json, two findings", "json", []plan.Finding{finding, finding}, `"rule": "DR013"`, "2 blocking findings (deploy-readiness, or policy pack at high or critical severity, unwaived)"},
 		{"json, clean", "json", []plan.Finding{}, `"findings": []`, ""},
 	}
 	for _, tt := range tests {
@@ -155,7 +159,29 @@ func TestRulesListsEveryRule(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	require.Len(t, lines, len(readiness.Rules()))
 	for i, r := range readiness.Rules() {
-		assert.Regexp(t, "^"+r.ID+` +`+r.Severity+` +`+regexp.QuoteMeta(r.Title)+` +`+regexp.QuoteMeta(r.Doc)+"$", lines[i])
+		assert.Regexp(t, "^"+r.ID+` +`+r.Severity+` +`+regexp.QuoteMeta(r.Title)+` +`+regexp.QuoteMeta(r.Doc)+` +`+r.Category+
+			` *`+regexp.QuoteMeta(strings.Join(r.Controls, ", "))+"$", lines[i])
 	}
-	assert.True(t, strings.HasPrefix(lines[0], "DR001  high    config-delivery-no-object-lock"), lines[0])
+	assert.True(t, strings.HasPrefix(lines[0], "DR001  high      config-delivery-no-object-lock"), lines[0])
+}
+
+func TestCostPrintsEveryStackAndEnvironment(t *testing.T) {
+	out, err := run(t, "cost", "--dir", "../..")
+	require.NoError(t, err)
+	for _, s := range []string{"Stack org (environment shared)", "Stack prod (environment prod)", "By environment (USD", "  total "} {
+		assert.Contains(t, out, s)
+	}
+	out, err = run(t, "cost", "--dir", "../..", "--stack", "network", "--format", "json")
+	require.NoError(t, err)
+	var doc struct {
+		Stacks []struct {
+			Name string          `json:"name"`
+			Cost *plan.StackCost `json:"cost"`
+		} `json:"stacks"`
+		Cost *plan.CostSummary `json:"cost"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	require.Len(t, doc.Stacks, 1)
+	assert.Equal(t, "network", doc.Stacks[0].Name)
+	assert.Equal(t, doc.Stacks[0].Cost.Monthly, doc.Cost.Environments["shared"])
 }

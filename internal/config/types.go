@@ -49,6 +49,9 @@ type Stack struct {
 	Network *Network
 	// Workload comes from platform:workload; required by the workload layer only.
 	Workload *Workload
+	// Waivers come from platform:waivers: policy-pack findings the stack accepts, each with a reason and an
+	// expiry date. Any layer may have them.
+	Waivers []Waiver
 }
 
 // Environments a workload account can run.

@@ -100,6 +100,7 @@ func (s Stack) Validate() error {
 	if s.Workload != nil && s.Layer == LayerWorkload {
 		s.Workload.validate(&p, KeyWorkload, s.Name, s.Estate)
 	}
+	validateWaivers(&p, KeyWaivers, s.Waivers)
 	return p.err()
 }
 

@@ -24,6 +24,8 @@ import (
 type Result struct {
 	Project string      `json:"project"`
 	Stacks  []StackPlan `json:"stacks"`
+	// Cost totals the stacks' estimated monthly cost by environment; nil until internal/cost fills it.
+	Cost *CostSummary `json:"cost,omitempty"`
 	// Upstream holds the stacks a single-stack plan ran only for their outputs. They are not reported, but
 	// checks that look across stacks (a network stack's flow logs against the security stack's bucket
 	// policies) need them to see the whole estate the reported stack deploys into.
@@ -37,9 +39,13 @@ type StackPlan struct {
 	References []string       `json:"references"`
 	Resources  []Resource     `json:"resources"`
 	Outputs    map[string]any `json:"outputs"`
-	// Findings are the deploy-readiness problems found in this stack's resources; empty until a rule engine
-	// fills them (the plan itself does not judge).
+	// Findings are the deploy-readiness problems and policy-pack (compliance) findings in this stack's
+	// resources; empty until a rule engine fills them (the plan itself does not judge).
 	Findings []Finding `json:"findings"`
+	// Cost is the estimated monthly cost of the stack's resources; nil until internal/cost fills it.
+	Cost *StackCost `json:"cost,omitempty"`
+	// Waivers are the stack's accepted policy-pack findings (platform:waivers); the rule engine reads them.
+	Waivers []config.Waiver `json:"-"`
 }
 
 // Finding is one deploy-readiness problem: something `pulumi up` would fail on, or deploy broken, that a
@@ -53,6 +59,18 @@ type Finding struct {
 	Message  string `json:"message"`
 	// Doc is the AWS (or provider) documentation the rule comes from.
 	Doc string `json:"doc"`
+	// Category is "deploy-readiness" or "compliance" (the policy pack).
+	Category string `json:"category,omitempty"`
+	// Controls are the external controls a compliance rule implements ("CIS AWS v3.0.0 2.3.1", "FSBP RDS.3").
+	Controls []string `json:"controls,omitempty"`
+	// Waiver is set when the stack's config accepts the finding: it is reported, and does not fail the plan.
+	Waiver *Waiver `json:"waiver,omitempty"`
+}
+
+// Waiver is the accepted reason of a waived finding.
+type Waiver struct {
+	Reason  string `json:"reason"`
+	Expires string `json:"expires"`
 }
 
 // Resource is one registration.
@@ -253,7 +271,7 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 	defer mu.Unlock()
 
 	sp := StackPlan{Name: s.Name, Layer: string(cfg.Layer), References: []string{}, Resources: []Resource{},
-		Outputs: map[string]any{}, Findings: []Finding{}}
+		Outputs: map[string]any{}, Findings: []Finding{}, Waivers: cfg.Waivers}
 	for _, ref := range mon.References() {
 		sp.References = append(sp.References, ref[strings.LastIndex(ref, "/")+1:])
 	}

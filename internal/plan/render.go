@@ -101,23 +101,74 @@ func WriteText(w io.Writer, r *Result) error {
 			fmt.Fprintf(&b, "    %s: %s\n", k, v)
 		}
 		writeFindings(&b, s.Findings)
+		if s.Cost != nil {
+			fmt.Fprintf(&b, "\n  monthly cost (estimate): $%.2f\n", s.Cost.Monthly)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// writeFindings prints a stack's deploy-readiness findings, one a line: `ID severity resource: message (doc)`.
+// writeFindings prints a stack's findings, one a line: `ID severity resource: message (doc)`, then the controls a
+// policy-pack finding implements and, when the stack waives it, the waiver.
 func writeFindings(b *strings.Builder, findings []Finding) {
 	if len(findings) == 0 {
 		b.WriteString("\n  findings: none\n")
 		return
 	}
-	fmt.Fprintf(b, "\n  findings: %d\n", len(findings))
+	waived := 0
+	for _, f := range findings {
+		if f.Waiver != nil {
+			waived++
+		}
+	}
+	if waived > 0 {
+		fmt.Fprintf(b, "\n  findings: %d (%d waived)\n", len(findings), waived)
+	} else {
+		fmt.Fprintf(b, "\n  findings: %d\n", len(findings))
+	}
 	for _, f := range findings {
 		where := ""
 		if f.Resource != "" {
 			where = " " + f.Resource
 		}
 		fmt.Fprintf(b, "    %s %s%s: %s (%s)\n", f.Rule, f.Severity, where, f.Message, f.Doc)
+		if len(f.Controls) > 0 {
+			fmt.Fprintf(b, "      controls: %s\n", strings.Join(f.Controls, ", "))
+		}
+		if f.Waiver != nil {
+			fmt.Fprintf(b, "      waived until %s: %s\n", f.Waiver.Expires, f.Waiver.Reason)
+		}
 	}
+}
+
+// WriteCost prints each stack's estimated monthly cost, line by line, and the totals by environment.
+func WriteCost(w io.Writer, r *Result) error {
+	var b strings.Builder
+	for _, s := range r.Stacks {
+		if s.Cost == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "Stack %s (environment %s): $%.2f a month\n", s.Name, s.Cost.Environment, s.Cost.Monthly)
+		for _, l := range s.Cost.Lines {
+			fmt.Fprintf(&b, "  %10.2f  %-28s %8g x %-30s %s\n", l.Monthly, l.Item, l.Quantity, l.Unit, l.Basis)
+		}
+	}
+	if r.Cost != nil {
+		envs := make([]string, 0, len(r.Cost.Environments))
+		for e := range r.Cost.Environments {
+			envs = append(envs, e)
+		}
+		sort.Strings(envs)
+		fmt.Fprintf(&b, "\nBy environment (%s, prices as of %s):\n", r.Cost.Currency, r.Cost.PricesAsOf)
+		for _, e := range envs {
+			fmt.Fprintf(&b, "  %-10s %10.2f\n", e, r.Cost.Environments[e])
+		}
+		fmt.Fprintf(&b, "  %-10s %10.2f\n", "total", r.Cost.Total)
+		for _, a := range r.Cost.Assumptions {
+			fmt.Fprintf(&b, "  assumption: %s\n", a)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

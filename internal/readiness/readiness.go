@@ -7,15 +7,19 @@
 package readiness
 
 import (
+	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/innovate-inc/platform/internal/plan"
 )
 
 // Severities.
 const (
-	// High: the deploy fails, or what it deploys does not work.
+	// Critical: the estate is open to the internet or to anyone (policy pack).
+	Critical = "critical"
+	// High: the deploy fails, or what it deploys does not work; or a control that protects data is missing.
 	High = "high"
 	// Medium: the deploy works but costs or misleads (a trail logging its own writes).
 	Medium = "medium"
@@ -30,6 +34,11 @@ type Rule struct {
 	// Doc is the AWS (or provider) documentation the rule comes from.
 	Doc      string
 	Severity string
+	// Category is CategoryReadiness or CategoryCompliance (the policy pack).
+	Category string
+	// Controls are the external controls a policy-pack rule implements (CIS AWS Foundations, AWS Foundational
+	// Security Best Practices, CIS EKS, Kubernetes Pod Security Standards).
+	Controls []string
 	// Check returns the findings over the whole plan, its upstream stacks included; Evaluate keeps those of
 	// the stacks the plan reports.
 	Check func(*plan.Result) []plan.Finding
@@ -62,15 +71,43 @@ func Rules() []Rule {
 		backupPolicyTagCarried.with(checkBackupPolicyTagCarried),
 		everyAccountBaselined.with(checkEveryAccountBaselined),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
+
+		encryptionAtRest.with(checkEncryptionAtRest),
+		encryptionInTransit.with(checkEncryptionInTransit),
+		publicExposure.with(checkPublicExposure),
+		loggingEnabled.with(checkLogging),
+		imdsv2.with(checkIMDSv2),
+		leastPrivilege.with(checkLeastPrivilege),
+		dataLossGuards.with(checkDataLossGuards),
+		requiredTags.with(checkRequiredTags),
+		scpGuardrails.with(checkSCPGuardrails),
+		podSecurity.with(checkPodSecurity),
+		waiverExpired.with(func(*plan.Result) []plan.Finding { return nil }),
+	}
+	for i := range rules {
+		if rules[i].Category == "" {
+			rules[i].Category = CategoryReadiness
+		}
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
 }
 
-// Evaluate runs every rule and fills each reported stack's Findings (sorted by rule, resource and message;
+// waiverExpired is reported by Evaluate itself, on the stack whose config holds the waiver.
+var waiverExpired = Rule{
+	ID: "WV001", Title: "waiver-expired", Severity: High, Category: CategoryCompliance,
+	Doc: "https://github.com/innovate-inc/platform#policy-pack",
+}
+
+// Evaluate runs every rule as of now; see EvaluateAt.
+func Evaluate(res *plan.Result) { EvaluateAt(res, time.Now()) }
+
+// EvaluateAt runs every rule and fills each reported stack's Findings (sorted by rule, resource and message;
 // duplicates dropped). A finding is attributed to the stack that registers its resource; a finding naming no
-// resource goes to every reported stack; a finding on an upstream-only stack is not reported.
-func Evaluate(res *plan.Result) {
+// resource goes to every reported stack; a finding on an upstream-only stack is not reported. A compliance
+// finding that a waiver of its stack covers is kept, with the waiver; a waiver past its expiry date covers
+// nothing and is itself a finding (WV001).
+func EvaluateAt(res *plan.Result, now time.Time) {
 	owner := map[string]int{}
 	for i := range res.Stacks {
 		res.Stacks[i].Findings = []plan.Finding{}
@@ -78,13 +115,16 @@ func Evaluate(res *plan.Result) {
 			owner[r.URN] = i
 		}
 	}
-	seen := map[plan.Finding]bool{}
+	seen := map[string]bool{}
 	for _, rule := range Rules() {
 		for _, f := range rule.Check(res) {
-			if seen[f] {
+			f.Category = rule.Category
+			f.Controls = rule.Controls
+			key := f.Rule + "\x00" + f.Resource + "\x00" + f.Message
+			if seen[key] {
 				continue
 			}
-			seen[f] = true
+			seen[key] = true
 			if f.Resource == "" {
 				for i := range res.Stacks {
 					res.Stacks[i].Findings = append(res.Stacks[i].Findings, f)
@@ -97,15 +137,61 @@ func Evaluate(res *plan.Result) {
 		}
 	}
 	for i := range res.Stacks {
+		applyWaivers(&res.Stacks[i], now)
 		sortFindings(res.Stacks[i].Findings)
 	}
 }
 
-// Count is the number of findings over the reported stacks.
+// applyWaivers marks the stack's compliance findings its waivers cover and reports its expired waivers.
+// Deploy-readiness findings cannot be waived: the deploy fails whatever the config says.
+func applyWaivers(s *plan.StackPlan, now time.Time) {
+	for _, w := range s.Waivers {
+		expires, ok := w.ExpiresAt()
+		if !ok {
+			continue // config.Validate refuses it
+		}
+		if !now.Before(expires) {
+			s.Findings = append(s.Findings, waiverExpired.finding("", fmt.Sprintf(
+				"the waiver of %s on %s (%q) expired after %s: renew it with a new date and reason, or fix the finding",
+				w.Rule, w.Resource, w.Reason, w.Expires)))
+			s.Findings[len(s.Findings)-1].Category = waiverExpired.Category
+			continue
+		}
+		for i := range s.Findings {
+			f := &s.Findings[i]
+			if f.Category != CategoryCompliance || f.Rule != w.Rule || f.Waiver != nil {
+				continue
+			}
+			if w.Resource == "*" || (f.Resource != "" && f.Resource[strings.LastIndex(f.Resource, "::")+2:] == w.Resource) {
+				f.Waiver = &plan.Waiver{Reason: w.Reason, Expires: w.Expires}
+			}
+		}
+	}
+}
+
+// Count is the number of unwaived findings over the reported stacks.
 func Count(res *plan.Result) int {
 	n := 0
 	for _, s := range res.Stacks {
-		n += len(s.Findings)
+		for _, f := range s.Findings {
+			if f.Waiver == nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// Blocking is the number of unwaived findings that fail the plan: every deploy-readiness finding, and policy-pack
+// findings of high or critical severity.
+func Blocking(res *plan.Result) int {
+	n := 0
+	for _, s := range res.Stacks {
+		for _, f := range s.Findings {
+			if f.Waiver == nil && (f.Category != CategoryCompliance || f.Severity == High || f.Severity == Critical) {
+				n++
+			}
+		}
 	}
 	return n
 }
@@ -132,7 +218,8 @@ func (r Rule) with(check func(*plan.Result) []plan.Finding) Rule {
 
 // finding builds a finding of a rule on a resource.
 func (r Rule) finding(resource, message string) plan.Finding {
-	return plan.Finding{Rule: r.ID, Severity: r.Severity, Resource: resource, Message: message, Doc: r.Doc}
+	return plan.Finding{Rule: r.ID, Severity: r.Severity, Resource: resource, Message: message, Doc: r.Doc,
+		Category: r.Category, Controls: r.Controls}
 }
 
 // located is a resource with the stack that registers it.

@@ -7,15 +7,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/plan"
 )
 
 func TestRulesAreNamedAndDocumented(t *testing.T) {
 	rules := Rules()
-	require.Len(t, rules, 24)
+	require.Len(t, rules, 35)
 	seen := map[string]bool{}
 	for i, r := range rules {
-		assert.Regexp(t, regexp.MustCompile(`^DR\d{3}$`), r.ID)
+		assert.Regexp(t, regexp.MustCompile(`^(DR|PC|WV)\d{3}$`), r.ID)
 		assert.Equal(t, r.ID, rules[i].ID)
 		if i > 0 {
 			assert.Less(t, rules[i-1].ID, r.ID, "rules are sorted by ID")
@@ -24,19 +25,25 @@ func TestRulesAreNamedAndDocumented(t *testing.T) {
 		seen[r.ID] = true
 		assert.Regexp(t, regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)+$`), r.Title, r.ID)
 		assert.Regexp(t, regexp.MustCompile(`^https://\S+$`), r.Doc, "%s: the doc is one address", r.ID)
-		assert.Contains(t, []string{High, Medium}, r.Severity, r.ID)
+		assert.Contains(t, []string{Critical, High, Medium}, r.Severity, r.ID)
 		assert.NotNil(t, r.Check, r.ID)
 	}
 	assert.Equal(t, "DR001", rules[0].ID)
-	assert.Equal(t, "DR024", rules[len(rules)-1].ID)
+	assert.Equal(t, "DR024", rules[23].ID)
+	assert.Equal(t, "WV001", rules[len(rules)-1].ID)
 	assert.Equal(t, Medium, rules[9].Severity, "DR010 is medium")
 }
 
 // A cluster without instanceRoles (DR013) in each of two stacks, one of them upstream only.
 func TestEvaluateAttributesFindingsToTheirStack(t *testing.T) {
-	// Reachable by the deployer (DR015), so that only DR013 fires.
+	// Reachable by the deployer (DR015), and compliant with the policy pack, so that only DR013 fires.
+	tags := map[string]any{}
+	for _, k := range config.MandatoryTagKeys {
+		tags[k] = "x"
+	}
 	cluster := func(s, name string, roles ...any) plan.Resource {
-		in := map[string]any{"providerCredentialOpts": map[string]any{"roleArn": "arn:aws:iam::100000000001:role/deploy"}}
+		in := map[string]any{"providerCredentialOpts": map[string]any{"roleArn": "arn:aws:iam::100000000001:role/deploy"},
+			"encryptionConfigKeyArn": "arn:aws:kms:k", "enabledClusterLogTypes": []any{"api", "audit", "authenticator"}, "tags": tags}
 		if len(roles) > 0 {
 			in["instanceRoles"] = roles
 		}
