@@ -27,7 +27,7 @@ type Args struct {
 	// KubernetesVersion pins the Pod Security Admission policy version ("1.35").
 	KubernetesVersion string
 	// Kubeconfig reaches the cluster; DependsOn are what must exist before anything is applied (the system
-	// node group, Karpenter's NodePools: pods must have somewhere to go).
+	// node group; pods wait Pending until Karpenter's NodePools exist, which is harmless).
 	Kubeconfig pulumi.StringInput
 	DependsOn  []pulumi.Resource
 	// VPCCIDR and AZs give the subnet plan the network policies admit (load balancers, database subnets).

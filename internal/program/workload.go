@@ -148,7 +148,7 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	}
 	if _, err := apps.New(ctx, naming.Name(env, "apps", ""), apps.Args{
 		Scope: home, ClusterName: cluster.Name, KubernetesVersion: w.EKS.Version,
-		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup, k},
+		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup},
 		VPCCIDR: in.vpcCIDR, AZs: len(in.azs), EndpointCIDRs: []string{in.net.HubCIDRs["shared"]},
 		DatabasePort: w.DatabasePort, DatabaseSecretARN: db.SecretARN, DatabaseSecretKeyARN: db.SecretKeyARN,
 		ImageRegistry: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", home.AccountID, home.Region),

@@ -62,6 +62,7 @@ func Rules() []Rule {
 		backupPolicyTagCarried.with(checkBackupPolicyTagCarried),
 		everyAccountBaselined.with(checkEveryAccountBaselined),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
+		podsSchedulable.with(checkPodsSchedulable),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
