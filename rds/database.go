@@ -72,10 +72,12 @@ type DatabaseArgs struct {
 type Database struct {
 	pulumi.ResourceState
 
-	Instance        *rds.Instance
-	Endpoint        pulumi.StringOutput
-	Port            int
-	SecretARN       pulumi.StringOutput
+	Instance  *rds.Instance
+	Endpoint  pulumi.StringOutput
+	Port      int
+	SecretARN pulumi.StringOutput
+	// SecretKeyARN is the KMS key of the master secret: its readers decrypt with it.
+	SecretKeyARN    pulumi.StringOutput
 	SecurityGroupID pulumi.StringOutput
 
 	name string
@@ -257,6 +259,7 @@ func (s dbScope) instance(ctx *pulumi.Context, keys dbKeys, d dbDependencies) er
 	s.c.Instance = instance
 	s.c.Endpoint = instance.Address
 	s.c.SecretARN = instance.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	s.c.SecretKeyARN = keys.home.Arn
 	return nil
 }
 

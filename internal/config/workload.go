@@ -16,6 +16,8 @@ type Workload struct {
 	Database  Database    `json:"database"`
 	// DatabasePort is the only port the database subnets admit, from the private subnets.
 	DatabasePort int `json:"databasePort,omitempty"`
+	// Applications are the in-cluster application scaffolding: namespaces, Deployments, autoscaling, policies.
+	Applications Applications `json:"applications"`
 }
 
 // WorkloadVPC sizes the environment's VPC.
@@ -130,6 +132,7 @@ func (w Workload) validate(p *problems, path keyPath, env string, e Estate) {
 		checkAMIAlias(p, path.Field("karpenter").Field("amiAlias"), w.Karpenter.AMIAlias, w.EKS.Version)
 	}
 	w.Database.validate(p, path.Field("database"), env)
+	w.Applications.validate(p, path.Field("applications"))
 	if w.DatabasePort != 0 && (w.DatabasePort < 1024 || w.DatabasePort > 65535) {
 		p.bad(path.Field("databasePort"), w.DatabasePort, "must be between 1024 and 65535")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/apps"
 	"github.com/innovate-inc/platform/eks"
 	"github.com/innovate-inc/platform/internal/cidr"
 	"github.com/innovate-inc/platform/internal/config"
@@ -143,6 +144,16 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 		ClientSecurityGroupID: cluster.NodeSecurityGroupID, Config: w.Database, BackupAccountID: in.backupAccountID,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if _, err := apps.New(ctx, naming.Name(env, "apps", ""), apps.Args{
+		Scope: home, ClusterName: cluster.Name, KubernetesVersion: w.EKS.Version,
+		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup},
+		VPCCIDR: in.vpcCIDR, AZs: len(in.azs), EndpointCIDRs: []string{in.net.HubCIDRs["shared"]},
+		DatabasePort: w.DatabasePort, DatabaseSecretARN: db.SecretARN, DatabaseSecretKeyARN: db.SecretKeyARN,
+		ImageRegistry: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", home.AccountID, home.Region),
+		Config:        w.Applications,
+	}); err != nil {
 		return nil, err
 	}
 	if _, err := rds.NewBackupPlan(ctx, naming.Name(env, "backup", ""), rds.BackupPlanArgs{

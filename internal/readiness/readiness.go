@@ -71,6 +71,7 @@ func Rules() []Rule {
 		backupPolicyTagCarried.with(checkBackupPolicyTagCarried),
 		everyAccountBaselined.with(checkEveryAccountBaselined),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
+		podsSchedulable.with(checkPodsSchedulable),
 
 		encryptionAtRest.with(checkEncryptionAtRest),
 		encryptionInTransit.with(checkEncryptionInTransit),

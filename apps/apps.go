@@ -1,0 +1,113 @@
+// Package apps builds the in-cluster platform the product runs on in a workload cluster: namespaces under Pod
+// Security Admission with quotas and default limits, the priority classes, the application scaffolding product
+// teams start from (backend, frontend, a flexible worker: Deployment, Service, PodDisruptionBudget, ServiceAccount
+// with its Pod Identity association, the backend's HPA) placed on Karpenter v1's pools by preference, and the
+// NetworkPolicies that fence each application namespace.
+//
+// Only the Kubernetes API-group packages it registers are imported (core/v1, apps/v1, policy/v1, networking/v1,
+// autoscaling/v2, scheduling/v1): the v1 yaml package and helm/v3 pull in every API group and double the build.
+package apps
+
+import (
+	"fmt"
+	"net/netip"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/scope"
+)
+
+// Args configures the in-cluster platform.
+type Args struct {
+	// Scope is the workload account in the home region: the Pod Identity roles and associations live there.
+	scope.Scope
+	ClusterName string
+	// KubernetesVersion pins the Pod Security Admission policy version ("1.35").
+	KubernetesVersion string
+	// Kubeconfig reaches the cluster; DependsOn are what must exist before anything is applied (the system
+	// node group; pods wait Pending until Karpenter's NodePools exist, which is harmless).
+	Kubeconfig pulumi.StringInput
+	DependsOn  []pulumi.Resource
+	// VPCCIDR and AZs give the subnet plan the network policies admit (load balancers, database subnets).
+	VPCCIDR netip.Prefix
+	AZs     int
+	// EndpointCIDRs hold the central interface endpoints (the shared-services VPC): the AWS APIs pods call.
+	EndpointCIDRs []string
+	// DatabasePort and DatabaseSecretARN, DatabaseSecretKeyARN: the backend reads the master secret, read-only.
+	DatabasePort         int
+	DatabaseSecretARN    pulumi.StringInput
+	DatabaseSecretKeyARN pulumi.StringInput
+	// ImageRegistry is the private ECR registry host of the workload account, for images given without one.
+	ImageRegistry string
+	Config        config.Applications
+}
+
+// Applications creates, in the workload cluster: the platform and application namespaces (Pod Security
+// Admission labels, a ResourceQuota and a LimitRange per application namespace), the priority classes, the
+// backend, frontend and worker scaffolding, and the network policies; in the workload account, the backend's Pod
+// Identity role reading the database master secret.
+//
+// Cost: nothing of its own; the pods' requests decide what Karpenter launches.
+//
+// It exports the application namespaces.
+type Applications struct {
+	pulumi.ResourceState
+
+	Namespaces []string
+
+	k8s *kubernetes.Provider
+}
+
+// New registers the in-cluster platform, step by step: the provider, namespaces, priority classes, the
+// applications, the network policies.
+func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Applications, error) {
+	c := &Applications{}
+	if err := ctx.RegisterComponentResource("platform:apps:Applications", name, c, opts...); err != nil {
+		return nil, err
+	}
+	s := steps{c: c, name: name, args: args}
+	k8s, err := kubernetes.NewProvider(ctx, s.n("k8s"), &kubernetes.ProviderArgs{
+		Kubeconfig:            args.Kubeconfig,
+		EnableServerSideApply: pulumi.Bool(true),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("applications %s: creating the Kubernetes provider: %w", name, err)
+	}
+	c.k8s = k8s
+	s.inCluster = []pulumi.ResourceOption{pulumi.Parent(c), pulumi.Provider(k8s)}
+
+	namespaces, err := s.namespaces(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("applications %s: namespaces: %w", name, err)
+	}
+	classes, err := s.priorityClasses(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("applications %s: priority classes: %w", name, err)
+	}
+	if err := s.applications(ctx, namespaces, classes); err != nil {
+		return nil, fmt.Errorf("applications %s: workloads: %w", name, err)
+	}
+	if err := s.networkPolicies(ctx, namespaces); err != nil {
+		return nil, fmt.Errorf("applications %s: network policies: %w", name, err)
+	}
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"namespaces": pulumi.ToStringArray(c.Namespaces)})
+}
+
+// steps is what every step needs.
+type steps struct {
+	c         *Applications
+	name      string
+	args      Args
+	inCluster []pulumi.ResourceOption
+}
+
+func (s steps) n(role ...string) string { return scope.Child(s.name, role...) }
+
+// in returns the options of an in-cluster child created after the given resources.
+func (s steps) in(after ...pulumi.Resource) []pulumi.ResourceOption {
+	out := append([]pulumi.ResourceOption{}, s.inCluster...)
+	deps := append(append([]pulumi.Resource{}, s.args.DependsOn...), after...)
+	return append(out, pulumi.DependsOn(deps))
+}

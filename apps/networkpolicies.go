@@ -1,0 +1,151 @@
+package apps
+
+import (
+	"fmt"
+	"net/netip"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/network"
+)
+
+// PodIdentityAgent is the EKS Pod Identity agent's link-local address on every node (port 80): pods fetch their
+// credentials there.
+const PodIdentityAgent = "169.254.170.23/32"
+
+// Peer is one side of an allowed flow: pods of an application namespace, or CIDR blocks.
+type Peer struct {
+	App   string
+	CIDRs []string
+}
+
+// Flow is one allowed connection of a namespace's pods: to or from Peer on Port (TCP).
+type Flow struct {
+	Name string
+	Peer Peer
+	Port int
+}
+
+// Policy is the network policy of an application namespace beyond default deny and DNS.
+type Policy struct {
+	Ingress []Flow
+	Egress  []Flow
+}
+
+// Policies are the flows each application namespace allows: the ALB (public subnets) reaches the frontend; the
+// internal NLB (private subnets: IP targets see the load balancer's own addresses, which also run the health
+// checks) and the frontend reach the backend; the backend reaches the database subnets on the database port, the
+// Pod Identity agent, and the AWS APIs (Secrets Manager) through the central endpoints; the worker talks to
+// nothing but DNS. Nothing else reaches the database subnets: no other namespace allows egress to them.
+func Policies(apps config.Applications, vpc netip.Prefix, azs, dbPort int, endpointCIDRs []string) (map[string]Policy, error) {
+	plan, err := network.PlanSpoke(vpc, azs)
+	if err != nil {
+		return nil, err
+	}
+	cidrs := func(ps []netip.Prefix) []string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = p.String()
+		}
+		return out
+	}
+	return map[string]Policy{
+		config.AppFrontend: {
+			Ingress: []Flow{{"alb", Peer{CIDRs: cidrs(plan.Public)}, apps.Frontend.Port}},
+			Egress:  []Flow{{"backend", Peer{App: config.AppBackend}, apps.Backend.Port}},
+		},
+		config.AppBackend: {
+			Ingress: []Flow{
+				{"frontend", Peer{App: config.AppFrontend}, apps.Backend.Port},
+				{"nlb", Peer{CIDRs: cidrs(plan.Private)}, apps.Backend.Port},
+			},
+			Egress: []Flow{
+				{"database", Peer{CIDRs: cidrs(plan.Database)}, dbPort},
+				{"pod-identity", Peer{CIDRs: []string{PodIdentityAgent}}, 80},
+				{"aws-apis", Peer{CIDRs: endpointCIDRs}, 443},
+			},
+		},
+		config.AppWorker: {},
+	}, nil
+}
+
+func peers(p Peer) networkingv1.NetworkPolicyPeerArray {
+	if p.App != "" {
+		return networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
+			NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(p.App)}},
+			PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelApp: pulumi.String(p.App)}},
+		}}
+	}
+	var out networkingv1.NetworkPolicyPeerArray
+	for _, c := range p.CIDRs {
+		out = append(out, networkingv1.NetworkPolicyPeerArgs{IpBlock: networkingv1.IPBlockArgs{Cidr: pulumi.String(c)}})
+	}
+	return out
+}
+
+func tcp(port int) networkingv1.NetworkPolicyPortArray {
+	return networkingv1.NetworkPolicyPortArray{networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(port)}}
+}
+
+// networkPolicies creates, in every application namespace, default deny of ingress and egress, DNS to CoreDNS,
+// and the namespace's flows.
+func (s steps) networkPolicies(ctx *pulumi.Context, namespaces map[string]*corev1.Namespace) error {
+	a := s.args
+	policies, err := Policies(a.Config, a.VPCCIDR, a.AZs, a.DatabasePort, a.EndpointCIDRs)
+	if err != nil {
+		return err
+	}
+	all := metav1.LabelSelectorArgs{}
+	for _, svc := range a.Config.Services() {
+		ns := namespaces[svc.Name]
+		create := func(name string, spec networkingv1.NetworkPolicySpecArgs) error {
+			if _, err := networkingv1.NewNetworkPolicy(ctx, s.n(svc.Name, "netpol", name), &networkingv1.NetworkPolicyArgs{
+				Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(svc.Name)},
+				Spec:     spec,
+			}, s.in(ns)...); err != nil {
+				return fmt.Errorf("creating %s/%s: %w", svc.Name, name, err)
+			}
+			return nil
+		}
+		if err := create("default-deny", networkingv1.NetworkPolicySpecArgs{PodSelector: all,
+			PolicyTypes: pulumi.ToStringArray([]string{"Ingress", "Egress"})}); err != nil {
+			return err
+		}
+		dns := networkingv1.NetworkPolicyPortArray{
+			networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(53)},
+			networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(53)},
+		}
+		if err := create("allow-dns", networkingv1.NetworkPolicySpecArgs{PodSelector: all,
+			PolicyTypes: pulumi.ToStringArray([]string{"Egress"}),
+			Egress: networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{Ports: dns,
+				To: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
+					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String("kube-system")}},
+					PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"k8s-app": pulumi.String("kube-dns")}},
+				}}}},
+		}); err != nil {
+			return err
+		}
+		self := metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelApp: pulumi.String(svc.Name)}}
+		for _, f := range policies[svc.Name].Ingress {
+			if err := create("allow-from-"+f.Name, networkingv1.NetworkPolicySpecArgs{PodSelector: self,
+				PolicyTypes: pulumi.ToStringArray([]string{"Ingress"}),
+				Ingress:     networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{From: peers(f.Peer), Ports: tcp(f.Port)}},
+			}); err != nil {
+				return err
+			}
+		}
+		for _, f := range policies[svc.Name].Egress {
+			if err := create("allow-to-"+f.Name, networkingv1.NetworkPolicySpecArgs{PodSelector: self,
+				PolicyTypes: pulumi.ToStringArray([]string{"Egress"}),
+				Egress:      networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{To: peers(f.Peer), Ports: tcp(f.Port)}},
+			}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
