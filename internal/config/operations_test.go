@@ -30,7 +30,7 @@ var badOperationsConfigs = []badConfig{
 	{name: "log retention not a CloudWatch period", stack: "prod", workload: func(o obj) { o["observability"].(obj)["logRetentionDays"] = 100 },
 		want: []string{`platform:workload.observability.logRetentionDays 100 is not a CloudWatch Logs retention`}},
 	{name: "alerts reach nobody", stack: "security",
-		estate: func(o obj) { o["tags"].(obj)["owner"] = "platform-team" },
+		estate:   func(o obj) { o["tags"].(obj)["owner"] = "platform-team" },
 		security: func(o obj) { delete(o, "alerts") },
 		want:     []string{"platform:security.alerts.critical.emails is required"}},
 }
