@@ -3,6 +3,7 @@ package observability
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // Severity is an alert topic's severity.
@@ -110,11 +111,13 @@ func Alerts(minSeverity float64) []Alert {
 
 // PatternJSON is the alert's event pattern as EventBridge takes it.
 func (a Alert) PatternJSON() (string, error) {
-	b, err := json.Marshal(a.Pattern)
-	if err != nil {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // ">=" reads as written in the console and the plan
+	if err := enc.Encode(a.Pattern); err != nil {
 		return "", fmt.Errorf("alert %s: marshalling its event pattern: %w", a.Name, err)
 	}
-	return string(b), nil
+	return strings.TrimSuffix(b.String(), "\n"), nil
 }
 
 // Regions are the regions the alert's events are emitted in, among the allowed ones (home first).
