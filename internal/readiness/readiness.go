@@ -62,6 +62,10 @@ func Rules() []Rule {
 		backupPolicyTagCarried.with(checkBackupPolicyTagCarried),
 		everyAccountBaselined.with(checkEveryAccountBaselined),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
+		// Operations (alerts and alarms): DR040 and up.
+		alertPublisherCanDeliver.with(checkAlertPublisherCanDeliver),
+		eventForwardingAdmitted.with(checkEventForwardingAdmitted),
+		globalEventsInUSEast1.with(checkGlobalEventsInUSEast1),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
