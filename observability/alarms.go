@@ -53,7 +53,9 @@ type PlatformAlarms struct {
 }
 
 // AlarmName is the name of an alarm of a component.
-func AlarmName(component, alarm string) string { return naming.Limited(scope.Child(component, alarm), 255) }
+func AlarmName(component, alarm string) string {
+	return naming.Limited(scope.Child(component, alarm), 255)
+}
 
 // AlarmARN is the ARN of an alarm of that name.
 func AlarmARN(s scope.Scope, name string) string {
