@@ -114,7 +114,7 @@ func buildSecurity(ctx *pulumi.Context, cfg *config.Stack, in *securityInputs) (
 	if _, err := observability.NewSecurityAlerts(ctx, naming.Name(env, "alerts", ""), observability.SecurityAlertsArgs{
 		Scope: toolScope, Regions: regions, Providers: in.provs[toolName],
 		ManagementAccountID: org.ManagementAccountID, ManagementProviders: in.mgmt, Config: sec.Alerts,
-	}, pulumi.DependsOn([]pulumi.Resource{tooling})); err != nil {
+	}); err != nil {
 		return nil, err
 	}
 	if err := accountBaselines(ctx, cfg, in, homeBuckets[security.PurposeConfig], archive.KeyARNs[home]); err != nil {
