@@ -26,6 +26,9 @@ type VPNArgs struct {
 // routes so replies find their way back. Cost: $0.05/h per connection (~$36/month) plus data.
 type VPN struct {
 	pulumi.ResourceState
+
+	// ConnectionID is the VPN connection's ID (the VpnId of its CloudWatch metrics).
+	ConnectionID pulumi.StringOutput
 }
 
 // NewVPN registers the VPN.
@@ -43,6 +46,7 @@ func NewVPN(ctx *pulumi.Context, name string, args VPNArgs, opts ...pulumi.Resou
 	if err != nil {
 		return nil, err
 	}
+	c.ConnectionID = vpn.ID().ToStringOutput()
 	if err := onPremDomain(ctx, name, args, vpn, c); err != nil {
 		return nil, err
 	}

@@ -15,13 +15,15 @@ func (s Stack) WithDefaults() Stack {
 		out.Organization.fillDefaults()
 	}
 	if out.Security != nil {
-		out.Security.fillDefaults()
+		out.Security.fillDefaults(out.Estate)
 	}
 	if out.Network != nil {
 		out.Network.fillDefaults()
+		out.Network.Alarms.fillDefaults(out.Estate)
 	}
 	if out.Workload != nil {
 		out.Workload.fillDefaults(out.Name)
+		out.Workload.fillOperations(out.Name, out.Estate)
 	}
 	return out
 }

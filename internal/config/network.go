@@ -31,6 +31,8 @@ type Network struct {
 	TransitGatewayASN int `json:"transitGatewayAsn,omitempty"`
 	// ShareWithOUs are the OUs (names in the org stack) whose accounts may attach to the Transit Gateway.
 	ShareWithOUs []string `json:"shareWithOus,omitempty"`
+	// Alarms are the network stack's platform alarms (operations).
+	Alarms NetworkAlarms `json:"alarms,omitempty"`
 }
 
 // RouteDomains holds the supernet of each route domain.
@@ -152,6 +154,7 @@ func (n Network) validate(p *problems, path keyPath, e Estate) {
 	if n.VPN != nil {
 		n.VPN.validate(p, path.Field("vpn"), n.TransitGatewayASN, all)
 	}
+	n.Alarms.validate(p, path.Field("alarms"))
 	if a := n.TransitGatewayASN; a != 0 && !((a >= 64512 && a <= 65534) || (a >= 4200000000 && a <= 4294967294)) {
 		p.bad(path.Field("transitGatewayAsn"), a, "must be a private ASN: 64512-65534 or 4200000000-4294967294")
 	}
@@ -220,6 +223,7 @@ func (n *Network) fillDefaults() {
 }
 
 func (n Network) validateComplete(p *problems, path keyPath, e Estate) {
+	n.Alarms.validateComplete(p, path.Field("alarms"))
 	if n.AZCount > RegionAZCount(e.HomeRegion) {
 		p.bad(path.Field("azCount"), n.AZCount, "is more than the %d AZs of %s", RegionAZCount(e.HomeRegion), e.HomeRegion)
 	}

@@ -34,6 +34,8 @@ type Security struct {
 	GuardDuty      GuardDuty      `json:"guardDuty"`
 	BackupVaults   BackupVaults   `json:"backupVaults"`
 	IdentityCenter IdentityCenter `json:"identityCenter"`
+	// Alerts routes the security alerts of Security Tooling (operations).
+	Alerts SecurityAlerts `json:"alerts"`
 }
 
 // LogRetention is how long the Log Archive keeps what it receives.
@@ -134,6 +136,7 @@ func (s Security) validate(p *problems, path keyPath, e Estate) {
 	positive(vaults.Field("maxRetentionDays"), s.BackupVaults.MaxRetentionDays, 1, " day")
 	positive(vaults.Field("changeableForDays"), s.BackupVaults.ChangeableForDays, 3, " days: AWS Backup's grace period before a compliance lock is immutable")
 	s.IdentityCenter.validate(p, path.Field("identityCenter"), e)
+	s.Alerts.validate(p, path.Field("alerts"))
 }
 
 func (ic IdentityCenter) validate(p *problems, path keyPath, e Estate) {
@@ -262,7 +265,8 @@ const (
 	DefaultVaultChangeableForDays = 3
 )
 
-func (s *Security) fillDefaults() {
+func (s *Security) fillDefaults(e Estate) {
+	s.Alerts.fillDefaults(e)
 	setInt(&s.Logs.RetentionDays, DefaultLogRetentionDays)
 	setInt(&s.Logs.ObjectLockDays, DefaultObjectLockDays)
 	setInt(&s.Logs.InfrequentAccessAfterDays, DefaultInfrequentAccessAfter)
@@ -275,6 +279,7 @@ func (s *Security) fillDefaults() {
 }
 
 func (s Security) validateComplete(p *problems, path keyPath) {
+	s.Alerts.validateComplete(p, path.Field("alerts"))
 	l, logs := s.Logs, path.Field("logs")
 	if l.ObjectLockDays > l.RetentionDays {
 		p.bad(logs.Field("objectLockDays"), l.ObjectLockDays, "is longer than logs.retentionDays %d: objects would expire while locked", l.RetentionDays)

@@ -18,6 +18,9 @@ type Workload struct {
 	DatabasePort int `json:"databasePort,omitempty"`
 	// Applications are the in-cluster application scaffolding: namespaces, Deployments, autoscaling, policies.
 	Applications Applications `json:"applications"`
+	// Alarms and Observability are the stack's platform alarms and its cluster's metrics and logs (operations).
+	Alarms        WorkloadAlarms `json:"alarms,omitempty"`
+	Observability Observability  `json:"observability,omitempty"`
 }
 
 // WorkloadVPC sizes the environment's VPC.
@@ -133,6 +136,8 @@ func (w Workload) validate(p *problems, path keyPath, env string, e Estate) {
 	}
 	w.Database.validate(p, path.Field("database"), env)
 	w.Applications.validate(p, path.Field("applications"))
+	w.Alarms.validate(p, path.Field("alarms"))
+	w.Observability.validate(p, path.Field("observability"))
 	if w.DatabasePort != 0 && (w.DatabasePort < 1024 || w.DatabasePort > 65535) {
 		p.bad(path.Field("databasePort"), w.DatabasePort, "must be between 1024 and 65535")
 	}
@@ -258,6 +263,7 @@ func (w *Workload) fillDefaults(env string) {
 }
 
 func (w Workload) validateComplete(p *problems, path keyPath) {
+	w.Alarms.validateComplete(p, path.Field("alarms"))
 	if w.VPC.AZCount < 2 || w.VPC.AZCount > 3 {
 		p.bad(path.Field("vpc").Field("azCount"), w.VPC.AZCount, "must be 2 or 3")
 	}

@@ -74,6 +74,7 @@ type networkComponents struct {
 	inspection *network.Inspection
 	shared     *network.SharedServices
 	dns        *network.PublicDNS
+	vpn        *network.VPN
 }
 
 // buildNetwork registers the network components.
@@ -115,12 +116,15 @@ func buildNetwork(ctx *pulumi.Context, cfg *config.Stack, in *networkInputs) (*n
 		return nil, err
 	}
 	if v := n.VPN; v != nil {
-		if _, err := network.NewVPN(ctx, sc.Name("vpn", ""), network.VPNArgs{
+		if c.vpn, err = network.NewVPN(ctx, sc.Name("vpn", ""), network.VPNArgs{
 			Scope: sc, CustomerGatewayIP: v.CustomerGatewayIP, BGPASN: v.BGPASN, Hub: c.hub,
 			InspectionAttachmentID: c.inspection.AttachmentID,
 		}); err != nil {
 			return nil, err
 		}
+	}
+	if err := networkAlarms(ctx, cfg, in, &c); err != nil {
+		return nil, err
 	}
 	return &c, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/internal/tags"
+	"github.com/innovate-inc/platform/observability"
 	"github.com/innovate-inc/platform/security"
 )
 
@@ -108,6 +109,12 @@ func buildSecurity(ctx *pulumi.Context, cfg *config.Stack, in *securityInputs) (
 		FindingsBuckets: findingsBuckets, FindingsKeys: findingsKeys, FindingFrequency: sec.GuardDuty.FindingFrequency,
 	}, pulumi.DependsOn([]pulumi.Resource{archive.Buckets[home][security.PurposeGuardDuty].Policy, archive.Buckets[dr][security.PurposeGuardDuty].Policy}))
 	if err != nil {
+		return nil, err
+	}
+	if _, err := observability.NewSecurityAlerts(ctx, naming.Name(env, "alerts", ""), observability.SecurityAlertsArgs{
+		Scope: toolScope, Regions: regions, Providers: in.provs[toolName],
+		ManagementAccountID: org.ManagementAccountID, ManagementProviders: in.mgmt, Config: sec.Alerts,
+	}); err != nil {
 		return nil, err
 	}
 	if err := accountBaselines(ctx, cfg, in, homeBuckets[security.PurposeConfig], archive.KeyARNs[home]); err != nil {

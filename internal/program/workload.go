@@ -20,6 +20,7 @@ import (
 	"github.com/innovate-inc/platform/internal/stackref"
 	"github.com/innovate-inc/platform/karpenter"
 	"github.com/innovate-inc/platform/network"
+	"github.com/innovate-inc/platform/observability"
 	"github.com/innovate-inc/platform/rds"
 	"github.com/innovate-inc/platform/security"
 )
@@ -160,6 +161,13 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 		Scope: home, VaultName: in.org.BackupVaultName, RoleName: in.org.BackupRoleName,
 		CopyVaultARN: in.backupVaultARN, Database: db, Config: w.Database.Backup,
 	}); err != nil {
+		return nil, err
+	}
+	targets := observability.WorkloadTargets{DatabaseID: db.Instance.Identifier, QueueName: k.QueueName, ClusterName: cluster.Name}
+	if w.Database.ReadReplica {
+		targets.ReplicaID = pulumi.Sprintf("%s-replica", db.Instance.Identifier)
+	}
+	if err := workloadAlarms(ctx, cfg, in, targets); err != nil {
 		return nil, err
 	}
 

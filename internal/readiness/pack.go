@@ -41,7 +41,6 @@ const (
 	typeLaunchTemplate   = "aws:ec2/launchTemplate:LaunchTemplate"
 	typeInstance         = "aws:ec2/instance:Instance"
 	typeQueue            = "aws:sqs/queue:Queue"
-	typeTopic            = "aws:sns/topic:Topic"
 	typeVault            = "aws:backup/vault:Vault"
 	typeVaultLock        = "aws:backup/vaultLockConfiguration:VaultLockConfiguration"
 	typeFirewall         = "aws:networkfirewall/firewall:Firewall"

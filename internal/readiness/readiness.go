@@ -72,6 +72,10 @@ func Rules() []Rule {
 		everyAccountBaselined.with(checkEveryAccountBaselined),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 		podsSchedulable.with(checkPodsSchedulable),
+		// Operations (alerts and alarms): DR040 and up.
+		alertPublisherCanDeliver.with(checkAlertPublisherCanDeliver),
+		eventForwardingAdmitted.with(checkEventForwardingAdmitted),
+		globalEventsInUSEast1.with(checkGlobalEventsInUSEast1),
 
 		encryptionAtRest.with(checkEncryptionAtRest),
 		encryptionInTransit.with(checkEncryptionInTransit),

@@ -1,0 +1,84 @@
+package tests
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/observability"
+)
+
+// Every alarm any stack registers watches a metric of the table (namespace, metric name, dimension names) that
+// the resource it names emits, alarms to a topic of its own account, and every stack but org and security has one.
+func TestEveryAlarmWatchesAMetricOfTheTable(t *testing.T) {
+	type key struct{ ns, name string }
+	table := map[key][]string{}
+	for _, m := range observability.Metrics {
+		dims := slices.Clone(m.Dimensions)
+		sort.Strings(dims)
+		table[key{m.Namespace, m.Name}] = dims
+		assert.True(t, strings.HasPrefix(m.Doc, "https://docs.aws.amazon.com/"), m.Name)
+	}
+	perStack := map[string]int{}
+	for _, s := range fullPlan(t).Stacks {
+		for _, r := range s.Resources {
+			if r.Type != "aws:cloudwatch/metricAlarm:MetricAlarm" {
+				continue
+			}
+			perStack[s.Name]++
+			in := r.Inputs
+			dims, ok := table[key{in["namespace"].(string), in["metricName"].(string)}]
+			require.True(t, ok, "%s %s: %s/%s is not in the metric table", s.Name, r.Name, in["namespace"], in["metricName"])
+			var got []string
+			for d, v := range in["dimensions"].(map[string]any) {
+				got = append(got, d)
+				assert.NotEmpty(t, v, "%s %s dimension %s", s.Name, r.Name, d)
+			}
+			sort.Strings(got)
+			assert.Equal(t, dims, got, "%s %s dimensions", s.Name, r.Name)
+			for _, a := range in["alarmActions"].([]any) {
+				assert.Contains(t, a, ":"+r.Account+":", "%s %s alarms to a topic of its own account", s.Name, r.Name)
+			}
+		}
+	}
+	for _, s := range []string{"network", "dev", "staging", "prod"} {
+		assert.NotZero(t, perStack[s], "stack %s has platform alarms", s)
+	}
+	assert.Equal(t, 2*3+3+2*2, perStack["network"], "NAT (2 per gateway, 3), firewall per AZ (3), TGW (2 per attachment, 2)")
+}
+
+// Every SNS topic any stack registers is encrypted with a customer-managed key, and every topic policy lets only
+// named publishers (aws:SourceAccount or aws:SourceArn) publish.
+func TestEveryTopicIsEncryptedAndItsPolicyNamesItsPublishers(t *testing.T) {
+	topics := 0
+	for _, s := range fullPlan(t).Stacks {
+		for _, r := range s.Resources {
+			switch r.Type {
+			case "aws:sns/topic:Topic":
+				topics++
+				assert.Contains(t, r.Inputs["kmsMasterKeyId"], ":key/", "%s %s", s.Name, r.Name)
+			case "aws:sns/topicPolicy:TopicPolicy":
+				doc, err := iampolicy.Parse(r.Inputs["policy"].(string))
+				require.NoError(t, err)
+				for _, st := range doc.Statement {
+					if st.Effect != iampolicy.Allow {
+						continue
+					}
+					scoped := false
+					for _, keys := range st.Condition {
+						for k := range keys {
+							scoped = scoped || k == "aws:SourceArn" || k == "aws:SourceAccount"
+						}
+					}
+					assert.True(t, scoped, "%s %s statement %s", s.Name, r.Name, st.Sid)
+				}
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, topics, 1+2+4, "billing, two security topics, a platform topic per network and workload stack")
+}
