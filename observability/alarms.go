@@ -38,12 +38,16 @@ type PlatformAlarmsArgs struct {
 	scope.Scope
 	Alarms []Alarm
 	Route  config.AlertRoute
+	// ComputeBudget, when set, is a budget on the account's EC2 compute spend notifying the same topic.
+	ComputeBudget *ComputeBudget
 }
 
 // PlatformAlarms creates, in a stack's account: the platform alert topic (KMS-encrypted, publishable only by these
 // alarms, emails and optional chat from config) and the CloudWatch alarms, each alarming and recovering to it.
 //
-// Cost: $0.10 per alarm per month (standard resolution); $1/month for the topic key.
+// With a ComputeBudget, also an AWS Budgets cost budget on the account's EC2 compute spend, notifying the topic.
+//
+// Cost: $0.10 per alarm per month (standard resolution); $1/month for the topic key; the budget is free.
 //
 // It exports the topic ARN.
 type PlatformAlarms struct {
@@ -75,11 +79,21 @@ func NewPlatformAlarms(ctx *pulumi.Context, name string, args PlatformAlarmsArgs
 		}
 		arns = append(arns, AlarmARN(args.Scope, AlarmName(name, a.Name)))
 	}
-	topic, err := alertTopic(ctx, args.Scope, c, topicSpec{name: scope.Child(name, "topic"), service: CloudWatch, publishers: arns, route: args.Route})
+	spec := topicSpec{name: scope.Child(name, "topic"), service: CloudWatch, publishers: arns, route: args.Route}
+	budgetName := naming.Limited(scope.Child(name, "compute-budget"), 100)
+	if args.ComputeBudget != nil {
+		spec.budgets = []string{BudgetARN(args.AccountID, budgetName)}
+	}
+	topic, err := alertTopic(ctx, args.Scope, c, spec)
 	if err != nil {
 		return nil, fmt.Errorf("platform alarms %s: %w", name, err)
 	}
 	c.TopicARN = topic.Arn
+	if args.ComputeBudget != nil {
+		if err := computeBudget(ctx, args.Scope, c, budgetName, *args.ComputeBudget, topic.Arn); err != nil {
+			return nil, fmt.Errorf("platform alarms %s: %w", name, err)
+		}
+	}
 	for _, a := range args.Alarms {
 		if err := alarm(ctx, name, args.Scope, c, a, topic.Arn); err != nil {
 			return nil, fmt.Errorf("platform alarms %s: %w", name, err)

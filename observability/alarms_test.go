@@ -9,6 +9,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/fixtures"
+	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/providers"
 	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/observability"
@@ -56,4 +57,28 @@ func TestAlarmOnAnUnknownDimensionFails(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.ErrorContains(t, err, `platform alarms dev-alarms: alarm cpu: AWS/RDS CPUUtilization has no dimension "DBClusterIdentifier"`)
+}
+
+func TestComputeBudgetCanPublish(t *testing.T) {
+	const account = "111111111111"
+	topic := "arn:aws:sns:eu-west-1:" + account + ":dev-alarms-topic"
+	doc := observability.TopicPolicy(topic, observability.CloudWatch, nil)
+	doc.Statement = append(doc.Statement, observability.BudgetsPublish(topic, account))
+	budget := observability.BudgetARN(account, "dev-alarms-compute-budget")
+	req := iampolicy.Request{Service: observability.Budgets, Action: "sns:Publish", Resource: topic,
+		Context: map[string]string{"aws:SourceArn": budget, "aws:SourceAccount": account, "aws:SecureTransport": "true"}}
+	if d := iampolicy.Evaluate(doc, req); !d.Allowed {
+		t.Fatalf("budget %s cannot publish: %s", budget, d.Reason)
+	}
+	req.Context["aws:SourceAccount"], req.Context["aws:SourceArn"] = "222222222222", observability.BudgetARN("222222222222", "x")
+	if d := iampolicy.Evaluate(doc, req); d.Allowed {
+		t.Fatal("a budget of another account can publish")
+	}
+	key := observability.TopicKeyPolicy(account, observability.CloudWatch, observability.Budgets)
+	for _, action := range []string{"kms:GenerateDataKey", "kms:Decrypt"} {
+		if d := iampolicy.Evaluate(key, iampolicy.Request{Service: observability.Budgets, Action: action, Resource: "*",
+			Context: map[string]string{"aws:SourceAccount": account}}); !d.Allowed {
+			t.Errorf("the key does not let budgets %s: %s", action, d.Reason)
+		}
+	}
 }

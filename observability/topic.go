@@ -28,6 +28,8 @@ import (
 const (
 	EventBridge = "events.amazonaws.com"
 	CloudWatch  = "cloudwatch.amazonaws.com"
+	// Budgets publishes budget notifications (the compute-spend budget of a workload account).
+	Budgets = "budgets.amazonaws.com"
 )
 
 // topicSpec is one alert topic: its name, who publishes (a service and the ARNs of its rules or alarms) and where
@@ -37,6 +39,8 @@ type topicSpec struct {
 	service    string
 	publishers []string
 	route      config.AlertRoute
+	// budgets, when set, are budgets of this account that notify the topic too.
+	budgets []string
 }
 
 // TopicARN is the ARN an SNS topic of that name has in the scope's account and region.
@@ -48,7 +52,11 @@ func TopicARN(s scope.Scope, name string) string {
 // chat channel. Cost: $1/month for the key; SNS email within the free tier at alert volumes.
 func alertTopic(ctx *pulumi.Context, s scope.Scope, parent pulumi.Resource, t topicSpec) (*sns.Topic, error) {
 	child := s.In(parent)
-	keyPolicy, err := TopicKeyPolicy(s.AccountID, t.service).JSON()
+	services := []string{t.service}
+	if len(t.budgets) > 0 {
+		services = append(services, Budgets)
+	}
+	keyPolicy, err := TopicKeyPolicy(s.AccountID, services...).JSON()
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +73,11 @@ func alertTopic(ctx *pulumi.Context, s scope.Scope, parent pulumi.Resource, t to
 	if err != nil {
 		return nil, fmt.Errorf("topic %s: creating it: %w", t.name, err)
 	}
-	policy, err := TopicPolicy(TopicARN(s, t.name), t.service, t.publishers).JSON()
+	doc := TopicPolicy(TopicARN(s, t.name), t.service, t.publishers)
+	if len(t.budgets) > 0 {
+		doc.Statement = append(doc.Statement, BudgetsPublish(TopicARN(s, t.name), s.AccountID))
+	}
+	policy, err := doc.JSON()
 	if err != nil {
 		return nil, err
 	}
@@ -116,14 +128,14 @@ func chatChannel(ctx *pulumi.Context, s scope.Scope, parent pulumi.Resource, nam
 	return nil
 }
 
-// TopicKeyPolicy lets the account administer the key and the publishing service use it for this account only:
+// TopicKeyPolicy lets the account administer the key and the publishing services use it for this account only:
 // a service publishing to an encrypted topic needs kms:GenerateDataKey* and kms:Decrypt on its key, and an AWS
 // managed key (alias/aws/sns) cannot grant them, so deliveries would fail silently.
-func TopicKeyPolicy(account, service string) iampolicy.Document {
+func TopicKeyPolicy(account string, services ...string) iampolicy.Document {
 	return iampolicy.New(
 		iampolicy.AccountAdministers(account),
 		iampolicy.Statement{Sid: "PublisherEncrypts", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{Service: []string{service}},
+			Principal: &iampolicy.Principal{Service: services},
 			Action:    []string{"kms:GenerateDataKey*", "kms:Decrypt"}, Resource: []string{"*"},
 			Condition: iampolicy.Condition{"StringEquals": {"aws:SourceAccount": {account}}}},
 	)
@@ -138,4 +150,14 @@ func TopicPolicy(topicARN, service string, publishers []string) iampolicy.Docume
 			Condition: iampolicy.Condition{"ArnEquals": {"aws:SourceArn": slices.Sorted(slices.Values(publishers))}}},
 		iampolicy.DenyInsecureTransport([]string{"sns:Publish"}, topicARN),
 	)
+}
+
+// BudgetsPublish lets AWS Budgets publish this account's budget notifications, the statement the Budgets guide
+// gives (aws:SourceAccount and an aws:SourceArn of the account's budgets).
+func BudgetsPublish(topicARN, account string) iampolicy.Statement {
+	return iampolicy.Statement{Sid: "BudgetsPublish", Effect: iampolicy.Allow,
+		Principal: &iampolicy.Principal{Service: []string{Budgets}},
+		Action:    []string{"sns:Publish"}, Resource: []string{topicARN},
+		Condition: iampolicy.Condition{"StringEquals": {"aws:SourceAccount": {account}},
+			"ArnLike": {"aws:SourceArn": {"arn:aws:budgets::" + account + ":*"}}}}
 }

@@ -54,7 +54,16 @@ type WorkloadAlarms struct {
 	ReplicaLagSeconds int `json:"replicaLagSeconds,omitempty"`
 	// InterruptionQueueAgeSeconds alarms when Karpenter leaves interruption messages unread this long.
 	InterruptionQueueAgeSeconds int `json:"interruptionQueueAgeSeconds,omitempty"`
+	// ComputeBudgetUSD is the monthly EC2 compute spend of the account (nodes of the cluster) that the compute
+	// budget measures against: it notifies at 80% and 100% of actual spend and at 100% of the forecast.
+	ComputeBudgetUSD int `json:"computeBudgetUSD,omitempty"`
 }
+
+// Thresholds of the compute budget, in percent of ComputeBudgetUSD.
+var (
+	ComputeBudgetActualPercent   = []int{80, 100}
+	ComputeBudgetForecastPercent = []int{100}
+)
 
 // NetworkAlarms are the platform alarms of the network stack.
 type NetworkAlarms struct {
@@ -93,13 +102,16 @@ func DefaultWorkloadAlarms(env string) WorkloadAlarms {
 	switch env {
 	case "prod":
 		return WorkloadAlarms{EvaluationMinutes: 5, DatabaseCPUPercent: 80, DatabaseFreeStorageGiB: 20,
-			DatabaseFreeableMemoryMiB: 512, DatabaseConnections: 800, ReplicaLagSeconds: 60, InterruptionQueueAgeSeconds: 120}
+			DatabaseFreeableMemoryMiB: 512, DatabaseConnections: 800, ReplicaLagSeconds: 60, InterruptionQueueAgeSeconds: 120,
+			ComputeBudgetUSD: 3000}
 	case "staging":
 		return WorkloadAlarms{EvaluationMinutes: 10, DatabaseCPUPercent: 85, DatabaseFreeStorageGiB: 10,
-			DatabaseFreeableMemoryMiB: 256, DatabaseConnections: 300, ReplicaLagSeconds: 300, InterruptionQueueAgeSeconds: 300}
+			DatabaseFreeableMemoryMiB: 256, DatabaseConnections: 300, ReplicaLagSeconds: 300, InterruptionQueueAgeSeconds: 300,
+			ComputeBudgetUSD: 1000}
 	default:
 		return WorkloadAlarms{EvaluationMinutes: 30, DatabaseCPUPercent: 95, DatabaseFreeStorageGiB: 5,
-			DatabaseFreeableMemoryMiB: 128, DatabaseConnections: 150, ReplicaLagSeconds: 900, InterruptionQueueAgeSeconds: 600}
+			DatabaseFreeableMemoryMiB: 128, DatabaseConnections: 150, ReplicaLagSeconds: 900, InterruptionQueueAgeSeconds: 600,
+			ComputeBudgetUSD: 500}
 	}
 }
 
@@ -177,7 +189,8 @@ func (a WorkloadAlarms) validate(p *problems, path keyPath) {
 	a.AlertRoute.validate(p, path)
 	positive(p, path, map[string]int{"evaluationMinutes": a.EvaluationMinutes, "databaseFreeStorageGiB": a.DatabaseFreeStorageGiB,
 		"databaseFreeableMemoryMiB": a.DatabaseFreeableMemoryMiB, "databaseConnections": a.DatabaseConnections,
-		"replicaLagSeconds": a.ReplicaLagSeconds, "interruptionQueueAgeSeconds": a.InterruptionQueueAgeSeconds})
+		"replicaLagSeconds": a.ReplicaLagSeconds, "interruptionQueueAgeSeconds": a.InterruptionQueueAgeSeconds,
+		"computeBudgetUSD": a.ComputeBudgetUSD})
 	if c := a.DatabaseCPUPercent; c != 0 && (c < 1 || c > 100) {
 		p.bad(path.Field("databaseCpuPercent"), c, "must be a percentage from 1 to 100")
 	}
@@ -192,6 +205,7 @@ func (a *WorkloadAlarms) fillDefaults(env string, e Estate) {
 	setInt(&a.DatabaseConnections, d.DatabaseConnections)
 	setInt(&a.ReplicaLagSeconds, d.ReplicaLagSeconds)
 	setInt(&a.InterruptionQueueAgeSeconds, d.InterruptionQueueAgeSeconds)
+	setInt(&a.ComputeBudgetUSD, d.ComputeBudgetUSD)
 	a.fillRoute(e)
 }
 

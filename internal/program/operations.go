@@ -30,12 +30,15 @@ func networkAlarms(ctx *pulumi.Context, cfg *config.Stack, in *networkInputs, c 
 }
 
 // workloadAlarms registers a workload stack's alarms: the database (and its replica), the copy of its recovery
-// points, Karpenter's interruption queue and, with Container Insights, the cluster's nodes.
+// points, Karpenter's interruption queue and, with Container Insights, the cluster's nodes; and the account's
+// compute-spend budget, to the same topic.
 func workloadAlarms(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs, t observability.WorkloadTargets) error {
 	w := cfg.Workload
 	t.BackupVault = in.org.BackupVaultName
 	_, err := observability.NewPlatformAlarms(ctx, in.home.Name("alarms", ""), observability.PlatformAlarmsArgs{
 		Scope: in.home, Alarms: observability.WorkloadAlarms(t, w.Alarms), Route: w.Alarms.AlertRoute,
+		ComputeBudget: &observability.ComputeBudget{MonthlyLimitUSD: w.Alarms.ComputeBudgetUSD,
+			ActualPercent: config.ComputeBudgetActualPercent, ForecastPercent: config.ComputeBudgetForecastPercent},
 	})
 	return err
 }

@@ -16,6 +16,7 @@ const (
 	typeMetricAlarm    = "aws:cloudwatch/metricAlarm:MetricAlarm"
 	typeTopic          = "aws:sns/topic:Topic"
 	typeTopicPolicy    = "aws:sns/topicPolicy:TopicPolicy"
+	typeBudget         = "aws:budgets/budget:Budget"
 )
 
 // Rule IDs DR040 and up are the operations rules (alerts and alarms), numbered apart from the others.
@@ -48,7 +49,7 @@ type publisher struct {
 	topic   string
 }
 
-// An EventBridge rule or a CloudWatch alarm publishing to an encrypted topic is created without error whatever
+// An EventBridge rule, a CloudWatch alarm or an AWS Budgets notification publishing to an encrypted topic is created without error whatever
 // the topic and key policies say; each delivery then fails, and nothing reports it but a missing alert. So the
 // plan asks, as SNS and KMS would: does the topic policy let this service publish for this rule or alarm (its
 // aws:SourceArn), and does the topic's key let the service generate a data key and decrypt.
@@ -81,6 +82,18 @@ func checkAlertPublisherCanDeliver(res *plan.Result) []plan.Finding {
 			for _, action := range stringList(in, key) {
 				if strings.HasPrefix(action, "arn:aws:sns:") {
 					pubs = append(pubs, publisher{at: a, service: "cloudwatch.amazonaws.com", arn: alarm, topic: action})
+				}
+			}
+		}
+	}
+	for _, b := range ofType(res, typeBudget) {
+		budget := fmt.Sprintf("arn:aws:budgets::%s:budget/%s", b.res.Account, str(inputs(b.res), "name"))
+		seen := map[string]bool{}
+		for _, n := range list(inputs(b.res), "notifications") {
+			for _, topic := range stringList(n, "subscriberSnsTopicArns") {
+				if strings.HasPrefix(topic, "arn:aws:sns:") && !seen[topic] {
+					seen[topic] = true
+					pubs = append(pubs, publisher{at: b, service: "budgets.amazonaws.com", arn: budget, topic: topic})
 				}
 			}
 		}

@@ -68,6 +68,17 @@ func TestAlertPublisherCanDeliver(t *testing.T) {
 		want{alarm, "the topic policy does not let cloudwatch.amazonaws.com publish"},
 		want{alarm, "does not let cloudwatch.amazonaws.com kms:GenerateDataKey"},
 		want{alarm, "does not let cloudwatch.amazonaws.com kms:Decrypt"})
+
+	// A budget notifying (twice) a topic whose policy and key admit EventBridge only: one finding per check.
+	g = alertGraph(topicKey("events.amazonaws.com", toolAcct), keyARN, ruleARN)
+	notify := map[string]any{"subscriberSnsTopicArns": []any{topicARN}}
+	g.Stacks[0].Resources = append(g.Stacks[0].Resources, res("security", typeBudget, "compute",
+		map[string]any{"name": "compute", "notifications": []any{notify, notify}}, at(toolAcct, "us-east-1")))
+	budget := urn("security", typeBudget, "compute")
+	expect(t, alertPublisherCanDeliver, g,
+		want{budget, "the topic policy does not let budgets.amazonaws.com publish for arn:aws:budgets::" + toolAcct + ":budget/compute"},
+		want{budget, "does not let budgets.amazonaws.com kms:GenerateDataKey"},
+		want{budget, "does not let budgets.amazonaws.com kms:Decrypt"})
 }
 
 func TestEventForwardingAdmitted(t *testing.T) {
