@@ -46,8 +46,9 @@ type Args struct {
 
 // Applications creates, in the workload cluster: the platform and application namespaces (Pod Security
 // Admission labels, a ResourceQuota and a LimitRange per application namespace), the priority classes, the
-// backend, frontend and worker scaffolding, and the network policies; in the workload account, the backend's Pod
-// Identity role reading the database master secret.
+// backend, frontend and worker scaffolding, the network policies, and the External Secrets Operator (helm/v4,
+// pinned) with the backend's SecretStore and the ExternalSecret of the database credentials; in the workload
+// account, the backend's and the operator's Pod Identity roles, each reading the database master secret only.
 //
 // Cost: nothing of its own; the pods' requests decide what Karpenter launches.
 //
@@ -61,7 +62,7 @@ type Applications struct {
 }
 
 // New registers the in-cluster platform, step by step: the provider, namespaces, priority classes, the
-// applications, the network policies.
+// applications, the network policies, external secrets.
 func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOption) (*Applications, error) {
 	c := &Applications{}
 	if err := ctx.RegisterComponentResource("platform:apps:Applications", name, c, opts...); err != nil {
@@ -91,6 +92,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	}
 	if err := s.networkPolicies(ctx, namespaces); err != nil {
 		return nil, fmt.Errorf("applications %s: network policies: %w", name, err)
+	}
+	if err := s.externalSecrets(ctx, namespaces, classes); err != nil {
+		return nil, fmt.Errorf("applications %s: external secrets: %w", name, err)
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"namespaces": pulumi.ToStringArray(c.Namespaces)})
 }

@@ -27,12 +27,12 @@ import (
 )
 
 // builtinObjects are the built-in Kubernetes objects a stack registers (not charts, which render in the cluster,
-// nor Karpenter's custom objects, which the CRD validator checks), as the API server would receive them.
+// nor Karpenter's and External Secrets' custom objects, which the CRD validator checks), as the API server would receive them.
 func builtinObjects(v stackView) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, r := range v.s.Resources {
 		if !strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "kubernetes:helm.sh") ||
-			strings.HasPrefix(r.Type, "kubernetes:karpenter") {
+			strings.HasPrefix(r.Type, "kubernetes:karpenter") || strings.HasPrefix(r.Type, "kubernetes:external-secrets.io") {
 			continue
 		}
 		out[r.Name] = runtime.DeepCopyJSON(r.Inputs)
