@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/innovate-inc/platform/internal/azfailure"
 	"github.com/innovate-inc/platform/internal/cost"
 	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/readiness"
@@ -55,6 +56,7 @@ func newPlan() *cobra.Command {
 			if err := estimate(res); err != nil {
 				return err
 			}
+			azfailure.Analyze(res)
 			return report(cmd.OutOrStdout(), res, format)
 		},
 	}
