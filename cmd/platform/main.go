@@ -15,6 +15,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/azfailure"
 	"github.com/innovate-inc/platform/internal/cost"
+	"github.com/innovate-inc/platform/internal/critpath"
 	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/readiness"
 )
@@ -57,6 +58,11 @@ func newPlan() *cobra.Command {
 				return err
 			}
 			azfailure.Analyze(res)
+			table, err := critpath.Durations()
+			if err != nil {
+				return err
+			}
+			critpath.Analyze(res, table)
 			return report(cmd.OutOrStdout(), res, format)
 		},
 	}
