@@ -194,3 +194,17 @@ func TestCostPrintsEveryStackAndEnvironment(t *testing.T) {
 	assert.Equal(t, "network", doc.Stacks[0].Name)
 	assert.Equal(t, doc.Stacks[0].Cost.Monthly, doc.Cost.Environments["shared"])
 }
+
+func TestDiagramDrawsOneStack(t *testing.T) {
+	out, err := run(t, "diagram", "--dir", "../..", "--stack", "org")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(out, "flowchart LR\n"), out)
+	assert.Contains(t, out, `["Suspended<br/>scp-suspended-deny-all"]`)
+	out, err = run(t, "diagram", "--dir", "../..", "--stack", "org", "--format", "dot")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(out, "digraph org {\n"), out)
+	_, err = run(t, "diagram", "--dir", "../..")
+	assert.ErrorContains(t, err, "--stack: name one stack")
+	_, err = run(t, "diagram", "--dir", "../..", "--stack", "org", "--format", "svg")
+	assert.ErrorContains(t, err, `--format "svg": allowed are mermaid, dot`)
+}
