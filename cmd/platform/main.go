@@ -13,7 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/innovate-inc/platform/internal/azfailure"
 	"github.com/innovate-inc/platform/internal/cost"
+	"github.com/innovate-inc/platform/internal/critpath"
+	"github.com/innovate-inc/platform/internal/diagram"
 	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/readiness"
 )
@@ -32,7 +35,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPlan(), newRules(), newCost())
+	root.AddCommand(newPlan(), newRules(), newCost(), newDiagram())
 	return root
 }
 
@@ -55,6 +58,12 @@ func newPlan() *cobra.Command {
 			if err := estimate(res); err != nil {
 				return err
 			}
+			azfailure.Analyze(res)
+			table, err := critpath.Durations()
+			if err != nil {
+				return err
+			}
+			critpath.Analyze(res, table)
 			return report(cmd.OutOrStdout(), res, format)
 		},
 	}
@@ -146,6 +155,42 @@ func newCost() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.Stack, "stack", "all", "stack to estimate (its upstream stacks are planned for their outputs), or all")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	cmd.Flags().StringVar(&opts.Dir, "dir", ".", "directory holding Pulumi.yaml and the stack files")
+	return cmd
+}
+
+func newDiagram() *cobra.Command {
+	var opts plan.Options
+	var format string
+	cmd := &cobra.Command{
+		Use:   "diagram",
+		Short: "Draw a stack from its plan as Mermaid or Graphviz DOT: OUs and SCPs, route domains, VPC subnets per AZ with their routes, cluster, node pools and database",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "mermaid" && format != "dot" {
+				return fmt.Errorf("--format %q: allowed are mermaid, dot", format)
+			}
+			if opts.Stack == "" || opts.Stack == "all" {
+				return fmt.Errorf("--stack: name one stack (a diagram draws one stack)")
+			}
+			res, err := plan.Run(opts)
+			if err != nil {
+				return err
+			}
+			g, err := diagram.Stack(res, opts.Stack)
+			if err != nil {
+				return err
+			}
+			out := g.Mermaid()
+			if format == "dot" {
+				out = g.DOT()
+			}
+			_, err = io.WriteString(cmd.OutOrStdout(), out)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&opts.Stack, "stack", "", "stack to draw (its upstream stacks are planned for the names of what it refers to)")
+	cmd.Flags().StringVar(&format, "format", "mermaid", "output format: mermaid or dot")
 	cmd.Flags().StringVar(&opts.Dir, "dir", ".", "directory holding Pulumi.yaml and the stack files")
 	return cmd
 }

@@ -66,6 +66,9 @@ func TestPlanOrgAsJSON(t *testing.T) {
 			Resources []map[string]any `json:"resources"`
 			Outputs   map[string]any   `json:"outputs"`
 			Findings  []plan.Finding   `json:"findings"`
+			// AZFailure and CriticalPath are additive blocks of the insights.
+			AZFailure    *plan.AZFailure    `json:"azFailure"`
+			CriticalPath *plan.CriticalPath `json:"criticalPath"`
 		} `json:"stacks"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
@@ -85,6 +88,10 @@ func TestPlanOrgAsJSON(t *testing.T) {
 	assert.Equal(t, 8, counts["aws:organizations/account:Account"])
 	assert.Equal(t, 5, counts["aws:organizations/delegatedAdministrator:DelegatedAdministrator"])
 	assert.Contains(t, doc.Stacks[0].Outputs, "organizationId")
+	require.NotNil(t, doc.Stacks[0].AZFailure)
+	assert.True(t, doc.Stacks[0].AZFailure.Survives, "the org stack has nothing zonal")
+	require.NotNil(t, doc.Stacks[0].CriticalPath)
+	assert.Equal(t, "aws:organizations/account:Account", doc.Stacks[0].CriticalPath.Chain[3].Type)
 }
 
 func TestPlanText(t *testing.T) {
@@ -95,6 +102,8 @@ func TestPlanText(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out, "Stack platform/org  (layer organization, reads none)\n"), out[:80])
 	assert.Contains(t, out, "Resources: ")
 	assert.Contains(t, out, "Outputs:")
+	assert.Contains(t, out, "  az failure (us-east-1a, us-east-1b, us-east-1c): survives the loss of any one AZ\n")
+	assert.Equal(t, 6, strings.Count(out, "\n  pulumi up (estimate): "), "every stack prints its critical path")
 }
 
 func TestPlanRejectsBadConfigWithEveryProblem(t *testing.T) {
@@ -184,4 +193,18 @@ func TestCostPrintsEveryStackAndEnvironment(t *testing.T) {
 	require.Len(t, doc.Stacks, 1)
 	assert.Equal(t, "network", doc.Stacks[0].Name)
 	assert.Equal(t, doc.Stacks[0].Cost.Monthly, doc.Cost.Environments["shared"])
+}
+
+func TestDiagramDrawsOneStack(t *testing.T) {
+	out, err := run(t, "diagram", "--dir", "../..", "--stack", "org")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(out, "flowchart LR\n"), out)
+	assert.Contains(t, out, `["Suspended<br/>scp-suspended-deny-all"]`)
+	out, err = run(t, "diagram", "--dir", "../..", "--stack", "org", "--format", "dot")
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(out, "digraph org {\n"), out)
+	_, err = run(t, "diagram", "--dir", "../..")
+	assert.ErrorContains(t, err, "--stack: name one stack")
+	_, err = run(t, "diagram", "--dir", "../..", "--stack", "org", "--format", "svg")
+	assert.ErrorContains(t, err, `--format "svg": allowed are mermaid, dot`)
 }

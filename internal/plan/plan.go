@@ -44,6 +44,10 @@ type StackPlan struct {
 	Findings []Finding `json:"findings"`
 	// Cost is the estimated monthly cost of the stack's resources; nil until internal/cost fills it.
 	Cost *StackCost `json:"cost,omitempty"`
+	// AZFailure is what the loss of each of the stack's AZs breaks; nil until internal/azfailure fills it.
+	AZFailure *AZFailure `json:"azFailure,omitempty"`
+	// CriticalPath is the estimated `pulumi up` time and its longest chain; nil until internal/critpath fills it.
+	CriticalPath *CriticalPath `json:"criticalPath,omitempty"`
 	// Waivers are the stack's accepted policy-pack findings (platform:waivers); the rule engine reads them.
 	Waivers []config.Waiver `json:"-"`
 }
@@ -94,6 +98,9 @@ type Resource struct {
 	ID string `json:"id,omitempty"`
 	// Import is the physical ID the resource adopts (pulumi.Import) instead of creating it.
 	Import string `json:"import,omitempty"`
+	// ZoneEndpoints are the endpoint IDs a zonal service reports by AZ (a Network Firewall's sync states):
+	// routes name the endpoint, the AZ-failure analysis needs its zone.
+	ZoneEndpoints map[string]string `json:"zoneEndpoints,omitempty"`
 }
 
 // Stack returns the plan of a stack by name.
@@ -288,6 +295,7 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 			Inputs: mocks.Plain(r.Inputs), Dependencies: nonNil(r.Dependencies), Protect: r.Protect,
 			RetainOnDelete: r.RetainOnDelete, IgnoreChanges: nonNil(r.IgnoreChanges), DeleteBeforeReplace: r.DeleteBeforeReplace,
 			Account: r.Account, Region: r.Region, ID: r.ID, Import: r.Import,
+			ZoneEndpoints: zoneEndpoints(r.Type, mocks.Plain(r.Outputs)),
 		})
 	}
 	return sp, nil
@@ -318,5 +326,32 @@ func nonNil(s []string) []string {
 	}
 	out := append([]string(nil), s...)
 	sort.Strings(out)
+	return out
+}
+
+// zoneEndpoints reads a Network Firewall's endpoint per AZ from its sync states.
+func zoneEndpoints(typ string, outputs map[string]any) map[string]string {
+	if typ != "aws:networkfirewall/firewall:Firewall" {
+		return nil
+	}
+	out := map[string]string{}
+	statuses, _ := outputs["firewallStatuses"].([]any)
+	for _, st := range statuses {
+		m, _ := st.(map[string]any)
+		states, _ := m["syncStates"].([]any)
+		for _, s := range states {
+			sm, _ := s.(map[string]any)
+			az, _ := sm["availabilityZone"].(string)
+			atts, _ := sm["attachments"].([]any)
+			for _, a := range atts {
+				if id, ok := a.(map[string]any)["endpointId"].(string); ok && az != "" {
+					out[az] = id
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }

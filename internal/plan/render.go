@@ -104,6 +104,8 @@ func WriteText(w io.Writer, r *Result) error {
 		if s.Cost != nil {
 			fmt.Fprintf(&b, "\n  monthly cost (estimate): $%.2f\n", s.Cost.Monthly)
 		}
+		writeAZFailure(&b, s.AZFailure)
+		writeCriticalPath(&b, s.CriticalPath)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -171,4 +173,47 @@ func WriteCost(w io.Writer, r *Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeAZFailure prints the AZ-failure verdicts: a line per passing check, a line per accepted or failing one.
+func writeAZFailure(b *strings.Builder, a *AZFailure) {
+	if a == nil {
+		return
+	}
+	if len(a.Zones) == 0 {
+		b.WriteString("\n  az failure: no subnets, nothing zonal\n")
+		return
+	}
+	verdict := "survives the loss of any one AZ"
+	if !a.Survives {
+		verdict = "has single-AZ dependencies"
+	}
+	fmt.Fprintf(b, "\n  az failure (%s): %s\n", strings.Join(a.Zones, ", "), verdict)
+	for _, v := range a.Verdicts {
+		where := ""
+		if v.Resource != "" {
+			where = " " + v.Resource
+		}
+		zone := ""
+		if v.Zone != "" {
+			zone = " [lose " + v.Zone + "]"
+		}
+		fmt.Fprintf(b, "    %-8s %-9s%s%s: %s\n", v.Status, v.Check, where, zone, v.Message)
+	}
+}
+
+// writeCriticalPath prints the estimated `pulumi up` time and its longest chain.
+func writeCriticalPath(b *strings.Builder, c *CriticalPath) {
+	if c == nil {
+		return
+	}
+	fmt.Fprintf(b, "\n  pulumi up (estimate): %s on the critical path (%s if created one at a time)\n",
+		minutes(c.Seconds), minutes(c.SerialSeconds))
+	for _, s := range c.Chain {
+		fmt.Fprintf(b, "    %7s +%-6s %s %s\n", minutes(s.Start), minutes(s.Seconds), s.Type, s.Name)
+	}
+}
+
+func minutes(sec int) string {
+	return fmt.Sprintf("%dm%02ds", sec/60, sec%60)
 }
