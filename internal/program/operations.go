@@ -3,6 +3,7 @@ package program
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/eks"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/observability"
 )
@@ -36,6 +37,24 @@ func workloadAlarms(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs, 
 	t.BackupVault = in.org.BackupVaultName
 	_, err := observability.NewPlatformAlarms(ctx, in.home.Name("alarms", ""), observability.PlatformAlarmsArgs{
 		Scope: in.home, Alarms: observability.WorkloadAlarms(t, w.Alarms), Route: w.Alarms.AlertRoute,
+	})
+	return err
+}
+
+// clusterLogs registers, before the cluster, its control-plane and Container Insights log groups (encrypted,
+// with the environment's retention), so neither EKS nor the agents create them unmanaged.
+func clusterLogs(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs, clusterName string) (*observability.ClusterLogs, error) {
+	return observability.NewClusterLogs(ctx, in.home.Name("cluster-logs", ""), observability.ClusterLogsArgs{
+		Scope: in.home, ClusterName: clusterName, RetentionDays: cfg.Workload.Observability.LogRetentionDays,
+	})
+}
+
+// clusterObservability registers the CloudWatch observability add-on of the cluster once its log groups and its
+// system nodes exist: Container Insights metrics (which the node alarm reads) and container logs.
+func clusterObservability(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs, cluster *eks.Cluster, logs *observability.ClusterLogs) error {
+	_, err := observability.NewClusterObservability(ctx, in.home.Name("observability", ""), observability.ClusterObservabilityArgs{
+		Scope: in.home, ClusterName: cluster.Name, AddonVersion: cfg.Workload.Observability.AddonVersion,
+		DependsOn: append(append([]pulumi.Resource{}, logs.Groups...), cluster.SystemNodeGroup),
 	})
 	return err
 }
