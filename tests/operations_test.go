@@ -82,3 +82,47 @@ func TestEveryTopicIsEncryptedAndItsPolicyNamesItsPublishers(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, topics, 1+2+4, "billing, two security topics, a platform topic per network and workload stack")
 }
+
+// Every workload stack creates its cluster's control-plane and Container Insights log groups, encrypted and kept
+// for the environment's retention, before the cluster (the control plane's) and before the observability add-on
+// (all of them); the add-on is pinned and has a Pod Identity role.
+func TestEveryClusterHasManagedLogGroupsAndTheObservabilityAddon(t *testing.T) {
+	retention := map[string]float64{"dev": 14, "staging": 30, "prod": 365}
+	res := fullPlan(t)
+	for _, s := range res.Stacks {
+		want, ok := retention[s.Name]
+		if !ok {
+			continue
+		}
+		groups := map[string]string{} // name -> URN
+		var cluster, addon map[string]any
+		var clusterDeps, addonDeps []string
+		for _, r := range s.Resources {
+			switch {
+			case r.Type == "aws:cloudwatch/logGroup:LogGroup":
+				groups[r.Inputs["name"].(string)] = r.URN
+				assert.Equal(t, want, r.Inputs["retentionInDays"], "%s %s", s.Name, r.Name)
+				assert.Contains(t, r.Inputs["kmsKeyId"], ":key/", "%s %s", s.Name, r.Name)
+			case r.Type == "eks:index:Cluster":
+				cluster, clusterDeps = r.Inputs, r.Dependencies
+			case r.Type == "aws:eks/addon:Addon" && r.Inputs["addonName"] == observability.AddonName:
+				addon, addonDeps = r.Inputs, r.Dependencies
+			}
+		}
+		require.NotNil(t, cluster, s.Name)
+		require.NotNil(t, addon, "%s has the %s add-on", s.Name, observability.AddonName)
+		name := cluster["name"].(string)
+		cp, ok := groups[observability.ControlPlaneLogGroup(name)]
+		require.True(t, ok, "%s plans %s", s.Name, observability.ControlPlaneLogGroup(name))
+		assert.Contains(t, clusterDeps, cp, "%s: the cluster waits for its control-plane log group", s.Name)
+		for _, kind := range observability.ContainerInsightsGroups {
+			g, ok := groups[observability.ContainerInsightsLogGroup(name, kind)]
+			require.True(t, ok, "%s plans the %s group", s.Name, kind)
+			assert.Contains(t, addonDeps, g, "%s: the add-on waits for the %s group", s.Name, kind)
+		}
+		assert.Regexp(t, `^v4\.\d+\.\d+-eksbuild\.\d+$`, addon["addonVersion"], s.Name)
+		assoc := addon["podIdentityAssociations"].([]any)
+		require.Len(t, assoc, 1, s.Name)
+		assert.Equal(t, "cloudwatch-agent", assoc[0].(map[string]any)["serviceAccount"], s.Name)
+	}
+}
