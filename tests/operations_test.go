@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"slices"
 	"sort"
 	"strings"
@@ -124,5 +125,55 @@ func TestEveryClusterHasManagedLogGroupsAndTheObservabilityAddon(t *testing.T) {
 		assoc := addon["podIdentityAssociations"].([]any)
 		require.Len(t, assoc, 1, s.Name)
 		assert.Equal(t, "cloudwatch-agent", assoc[0].(map[string]any)["serviceAccount"], s.Name)
+	}
+}
+
+// Every network and workload stack has one dashboard whose graphs all show a metric of the table with its
+// dimensions, each dimension with a value.
+func TestEveryDashboardShowsMetricsOfTheTable(t *testing.T) {
+	type key struct{ ns, name string }
+	table := map[key]int{}
+	for _, m := range observability.Metrics {
+		table[key{m.Namespace, m.Name}] = len(m.Dimensions)
+	}
+	perStack := map[string]int{}
+	for _, s := range fullPlan(t).Stacks {
+		for _, r := range s.Resources {
+			if r.Type != "aws:cloudwatch/dashboard:Dashboard" {
+				continue
+			}
+			perStack[s.Name]++
+			var body struct {
+				Widgets []struct {
+					Type       string `json:"type"`
+					Properties struct {
+						Metrics [][]any `json:"metrics"`
+					} `json:"properties"`
+				} `json:"widgets"`
+			}
+			text, ok := r.Inputs["dashboardBody"].(string)
+			if !ok {
+				raw, err := json.Marshal(r.Inputs["dashboardBody"])
+				require.NoError(t, err)
+				text = string(raw)
+			}
+			require.NoError(t, json.Unmarshal([]byte(text), &body), "%s %s", s.Name, r.Name)
+			graphs := 0
+			for _, w := range body.Widgets {
+				for _, line := range w.Properties.Metrics {
+					graphs++
+					dims, ok := table[key{line[0].(string), line[1].(string)}]
+					require.True(t, ok, "%s %s: %v is not in the metric table", s.Name, r.Name, line[:2])
+					require.Len(t, line, 2+2*dims, "%s %s: %v", s.Name, r.Name, line)
+					for i := 3; i < len(line); i += 2 {
+						assert.NotEmpty(t, line[i], "%s %s: %v", s.Name, r.Name, line)
+					}
+				}
+			}
+			assert.NotZero(t, graphs, "%s %s has graphs", s.Name, r.Name)
+		}
+	}
+	for _, s := range []string{"network", "dev", "staging", "prod"} {
+		assert.Equal(t, 1, perStack[s], "stack %s has one dashboard", s)
 	}
 }
