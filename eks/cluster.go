@@ -46,6 +46,9 @@ type ClusterArgs struct {
 	// VolumeBackupTag is carried by every volume the EBS CSI driver creates, so the organization backup policy
 	// selects persistent volumes.
 	VolumeBackupTag [2]string
+	// ControlPlaneLogs are created before the control plane: the log group EKS writes the control-plane logs to
+	// (observability.ClusterLogs), which EKS would otherwise create unencrypted and kept forever.
+	ControlPlaneLogs []pulumi.Resource
 }
 
 // Cluster creates, in the workload account: KMS keys for secrets envelope encryption and for node volumes; the
@@ -136,7 +139,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		// role, which created the cluster and so holds its cluster-admin access entry.
 		ProviderCredentialOpts: pulumieks.KubeconfigOptionsArgs{RoleArn: pulumi.String(args.DeployRoleARN)},
 		Tags:                   pulumi.ToStringMap(args.Tags.Map(nil)),
-	}, pulumi.Parent(c), pulumi.Providers(args.Provider))
+	}, pulumi.Parent(c), pulumi.Providers(args.Provider), scope.After(args.ControlPlaneLogs...))
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: creating the control plane: %w", name, err)
 	}

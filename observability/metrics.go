@@ -26,7 +26,7 @@ const (
 	dimClusterName = "ClusterName"
 )
 
-// Metrics are the metrics the platform alarms on, by key.
+// Metrics are the metrics the platform alarms on and its dashboards show, by key.
 var Metrics = map[string]Metric{
 	"rds-cpu":             {"AWS/RDS", "CPUUtilization", []string{dimDBInstance}, docRDS},
 	"rds-free-storage":    {"AWS/RDS", "FreeStorageSpace", []string{dimDBInstance}, docRDS},
@@ -34,9 +34,14 @@ var Metrics = map[string]Metric{
 	"rds-connections":     {"AWS/RDS", "DatabaseConnections", []string{dimDBInstance}, docRDS},
 	"rds-replica-lag":     {"AWS/RDS", "ReplicaLag", []string{dimDBInstance}, docRDS},
 	// Copy jobs into the Backup account's vault: the replication of recovery points out of the workload account.
-	"backup-copy-failed":  {"AWS/Backup", "NumberOfCopyJobsFailed", []string{"BackupVaultName"}, docBackup},
-	"sqs-oldest-message":  {"AWS/SQS", "ApproximateAgeOfOldestMessage", []string{"QueueName"}, docSQS},
-	"eks-failed-nodes":    {"ContainerInsights", "cluster_failed_node_count", []string{dimClusterName}, docInsights},
+	"backup-copy-failed": {"AWS/Backup", "NumberOfCopyJobsFailed", []string{"BackupVaultName"}, docBackup},
+	"sqs-oldest-message": {"AWS/SQS", "ApproximateAgeOfOldestMessage", []string{"QueueName"}, docSQS},
+	"eks-failed-nodes":   {"ContainerInsights", "cluster_failed_node_count", []string{dimClusterName}, docInsights},
+	// Dashboard views, watched by no alarm.
+	"eks-node-count":      {"ContainerInsights", "cluster_node_count", []string{dimClusterName}, docInsights},
+	"eks-node-cpu":        {"ContainerInsights", "node_cpu_utilization", []string{dimClusterName}, docInsights},
+	"eks-node-memory":     {"ContainerInsights", "node_memory_utilization", []string{dimClusterName}, docInsights},
+	"nat-bytes-out":       {"AWS/NATGateway", "BytesOutToDestination", []string{dimNAT}, docNAT},
 	"nat-port-allocation": {"AWS/NATGateway", "ErrorPortAllocation", []string{dimNAT}, docNAT},
 	"nat-packets-dropped": {"AWS/NATGateway", "PacketsDropCount", []string{dimNAT}, docNAT},
 	"firewall-dropped":    {"AWS/NetworkFirewall", "DroppedPackets", []string{"FirewallName", "AvailabilityZone", "Engine"}, docFirewall},

@@ -89,8 +89,12 @@ type Observability struct {
 // Defaults of the operations config.
 const (
 	DefaultGuardDutyMinSeverity = 7
-	// DefaultCloudWatchObservabilityVersion is the add-on version the platform is tested with.
-	DefaultCloudWatchObservabilityVersion = "v4.5.0-eksbuild.1"
+	// DefaultCloudWatchObservabilityVersion is the add-on version the platform ships: the v4 line (v5 turns
+	// Application Signals AutoMonitor on, v6 switches to OpenTelemetry metrics, which the alarms do not read), at
+	// or after v4.6.0, whose Fluent Bit reads the host logs of AL2023 nodes from journald. Check it is offered for
+	// the cluster's version: aws eks describe-addon-versions --addon-name amazon-cloudwatch-observability
+	// --kubernetes-version <version>.
+	DefaultCloudWatchObservabilityVersion = "v4.10.3-eksbuild.1"
 	DefaultNATPacketsDropped              = 100
 	DefaultFirewallDroppedPackets         = 100000
 	DefaultTGWPacketDrops                 = 1000

@@ -119,14 +119,23 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 		return nil, err
 	}
 
+	logs, err := clusterLogs(ctx, cfg, in, clusterName)
+	if err != nil {
+		return nil, err
+	}
 	cluster, err := eks.NewCluster(ctx, clusterName, eks.ClusterArgs{
 		Scope: home, VPCID: vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
 		PrivateSubnetIDs: vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles,
 		DeployRoleARN:     providers.Target{AccountID: home.AccountID, RoleName: in.org.AccessRoleName}.RoleARN(),
 		DeployRunnerCIDRs: in.deployRunnerCIDR,
 		VolumeBackupTag:   [2]string{in.org.BackupTagKey, in.org.BackupTagValue},
+		ControlPlaneLogs:  []pulumi.Resource{logs.ControlPlane},
 	})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := clusterObservability(ctx, cfg, in, cluster, logs); err != nil {
 		return nil, err
 	}
 
@@ -163,7 +172,8 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	}); err != nil {
 		return nil, err
 	}
-	targets := observability.WorkloadTargets{DatabaseID: db.Instance.Identifier, QueueName: k.QueueName, ClusterName: cluster.Name}
+	targets := observability.WorkloadTargets{DatabaseID: db.Instance.Identifier, QueueName: k.QueueName, ClusterName: cluster.Name,
+		ContainerAlarm: true}
 	if w.Database.ReadReplica {
 		targets.ReplicaID = pulumi.Sprintf("%s-replica", db.Instance.Identifier)
 	}

@@ -76,6 +76,7 @@ func Rules() []Rule {
 		alertPublisherCanDeliver.with(checkAlertPublisherCanDeliver),
 		eventForwardingAdmitted.with(checkEventForwardingAdmitted),
 		globalEventsInUSEast1.with(checkGlobalEventsInUSEast1),
+		controlPlaneLogGroupManaged.with(checkControlPlaneLogGroupManaged),
 
 		encryptionAtRest.with(checkEncryptionAtRest),
 		encryptionInTransit.with(checkEncryptionInTransit),
