@@ -23,6 +23,9 @@ func (s Stack) WithDefaults() Stack {
 	if out.Workload != nil {
 		out.Workload.fillDefaults(out.Name)
 	}
+	if out.Delivery != nil {
+		out.Delivery.fillDefaults()
+	}
 	return out
 }
 

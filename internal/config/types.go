@@ -49,6 +49,9 @@ type Stack struct {
 	Network *Network
 	// Workload comes from platform:workload; required by the workload layer only.
 	Workload *Workload
+	// Delivery comes from platform:delivery (project-level, like the estate); read by the security and network
+	// layers. Absent, nothing of delivery is built.
+	Delivery *Delivery
 }
 
 // Environments a workload account can run.

@@ -100,6 +100,9 @@ func (s Stack) Validate() error {
 	if s.Workload != nil && s.Layer == LayerWorkload {
 		s.Workload.validate(&p, KeyWorkload, s.Name, s.Estate)
 	}
+	if s.Delivery != nil {
+		s.Delivery.validate(&p, KeyDelivery)
+	}
 	return p.err()
 }
 
