@@ -113,6 +113,9 @@ func buildSecurity(ctx *pulumi.Context, cfg *config.Stack, in *securityInputs) (
 	if err := accountBaselines(ctx, cfg, in, homeBuckets[security.PurposeConfig], archive.KeyARNs[home]); err != nil {
 		return nil, err
 	}
+	if err := accountAccess(ctx, cfg, in); err != nil {
+		return nil, err
+	}
 	vaults, err := security.NewBackupVaults(ctx, naming.Name(env, "backup-vaults", ""), security.BackupVaultsArgs{
 		Scope: backupScope, Regions: []string{home, dr}, Providers: in.provs[backupName],
 		OrgID: org.OrganizationID, VaultName: org.BackupVaultName, Lock: sec.BackupVaults,

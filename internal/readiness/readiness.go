@@ -62,6 +62,7 @@ func Rules() []Rule {
 		backupPolicyTagCarried.with(checkBackupPolicyTagCarried),
 		everyAccountBaselined.with(checkEveryAccountBaselined),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
+		oidcTrustScoped.with(checkOIDCTrustScoped),
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules

@@ -12,7 +12,7 @@ import (
 
 func TestRulesAreNamedAndDocumented(t *testing.T) {
 	rules := Rules()
-	require.Len(t, rules, 24)
+	require.Len(t, rules, 25)
 	seen := map[string]bool{}
 	for i, r := range rules {
 		assert.Regexp(t, regexp.MustCompile(`^DR\d{3}$`), r.ID)
@@ -28,7 +28,7 @@ func TestRulesAreNamedAndDocumented(t *testing.T) {
 		assert.NotNil(t, r.Check, r.ID)
 	}
 	assert.Equal(t, "DR001", rules[0].ID)
-	assert.Equal(t, "DR024", rules[len(rules)-1].ID)
+	assert.Equal(t, "DR025", rules[len(rules)-1].ID)
 	assert.Equal(t, Medium, rules[9].Severity, "DR010 is medium")
 }
 
