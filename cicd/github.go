@@ -52,18 +52,10 @@ func PipelineSubjects(g config.GitHub) []string {
 	return []string{g.BranchSubject(g.Repository, g.Branch), g.EnvironmentSubject(g.Repository, g.Environment)}
 }
 
-// PipelineTrust is the trust of the platform-pipeline role: the pipeline's GitHub identity only and, where
-// runnerARN is set (the management account), the deploy runner's role, named by aws:PrincipalArn so the trust is
-// valid before the network stack creates that role.
-func PipelineTrust(accountID string, g config.GitHub, runnerAccountID, runnerARN string) iampolicy.Document {
-	doc := iampolicy.New(GitHubTrust(accountID, PipelineSubjects(g)...))
-	if runnerARN != "" {
-		doc.Statement = append(doc.Statement, iampolicy.Statement{Sid: "DeployRunner", Effect: iampolicy.Allow,
-			Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + runnerAccountID + ":root"}},
-			Action:    []string{"sts:AssumeRole"},
-			Condition: iampolicy.Condition{"ArnEquals": {"aws:PrincipalArn": {runnerARN}}}})
-	}
-	return doc
+// PipelineTrust is the trust of the platform-pipeline role: the pipeline's GitHub identity only. Jobs on the
+// deploy runner authenticate the same way (the runner is a GitHub Actions runner), so its own role is not trusted.
+func PipelineTrust(accountID string, g config.GitHub) iampolicy.Document {
+	return iampolicy.New(GitHubTrust(accountID, PipelineSubjects(g)...))
 }
 
 // PreviewTrust lets pull requests of the platform repository (not forks: GitHub gives a fork's pull request no
@@ -97,9 +89,6 @@ type AccountAccessArgs struct {
 	GitHub      config.GitHub
 	// PipelineRoleName is the role the guardrails exempt (estate.pipelineRoleName).
 	PipelineRoleName string
-	// RunnerAccountID and RunnerRoleARN, when set, let the deploy runner assume the pipeline role too (the
-	// management account's, from which the program's providers assume the access role in the members).
-	RunnerAccountID, RunnerRoleARN string
 }
 
 // AccountAccess creates, in one account, the GitHub OIDC provider, the platform-pipeline role (deploy; the
@@ -129,7 +118,7 @@ func NewAccountAccess(ctx *pulumi.Context, name string, args AccountAccessArgs, 
 	after := pulumi.DependsOn([]pulumi.Resource{provider})
 	if _, err := role(ctx, scope.Child(name, "pipeline-role"), args.Scope, roleSpec{
 		name: args.PipelineRoleName, description: "Deploys the platform: GitHub Actions on " + args.GitHub.Branch + " or in environment " + args.GitHub.Environment,
-		trust:   PipelineTrust(args.AccountID, args.GitHub, args.RunnerAccountID, args.RunnerRoleARN),
+		trust:   PipelineTrust(args.AccountID, args.GitHub),
 		managed: PipelinePolicies,
 	}, c, after); err != nil {
 		return nil, err
@@ -185,11 +174,17 @@ func role(ctx *pulumi.Context, resName string, s scope.Scope, spec roleSpec, par
 		if err != nil {
 			return nil, err
 		}
-		if _, err := iam.NewRolePolicy(ctx, resName+"-"+k, &iam.RolePolicyArgs{
-			Role: r.Name, Name: pulumi.String(k), Policy: pulumi.String(text),
-		}, s.In(parent)...); err != nil {
-			return nil, fmt.Errorf("creating policy %s of role %s: %w", k, spec.name, err)
+		if err := rolePolicy(ctx, resName+"-"+k, s, r, k, pulumi.String(text), parent); err != nil {
+			return nil, err
 		}
 	}
 	return r, nil
+}
+
+// rolePolicy attaches an inline policy to a role.
+func rolePolicy(ctx *pulumi.Context, resName string, s scope.Scope, r *iam.Role, name string, policy pulumi.StringInput, parent pulumi.Resource) error {
+	if _, err := iam.NewRolePolicy(ctx, resName, &iam.RolePolicyArgs{Role: r.Name, Name: pulumi.String(name), Policy: policy}, s.In(parent)...); err != nil {
+		return fmt.Errorf("creating policy %s: %w", resName, err)
+	}
+	return nil
 }

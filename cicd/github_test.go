@@ -37,16 +37,9 @@ func assertScopedTrust(t *testing.T, s iampolicy.Statement, wantSubs ...string) 
 }
 
 func TestPipelineTrust(t *testing.T) {
-	doc := cicd.PipelineTrust(devAcct, gh, "", "")
-	require.Len(t, doc.Statement, 1)
+	doc := cicd.PipelineTrust(devAcct, gh)
+	require.Len(t, doc.Statement, 1, "nothing but the pipeline's GitHub identity")
 	assertScopedTrust(t, doc.Statement[0], "repo:innovate-inc/platform:ref:refs/heads/main", "repo:innovate-inc/platform:environment:production")
-
-	runner := cicd.RoleARN(networking, cicd.DeployRunnerRoleName)
-	doc = cicd.PipelineTrust(devAcct, gh, networking, runner)
-	require.Len(t, doc.Statement, 2)
-	r := doc.Statement[1]
-	assert.Equal(t, []string{"arn:aws:iam::" + networking + ":root"}, r.Principal.AWS)
-	assert.Equal(t, []string{runner}, r.Condition["ArnEquals"]["aws:PrincipalArn"], "only the runner's role of that account")
 }
 
 func TestPreviewTrustIsPullRequestsOfThisRepository(t *testing.T) {

@@ -90,3 +90,44 @@ func TestPublisherRolesPushFromTheirApplicationsMain(t *testing.T) {
 			doc.Statement[0].Condition["StringEquals"]["token.actions.githubusercontent.com:sub"])
 	}
 }
+
+// The deploy runner sits in the shared-services VPC, whose CIDR every cluster's private endpoint admits.
+func TestDeployRunnerReachesTheClusters(t *testing.T) {
+	res := fullPlan(t)
+	net, _ := res.Stack("network")
+	var project *plan.Resource
+	for i, r := range net.Resources {
+		if r.Type == "aws:codebuild/project:Project" {
+			project = &net.Resources[i]
+		}
+	}
+	require.NotNil(t, project)
+	vpc := project.Inputs["vpcConfig"].(map[string]any)
+	assert.Equal(t, net.Outputs["sharedServicesVpcId"], vpc["vpcId"])
+	assert.Len(t, vpc["subnets"], 3, "one subnet per AZ of the shared-services VPC")
+	shared := net.Outputs["hubCidrs"].(map[string]any)["shared"].(string)
+	for _, env := range []string{"dev", "staging", "prod"} {
+		s, ok := res.Stack(env)
+		require.True(t, ok)
+		found := false
+		for _, r := range s.Resources {
+			if r.Type != "aws:ec2/securityGroupRule:SecurityGroupRule" && r.Type != "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" {
+				continue
+			}
+			if r.Inputs["cidrIpv4"] == shared || strings.Contains(strings.Join(toStrings(r.Inputs["cidrBlocks"]), ","), shared) {
+				found = true
+			}
+		}
+		assert.True(t, found, "stack %s admits the deploy runner's CIDR %s", env, shared)
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	if l, ok := v.([]any); ok {
+		for _, x := range l {
+			out = append(out, x.(string))
+		}
+	}
+	return out
+}

@@ -66,6 +66,10 @@ type Runner struct {
 	ComputeType string `json:"computeType,omitempty"`
 	// TimeoutMinutes bounds one deploy (default 60).
 	TimeoutMinutes int `json:"timeoutMinutes,omitempty"`
+	// Connected says the GitHub connection the network stack creates has been authorized (its handshake is done
+	// once, in the console, by a GitHub organization owner). Only then can CodeBuild create the webhook that
+	// turns queued workflow jobs into runner builds: set it to true and deploy the network stack again.
+	Connected bool `json:"connected,omitempty"`
 }
 
 // KeyDelivery is the project-level delivery config.

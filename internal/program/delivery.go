@@ -48,6 +48,7 @@ func accountAccess(ctx *pulumi.Context, cfg *config.Stack, in *securityInputs) e
 // networkDelivery is what the network stack builds for delivery, in the networking account.
 type networkDelivery struct {
 	registry *cicd.Registry
+	runner   *cicd.DeployRunner
 }
 
 // buildNetworkDelivery registers the publishers and the registry.
@@ -57,7 +58,6 @@ func buildNetworkDelivery(ctx *pulumi.Context, cfg *config.Stack, in *networkInp
 		return nil, nil
 	}
 	sc := in.scope
-	_ = shared // the deploy runner's VPC
 	pub, err := cicd.NewPublishers(ctx, sc.Name("publishers", ""), cicd.PublishersArgs{
 		Scope: sc, GitHub: d.GitHub, Company: cfg.Estate.Company, Applications: d.Applications,
 	})
@@ -72,7 +72,13 @@ func buildNetworkDelivery(ctx *pulumi.Context, cfg *config.Stack, in *networkInp
 	if err != nil {
 		return nil, err
 	}
-	return &networkDelivery{registry: reg}, nil
+	runner, err := cicd.NewDeployRunner(ctx, sc.Name("deploy-runner", ""), cicd.DeployRunnerArgs{
+		Scope: sc, GitHub: d.GitHub, Runner: d.Runner, VPCID: shared.VPC.ID(), SubnetIDs: shared.SubnetIDs,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &networkDelivery{registry: reg, runner: runner}, nil
 }
 
 // outputs adds the delivery outputs of the network stack.
@@ -82,4 +88,5 @@ func (d *networkDelivery) outputs(out pulumi.Map) {
 	}
 	out[stackref.NetRegistryHost] = pulumi.String(d.registry.Host)
 	out[stackref.NetRepositoryURLs] = toStringMap(d.registry.RepositoryURLs)
+	out[stackref.NetDeployRunner] = pulumi.String(d.runner.ProjectName)
 }
