@@ -59,9 +59,23 @@ func PipelineTrust(accountID string, g config.GitHub) iampolicy.Document {
 }
 
 // PreviewTrust lets pull requests of the platform repository (not forks: GitHub gives a fork's pull request no
-// id-token) assume the preview role.
-func PreviewTrust(accountID string, g config.GitHub) iampolicy.Document {
-	return iampolicy.New(GitHubTrust(accountID, g.PullRequestSubject(g.Repository)))
+// id-token) assume the preview role and, in a member account, the management account's preview role: the
+// program's providers reach the members from there (platform:providerRole).
+func PreviewTrust(accountID string, g config.GitHub, managementAccountID string) iampolicy.Document {
+	doc := iampolicy.New(GitHubTrust(accountID, g.PullRequestSubject(g.Repository)))
+	if managementAccountID != "" && managementAccountID != accountID {
+		doc.Statement = append(doc.Statement, iampolicy.Statement{Sid: "ManagementPreview", Effect: iampolicy.Allow,
+			Principal: &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + managementAccountID + ":root"}},
+			Action:    []string{"sts:AssumeRole"},
+			Condition: iampolicy.Condition{"ArnEquals": {"aws:PrincipalArn": {RoleARN(managementAccountID, PreviewRoleName)}}}})
+	}
+	return doc
+}
+
+// PreviewAssumesMembers lets the management account's preview role reach the members' preview roles.
+func PreviewAssumesMembers() iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{Sid: "AssumeMemberPreview", Effect: iampolicy.Allow,
+		Action: []string{"sts:AssumeRole"}, Resource: []string{"arn:aws:iam::*:role/" + PreviewRoleName}})
 }
 
 // PipelinePolicies are the pipeline role's managed policies: it deploys everything the platform owns. The
@@ -89,6 +103,8 @@ type AccountAccessArgs struct {
 	GitHub      config.GitHub
 	// PipelineRoleName is the role the guardrails exempt (estate.pipelineRoleName).
 	PipelineRoleName string
+	// ManagementAccountID is the management account's ID; equal to AccountID for the management account itself.
+	ManagementAccountID string
 }
 
 // AccountAccess creates, in one account, the GitHub OIDC provider, the platform-pipeline role (deploy; the
@@ -123,9 +139,13 @@ func NewAccountAccess(ctx *pulumi.Context, name string, args AccountAccessArgs, 
 	}, c, after); err != nil {
 		return nil, err
 	}
+	inline := map[string]iampolicy.Document{"deny-data": PreviewDenyData()}
+	if args.AccountID == args.ManagementAccountID {
+		inline["assume-member-preview"] = PreviewAssumesMembers()
+	}
 	if _, err := role(ctx, scope.Child(name, "preview-role"), args.Scope, roleSpec{
 		name: PreviewRoleName, description: "Read-only preview for pull requests of " + args.GitHub.Owner + "/" + args.GitHub.Repository,
-		trust: PreviewTrust(args.AccountID, args.GitHub), managed: PreviewPolicies, inline: map[string]iampolicy.Document{"deny-data": PreviewDenyData()},
+		trust: PreviewTrust(args.AccountID, args.GitHub, args.ManagementAccountID), managed: PreviewPolicies, inline: inline,
 	}, c, after); err != nil {
 		return nil, err
 	}

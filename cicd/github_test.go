@@ -43,9 +43,19 @@ func TestPipelineTrust(t *testing.T) {
 }
 
 func TestPreviewTrustIsPullRequestsOfThisRepository(t *testing.T) {
-	doc := cicd.PreviewTrust(devAcct, gh)
+	const mgmt = "999999999999"
+	doc := cicd.PreviewTrust(mgmt, gh, mgmt)
 	require.Len(t, doc.Statement, 1)
 	assertScopedTrust(t, doc.Statement[0], "repo:innovate-inc/platform:pull_request")
+
+	doc = cicd.PreviewTrust(devAcct, gh, mgmt)
+	require.Len(t, doc.Statement, 2)
+	assertScopedTrust(t, doc.Statement[0], "repo:innovate-inc/platform:pull_request")
+	m := doc.Statement[1]
+	assert.Equal(t, []string{"arn:aws:iam::999999999999:root"}, m.Principal.AWS)
+	assert.Equal(t, []string{"arn:aws:iam::999999999999:role/platform-preview"}, m.Condition["ArnEquals"]["aws:PrincipalArn"],
+		"only the management account's preview role, not the pipeline or anyone else there")
+	assert.False(t, cicd.PreviewAssumesMembers().Statement[0].CoversResource("arn:aws:iam::"+devAcct+":role/OrganizationAccountAccessRole"))
 }
 
 func TestPreviewDeniesDataReads(t *testing.T) {

@@ -1,12 +1,14 @@
 package tests
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/plan"
 )
@@ -130,4 +132,29 @@ func toStrings(v any) []string {
 		}
 	}
 	return out
+}
+
+// Pull request previews run with platform:providerRole=platform-preview: every member account is reached through
+// its read-only preview role, never the access role.
+func TestPreviewReachesMembersThroughPreviewRoles(t *testing.T) {
+	proj := fixtures.Project(t)
+	for i := range proj.Stacks {
+		proj.Stacks[i].Config["platform:providerRole"] = "platform-preview"
+	}
+	res, err := plan.RunProject(proj, "network")
+	require.NoError(t, err)
+	net, _ := res.Stack("network")
+	assumed := 0
+	for _, r := range net.Resources {
+		if r.Type != "pulumi:providers:aws" {
+			continue
+		}
+		text := fmt.Sprint(r.Inputs["assumeRole"], r.Inputs["assumeRoles"])
+		if strings.Contains(text, ":role/") {
+			assumed++
+			assert.Contains(t, text, ":role/platform-preview", r.Name)
+			assert.NotContains(t, text, "OrganizationAccountAccessRole", r.Name)
+		}
+	}
+	assert.NotZero(t, assumed)
 }

@@ -75,6 +75,19 @@ type Runner struct {
 // KeyDelivery is the project-level delivery config.
 const KeyDelivery = Namespace + ":delivery"
 
+// KeyProviderRole overrides, for one run, the role the providers assume in the member accounts: pull request
+// previews set it to platform-preview (read-only) with `pulumi preview --config`, never in a stack file.
+const KeyProviderRole = Namespace + ":providerRole"
+
+// AssumedRole is the role the providers assume in the member accounts: platform:providerRole when set, else the
+// organization access role.
+func (s Stack) AssumedRole(accessRole string) string {
+	if s.ProviderRole != "" {
+		return s.ProviderRole
+	}
+	return accessRole
+}
+
 // Defaults of delivery.
 const (
 	DefaultDeployBranch      = "main"

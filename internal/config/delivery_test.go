@@ -83,3 +83,19 @@ func TestDeliveryIsOptional(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, s.Delivery)
 }
+
+func TestProviderRoleOverride(t *testing.T) {
+	sf := fixtures.StackFile(t, "security")
+	s, err := config.Load(sf.Name, sf.Config)
+	require.NoError(t, err)
+	assert.Equal(t, "OrganizationAccountAccessRole", s.AssumedRole("OrganizationAccountAccessRole"))
+
+	sf.Config[config.KeyProviderRole] = "platform-preview"
+	s, err = config.Load(sf.Name, sf.Config)
+	require.NoError(t, err)
+	assert.Equal(t, "platform-preview", s.AssumedRole("OrganizationAccountAccessRole"))
+
+	sf.Config[config.KeyProviderRole] = "bad role*"
+	_, err = config.Load(sf.Name, sf.Config)
+	assert.ErrorContains(t, err, `platform:providerRole "bad role*" is not a valid IAM role name`)
+}

@@ -49,6 +49,9 @@ type Stack struct {
 	Network *Network
 	// Workload comes from platform:workload; required by the workload layer only.
 	Workload *Workload
+	// ProviderRole comes from platform:providerRole: when set, the role the providers assume in the member
+	// accounts instead of the organization access role (pull request previews set platform-preview).
+	ProviderRole string
 	// Delivery comes from platform:delivery (project-level, like the estate); read by the security and network
 	// layers. Absent, nothing of delivery is built.
 	Delivery *Delivery

@@ -103,6 +103,9 @@ func (s Stack) Validate() error {
 	if s.Delivery != nil {
 		s.Delivery.validate(&p, KeyDelivery)
 	}
+	if s.ProviderRole != "" && !roleNamePattern.MatchString(s.ProviderRole) {
+		p.bad(KeyProviderRole, s.ProviderRole, "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)")
+	}
 	return p.err()
 }
 

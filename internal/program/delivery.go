@@ -37,7 +37,7 @@ func accountAccess(ctx *pulumi.Context, cfg *config.Stack, in *securityInputs) e
 		}
 		sc := scope.Scope{Stack: cfg.Name, AccountID: accounts[name], Region: e.HomeRegion, Provider: p[e.HomeRegion], Tags: tags.ForStack(*cfg)}
 		if _, err := cicd.NewAccountAccess(ctx, naming.Name(cfg.Name, "github-access", name), cicd.AccountAccessArgs{
-			Scope: sc, GitHub: d.GitHub, PipelineRoleName: e.PipelineRoleName,
+			Scope: sc, GitHub: d.GitHub, PipelineRoleName: e.PipelineRoleName, ManagementAccountID: org.ManagementAccountID,
 		}); err != nil {
 			return err
 		}

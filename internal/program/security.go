@@ -176,7 +176,7 @@ func securityProviders(ctx *pulumi.Context, cfg *config.Stack, org *stackref.Org
 				provs[name] = map[string]*aws.Provider{}
 			}
 			p, err := providers.New(ctx, cfg.Name, providers.Target{Key: name, Region: region,
-				AccountID: org.AccountIDs[name], RoleName: org.AccessRoleName}, defaultTags)
+				AccountID: org.AccountIDs[name], RoleName: cfg.AssumedRole(org.AccessRoleName)}, defaultTags)
 			if err != nil {
 				return nil, nil, err
 			}

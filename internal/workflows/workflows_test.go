@@ -160,3 +160,11 @@ func stringOf(v any) string {
 	s, _ := v.(string)
 	return s
 }
+
+// The preview reaches the member accounts through platform-preview (platform:providerRole), not the access role.
+func TestPreviewSetsTheProviderRole(t *testing.T) {
+	assert.Equal(t, "platform-preview", readWorkflow(t, "pull-request.yml").Jobs["preview"].With["provider-role"])
+	for name, j := range readWorkflow(t, "deploy.yml").Jobs {
+		assert.Nil(t, j.With["provider-role"], "%s deploys through the access role", name)
+	}
+}
