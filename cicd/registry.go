@@ -199,6 +199,17 @@ func scanning(ctx *pulumi.Context, name string, args RegistryArgs, parent pulumi
 // creates on the first pull are encrypted, immutable, expire what is not pulled and may be pulled by the workload
 // accounts. Nodes then pull <registry>/<prefix>/<image> through the ECR endpoints, never the internet.
 func pullThroughCaches(ctx *pulumi.Context, name string, args RegistryArgs, parent pulumi.Resource) error {
+	if len(args.Caches) > 0 {
+		policy, err := CacheRegistryPolicy(args.AccountID, args.Region, args.OrgID, args.PullAccountIDs, args.Caches).JSON()
+		if err != nil {
+			return err
+		}
+		if _, err := ecr.NewRegistryPolicy(ctx, scope.Child(name, "registry-policy"), &ecr.RegistryPolicyArgs{
+			Policy: pulumi.String(policy),
+		}, args.In(parent)...); err != nil {
+			return fmt.Errorf("creating the registry policy: %w", err)
+		}
+	}
 	for _, pc := range args.Caches {
 		if _, err := ecr.NewPullThroughCacheRule(ctx, scope.Child(name, "cache", pc.Prefix), &ecr.PullThroughCacheRuleArgs{
 			EcrRepositoryPrefix: pulumi.String(pc.Prefix), UpstreamRegistryUrl: pulumi.String(pc.Upstream),
@@ -222,6 +233,23 @@ func PullPolicy(orgID string, pullAccounts []string, extra ...string) iampolicy.
 	return iampolicy.New(iampolicy.Statement{Sid: "WorkloadAccountsPull", Effect: iampolicy.Allow,
 		Principal: &iampolicy.Principal{AWS: roots},
 		Action:    append(append([]string{}, PullActions...), extra...),
+		Condition: iampolicy.Condition{"StringEquals": {"aws:PrincipalOrgID": {orgID}}}})
+}
+
+// CacheRegistryPolicy lets the workload accounts' first pull of an image through a cache rule create its
+// repository and import the image: the repository does not exist yet, so only the registry's policy can grant it
+// (the pulling identity needs ecr:CreateRepository and ecr:BatchImportUpstreamImage in its own policy too).
+func CacheRegistryPolicy(accountID, region, orgID string, pullAccounts []string, caches []config.PullThroughCache) iampolicy.Document {
+	var roots, repos []string
+	for _, id := range pullAccounts {
+		roots = append(roots, "arn:aws:iam::"+id+":root")
+	}
+	for _, c := range caches {
+		repos = append(repos, fmt.Sprintf("arn:aws:ecr:%s:%s:repository/%s/*", region, accountID, c.Prefix))
+	}
+	return iampolicy.New(iampolicy.Statement{Sid: "WorkloadAccountsFillCaches", Effect: iampolicy.Allow,
+		Principal: &iampolicy.Principal{AWS: roots}, Resource: repos,
+		Action:    []string{"ecr:BatchImportUpstreamImage", "ecr:CreateRepository"},
 		Condition: iampolicy.Condition{"StringEquals": {"aws:PrincipalOrgID": {orgID}}}})
 }
 

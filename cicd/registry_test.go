@@ -149,6 +149,16 @@ func TestRegistry(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "us-west-2", replicaTemplate.Region, "replicas are created from a template in the DR region")
 
+	rp := mon.ByType("aws:ecr/registryPolicy:RegistryPolicy")
+	require.Len(t, rp, 1)
+	regDoc, err := iampolicy.Parse(mocks.Plain(rp[0].Inputs)["policy"].(string))
+	require.NoError(t, err)
+	st := regDoc.Statement[0]
+	assert.True(t, st.CoversResource("arn:aws:ecr:us-east-1:"+networking+":repository/quay/argoproj/argocd"))
+	assert.False(t, st.CoversResource("arn:aws:ecr:us-east-1:"+networking+":repository/innovate/backend"), "the applications' repositories are not created by pulls")
+	assert.True(t, st.CoversAction("ecr:CreateRepository"))
+	assert.False(t, st.CoversAction("ecr:PutImage"))
+
 	scan := mon.ByType("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration")
 	require.Len(t, scan, 1)
 	assert.Equal(t, "ENHANCED", mocks.Plain(scan[0].Inputs)["scanType"])

@@ -28,6 +28,7 @@ var policyInputs = map[string]struct {
 	"aws:s3/bucketPolicy:BucketPolicy":                              {"policy", iampolicy.Resource},
 	"aws:backup/vaultPolicy:VaultPolicy":                            {"policy", iampolicy.Resource},
 	"aws:ecr/repositoryPolicy:RepositoryPolicy":                     {"policy", iampolicy.Resource},
+	"aws:ecr/registryPolicy:RegistryPolicy":                         {"policy", iampolicy.Resource},
 	"aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": {"repositoryPolicy", iampolicy.Resource},
 }
 
