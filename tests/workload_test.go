@@ -14,6 +14,7 @@ import (
 	"github.com/innovate-inc/platform/internal/crdschema"
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/karpenter"
 )
 
@@ -259,7 +260,12 @@ func TestKarpenterInfrastructure(t *testing.T) {
 		}
 	}
 	assert.True(t, nodeEntry, "Karpenter's nodes need an EC2_LINUX access entry to join")
-	pia := v.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+	var pia []plan.Resource
+	for _, p := range v.byType("aws:eks/podIdentityAssociation:PodIdentityAssociation") {
+		if strings.HasPrefix(p.Name, "prod-karpenter") {
+			pia = append(pia, p)
+		}
+	}
 	require.Len(t, pia, 1)
 	assert.Equal(t, "kube-system", pia[0].Inputs["namespace"])
 	assert.Equal(t, "karpenter", pia[0].Inputs["serviceAccount"])

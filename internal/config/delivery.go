@@ -22,6 +22,24 @@ type Delivery struct {
 	Images ImageRetention `json:"images,omitempty"`
 	// Runner is the deploy runner (CodeBuild) in the shared-services VPC.
 	Runner Runner `json:"runner,omitempty"`
+	// ArgoCD, when set, installs Argo CD in every workload cluster.
+	ArgoCD *ArgoCD `json:"argoCd,omitempty"`
+}
+
+// ArgoCD configures Argo CD in the workload clusters and the GitOps repository it follows.
+type ArgoCD struct {
+	// ChartVersion pins the argo-cd Helm chart (x.y.z).
+	ChartVersion string `json:"chartVersion"`
+	// ExternalSecretsChartVersion pins the external-secrets chart, which turns the Secrets Manager secret into the
+	// repository credentials (x.y.z).
+	ExternalSecretsChartVersion string `json:"externalSecretsChartVersion"`
+	// Repository is the GitOps repository's HTTPS URL.
+	Repository string `json:"repository"`
+	// Revision is the branch the clusters follow (default main).
+	Revision string `json:"revision,omitempty"`
+	// PathPrefix holds one directory per environment: the app-of-apps of dev follows <pathPrefix>/dev (default
+	// environments).
+	PathPrefix string `json:"pathPrefix,omitempty"`
 }
 
 // GitHub names the platform's own repository and the refs allowed to deploy.
@@ -119,6 +137,9 @@ var (
 	githubRefPattern = regexp.MustCompile(`^[A-Za-z0-9_./-]{1,255}$`)
 	// ECR repository name parts.
 	ecrNamePattern = regexp.MustCompile(`^[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+	semverPattern  = regexp.MustCompile(`^\d+\.\d+\.\d+$`)
+	gitOpsPattern  = regexp.MustCompile(`^https://[a-z0-9.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(\.git)?$`)
+	pathPattern    = regexp.MustCompile(`^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$`)
 )
 
 func (d Delivery) validate(p *problems, path keyPath) {
@@ -164,6 +185,24 @@ func (d Delivery) validate(p *problems, path keyPath) {
 			p.bad(img.Field(f.key), f.value, "must be positive")
 		}
 	}
+	if a := d.ArgoCD; a != nil {
+		ap := path.Field("argoCd")
+		if !semverPattern.MatchString(a.ChartVersion) {
+			p.bad(ap.Field("chartVersion"), a.ChartVersion, "must pin the argo-cd chart as x.y.z")
+		}
+		if !semverPattern.MatchString(a.ExternalSecretsChartVersion) {
+			p.bad(ap.Field("externalSecretsChartVersion"), a.ExternalSecretsChartVersion, "must pin the external-secrets chart as x.y.z")
+		}
+		if !gitOpsPattern.MatchString(a.Repository) {
+			p.bad(ap.Field("repository"), a.Repository, "must be the GitOps repository's HTTPS URL (https://github.com/<owner>/<repo>)")
+		}
+		if a.PathPrefix != "" && !pathPattern.MatchString(a.PathPrefix) {
+			p.bad(ap.Field("pathPrefix"), a.PathPrefix, "must be a relative path of letters, digits, _ and -")
+		}
+		if a.Revision != "" && !githubRefPattern.MatchString(a.Revision) {
+			p.bad(ap.Field("revision"), a.Revision, "must be a branch name")
+		}
+	}
 	r := path.Field("runner")
 	if d.Runner.ComputeType != "" && !slices.Contains(RunnerComputeTypes, d.Runner.ComputeType) {
 		p.bad(r.Field("computeType"), d.Runner.ComputeType, "is not allowed: allowed are %s", strings.Join(RunnerComputeTypes, ", "))
@@ -193,6 +232,10 @@ func (d *Delivery) fillDefaults() {
 	setInt(&d.Images.KeepReleases, DefaultKeepReleases)
 	setInt(&d.Images.UntaggedDays, DefaultUntaggedDays)
 	setInt(&d.Images.OtherTaggedDays, DefaultOtherTaggedDays)
+	if d.ArgoCD != nil {
+		setString(&d.ArgoCD.Revision, "main")
+		setString(&d.ArgoCD.PathPrefix, "environments")
+	}
 	setString(&d.Runner.ComputeType, DefaultRunnerComputeType)
 	setInt(&d.Runner.TimeoutMinutes, DefaultRunnerTimeout)
 }

@@ -61,6 +61,14 @@ func TestBadDeliveryConfigIsRejectedNamingTheKey(t *testing.T) {
 			`platform:delivery.runner.computeType "BUILD_GENERAL1_2XLARGE" is not allowed`},
 		{"runner timeout", func(d map[string]any) { d["runner"] = map[string]any{"timeoutMinutes": 1000} },
 			`platform:delivery.runner.timeoutMinutes 1000 must be between 5 and 480`},
+		{"argo cd chart unpinned", func(d map[string]any) { d["argoCd"].(map[string]any)["chartVersion"] = "7.x" },
+			`platform:delivery.argoCd.chartVersion "7.x" must pin the argo-cd chart as x.y.z`},
+		{"argo cd repository not https", func(d map[string]any) {
+			d["argoCd"].(map[string]any)["repository"] = "git@github.com:innovate-inc/gitops.git"
+		},
+			`platform:delivery.argoCd.repository "git@github.com:innovate-inc/gitops.git" must be the GitOps repository's HTTPS URL`},
+		{"argo cd path escapes", func(d map[string]any) { d["argoCd"].(map[string]any)["pathPrefix"] = "../x" },
+			`platform:delivery.argoCd.pathPrefix "../x" must be a relative path`},
 		{"negative retention", func(d map[string]any) { d["images"] = map[string]any{"untaggedDays": -1} },
 			`platform:delivery.images.untaggedDays -1 must be positive`},
 	}

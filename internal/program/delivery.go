@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/cicd"
+	"github.com/innovate-inc/platform/eks"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -89,4 +90,22 @@ func (d *networkDelivery) outputs(out pulumi.Map) {
 	out[stackref.NetRegistryHost] = pulumi.String(d.registry.Host)
 	out[stackref.NetRepositoryURLs] = toStringMap(d.registry.RepositoryURLs)
 	out[stackref.NetDeployRunner] = pulumi.String(d.runner.ProjectName)
+}
+
+// argoCD installs Argo CD in a workload cluster when platform:delivery.argoCd is set; the application namespaces
+// are the applications' names.
+func argoCD(ctx *pulumi.Context, cfg *config.Stack, home scope.Scope, cluster *eks.Cluster) error {
+	d := cfg.Delivery
+	if d == nil || d.ArgoCD == nil {
+		return nil
+	}
+	var namespaces []string
+	for _, a := range d.Applications {
+		namespaces = append(namespaces, a.Name)
+	}
+	_, err := cicd.NewArgoCD(ctx, naming.Name(cfg.Name, "argocd", ""), cicd.ArgoCDArgs{
+		Scope: home, Environment: cfg.Name, ClusterName: cluster.Name, Kubeconfig: cluster.KubeconfigJSON,
+		DependsOn: []pulumi.Resource{cluster.SystemNodeGroup}, Config: *d.ArgoCD, Namespaces: namespaces,
+	})
+	return err
 }

@@ -137,6 +137,10 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 		return nil, err
 	}
 
+	if err := argoCD(ctx, cfg, home, cluster); err != nil {
+		return nil, err
+	}
+
 	db, err := rds.NewDatabase(ctx, naming.Name(env, "database", ""), rds.DatabaseArgs{
 		Scope: home, DRRegion: e.DRRegion, DRProvider: in.dr.Provider,
 		VPCID: vpc.VPC.ID(), DatabaseSubnetIDs: vpc.DatabaseSubnetIDs, Port: w.DatabasePort,
