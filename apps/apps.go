@@ -42,6 +42,9 @@ type Args struct {
 	// ImageRegistry is the private ECR registry host of the workload account, for images given without one.
 	ImageRegistry string
 	Config        config.Applications
+	// PlatformSecretARNs are further secrets (ARN patterns) the External Secrets Operator may read for other
+	// platform components: Argo CD's repository credentials.
+	PlatformSecretARNs []string
 }
 
 // Applications creates, in the workload cluster: the platform and application namespaces (Pod Security
@@ -57,6 +60,8 @@ type Applications struct {
 	pulumi.ResourceState
 
 	Namespaces []string
+	// SecretsOperator is the External Secrets Operator's chart: what other components' ExternalSecrets wait for.
+	SecretsOperator pulumi.Resource
 
 	k8s *kubernetes.Provider
 }

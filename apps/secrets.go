@@ -143,6 +143,15 @@ func (s steps) externalSecrets(ctx *pulumi.Context, namespaces map[string]*corev
 	}, a.In(s.c)...); err != nil {
 		return fmt.Errorf("granting the operator the database secret: %w", err)
 	}
+	if len(a.PlatformSecretARNs) > 0 {
+		platform := iampolicy.New(iampolicy.Statement{Sid: "ReadPlatformSecrets", Effect: iampolicy.Allow,
+			Action: []string{"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}, Resource: a.PlatformSecretARNs})
+		if _, err := iam.NewRolePolicy(ctx, s.n("external-secrets", "platform-secret-reader"), &iam.RolePolicyArgs{
+			Role: role.Name, Policy: pulumi.String(platform.MustJSON()),
+		}, a.In(s.c)...); err != nil {
+			return fmt.Errorf("granting the operator the platform secrets: %w", err)
+		}
+	}
 	identity, err := awseks.NewPodIdentityAssociation(ctx, s.n("external-secrets", "pod-identity"), &awseks.PodIdentityAssociationArgs{
 		ClusterName: pulumi.String(a.ClusterName), Namespace: pulumi.String(ESONamespace),
 		ServiceAccount: pulumi.String(ESOServiceAccount), RoleArn: role.Arn,
@@ -163,6 +172,7 @@ func (s steps) externalSecrets(ctx *pulumi.Context, namespaces map[string]*corev
 	if err != nil {
 		return fmt.Errorf("installing the operator chart: %w", err)
 	}
+	s.c.SecretsOperator = chart
 	backend := config.AppBackend
 	store, err := apiextensions.NewCustomResource(ctx, s.n(backend, "secret-store"), &apiextensions.CustomResourceArgs{
 		ApiVersion:  pulumi.String(ESOAPIVersion),

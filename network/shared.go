@@ -61,6 +61,9 @@ type SharedServices struct {
 	VPC          *ec2.Vpc
 	AttachmentID pulumi.StringOutput
 	ZoneIDs      map[string]pulumi.StringOutput
+	// SubnetIDs are the endpoint subnets, one per AZ: their default route goes to the TGW, so whatever else runs
+	// there (the deploy runner) leaves through the inspection VPC's firewall.
+	SubnetIDs pulumi.StringArray
 }
 
 // NewSharedServices registers the shared-services VPC and its endpoints.
@@ -83,6 +86,9 @@ func NewSharedServices(ctx *pulumi.Context, name string, args SharedServicesArgs
 		return nil, err
 	}
 	c.VPC, c.AttachmentID = vpc.VPC, vpc.AttachmentID
+	for _, s := range vpc.Tiers["endpoints"].Subnets {
+		c.SubnetIDs = append(c.SubnetIDs, s.ID())
+	}
 	if err := defaultRoutesToTGW(ctx, name, args, vpc, c); err != nil {
 		return nil, err
 	}

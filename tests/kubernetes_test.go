@@ -18,6 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/innovate-inc/platform/apps"
+	"github.com/innovate-inc/platform/cicd"
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kubeschema"
@@ -32,7 +33,8 @@ func builtinObjects(v stackView) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, r := range v.s.Resources {
 		if !strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "kubernetes:helm.sh") ||
-			strings.HasPrefix(r.Type, "kubernetes:karpenter") || strings.HasPrefix(r.Type, "kubernetes:external-secrets.io") {
+			strings.HasPrefix(r.Type, "kubernetes:karpenter") || strings.HasPrefix(r.Type, "kubernetes:external-secrets.io") ||
+			strings.HasPrefix(r.Type, "kubernetes:argoproj.io") {
 			continue
 		}
 		out[r.Name] = runtime.DeepCopyJSON(r.Inputs)
@@ -75,7 +77,7 @@ func TestEveryKubernetesObjectPassesTheAPIAndPodSecurity(t *testing.T) {
 				assert.Empty(t, reasons, "%s %s", env, name)
 			}
 		}
-		assert.Equal(t, map[string]int{"Namespace": 4, "ResourceQuota": 3, "LimitRange": 3, "PriorityClass": 4, "ServiceAccount": 3,
+		assert.Equal(t, map[string]int{"Namespace": 5, "ResourceQuota": 3, "LimitRange": 3, "PriorityClass": 4, "ServiceAccount": 3,
 			"Deployment": 3, "Service": 3, "PodDisruptionBudget": 3, "HorizontalPodAutoscaler": 1, "NetworkPolicy": 13}, kinds, env)
 	}
 }
@@ -388,7 +390,7 @@ func TestPodSecurityLabelsPerNamespace(t *testing.T) {
 		l := obj["metadata"].(map[string]any)["labels"].(map[string]any)
 		ns := obj["metadata"].(map[string]any)["name"].(string)
 		want := "restricted"
-		if slices.Contains(apps.PlatformNamespaces, ns) {
+		if slices.Contains(apps.PlatformNamespaces, ns) || ns == cicd.ArgoCDNamespace {
 			want = "baseline"
 		}
 		assert.Equal(t, want, l["pod-security.kubernetes.io/enforce"], name)

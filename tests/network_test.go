@@ -253,7 +253,7 @@ func TestEndpointsAndZones(t *testing.T) {
 		}
 	}
 	assert.True(t, wildcard, "ECR's registry names resolve through the wildcard")
-	sg := v.byType("aws:ec2/securityGroup:SecurityGroup")[0]
+	sg := v.named("aws:ec2/securityGroup:SecurityGroup", "network-shared-services-endpoints-sg")
 	for _, rule := range sg.Inputs["ingress"].([]any) {
 		rule := rule.(map[string]any)
 		assert.Equal(t, 443.0, rule["fromPort"])

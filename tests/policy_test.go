@@ -19,14 +19,17 @@ var policyInputs = map[string]struct {
 	field string
 	kind  iampolicy.Kind
 }{
-	"aws:iam/role:Role":                  {"assumeRolePolicy", iampolicy.Trust},
-	"aws:iam/rolePolicy:RolePolicy":      {"policy", iampolicy.Identity},
-	"aws:iam/policy:Policy":              {"policy", iampolicy.Identity},
-	"aws:kms/key:Key":                    {"policy", iampolicy.Resource},
-	"aws:sns/topicPolicy:TopicPolicy":    {"policy", iampolicy.Resource},
-	"aws:sqs/queuePolicy:QueuePolicy":    {"policy", iampolicy.Resource},
-	"aws:s3/bucketPolicy:BucketPolicy":   {"policy", iampolicy.Resource},
-	"aws:backup/vaultPolicy:VaultPolicy": {"policy", iampolicy.Resource},
+	"aws:iam/role:Role":                                             {"assumeRolePolicy", iampolicy.Trust},
+	"aws:iam/rolePolicy:RolePolicy":                                 {"policy", iampolicy.Identity},
+	"aws:iam/policy:Policy":                                         {"policy", iampolicy.Identity},
+	"aws:kms/key:Key":                                               {"policy", iampolicy.Resource},
+	"aws:sns/topicPolicy:TopicPolicy":                               {"policy", iampolicy.Resource},
+	"aws:sqs/queuePolicy:QueuePolicy":                               {"policy", iampolicy.Resource},
+	"aws:s3/bucketPolicy:BucketPolicy":                              {"policy", iampolicy.Resource},
+	"aws:backup/vaultPolicy:VaultPolicy":                            {"policy", iampolicy.Resource},
+	"aws:ecr/repositoryPolicy:RepositoryPolicy":                     {"policy", iampolicy.Resource},
+	"aws:ecr/registryPolicy:RegistryPolicy":                         {"policy", iampolicy.Resource},
+	"aws:ecr/repositoryCreationTemplate:RepositoryCreationTemplate": {"repositoryPolicy", iampolicy.Resource},
 }
 
 // TestEveryPolicyDocumentIsValid parses every policy document any stack registers and checks each action and

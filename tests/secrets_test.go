@@ -48,6 +48,15 @@ func TestExternalSecretsObjectsPassTheRealSchema(t *testing.T) {
 			}
 			obj := map[string]any{"apiVersion": r.Inputs["apiVersion"], "kind": r.Inputs["kind"], "metadata": r.Inputs["metadata"], "spec": r.Inputs["spec"]}
 			kind := r.Inputs["kind"].(string)
+			if ns, _ := obj["metadata"].(map[string]any)["namespace"].(string); ns != "backend" {
+				// Argo CD's repository credentials (argocd namespace, and its ClusterSecretStore): the
+				// ExternalSecret passes the same CRD; the ClusterSecretStore's CRD is not in testdata.
+				if kind == "ExternalSecret" {
+					errs, _ := validators[kind].Validate(obj)
+					assert.Empty(t, errs, "%s %s", env, r.Name)
+				}
+				continue
+			}
 			errs, _ := validators[kind].Validate(obj)
 			assert.Empty(t, errs, "%s %s", env, r.Name)
 			assert.Equal(t, "backend", obj["metadata"].(map[string]any)["namespace"], "%s %s", env, r.Name)

@@ -1,6 +1,7 @@
 // Command platform is the platform's own CLI. `platform plan` is the offline plan: it runs the real program for
 // every stack under realistic mocks, prints what `pulumi up` would create, with no AWS account, and fails on any
-// deploy-readiness finding. `platform rules` lists the deploy-readiness rules.
+// deploy-readiness finding. `platform rules` lists the deploy-readiness rules. `platform diff BASE.json HEAD.json`
+// compares two JSON plans for a pull request comment.
 package main
 
 import (
@@ -35,7 +36,7 @@ func newRoot() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newPlan(), newRules(), newCost(), newDiagram())
+	root.AddCommand(newPlan(), newRules(), newCost(), newDiagram(), newDiff())
 	return root
 }
 

@@ -25,6 +25,9 @@ func (s Stack) WithDefaults() Stack {
 		out.Workload.fillDefaults(out.Name)
 		out.Workload.fillOperations(out.Name, out.Estate)
 	}
+	if out.Delivery != nil {
+		out.Delivery.fillDefaults()
+	}
 	return out
 }
 

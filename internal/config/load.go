@@ -21,7 +21,7 @@ const (
 	KeyAWSRegion = "aws:region"
 )
 
-var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true, KeySecurity: true, KeyNetwork: true, KeyWorkload: true, KeyWaivers: true}
+var knownKeys = map[string]bool{KeyLayer: true, KeyEstate: true, KeyOrganization: true, KeySecurity: true, KeyNetwork: true, KeyWorkload: true, KeyWaivers: true, KeyDelivery: true, KeyProviderRole: true}
 
 // Load runs the whole config pipeline for one stack: parse the raw values (Pulumi's "namespace:key" to string
 // map, objects as JSON), validate what the user wrote, fill defaults into a copy, validate the completed config.
@@ -54,7 +54,7 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 	}
 	sort.Strings(unknown)
 	for _, k := range unknown {
-		errs = append(errs, fmt.Errorf("%s is not a known key: allowed are %s, %s, %s, %s, %s, %s, %s", k, KeyLayer, KeyEstate, KeyOrganization, KeySecurity, KeyNetwork, KeyWorkload, KeyWaivers))
+		errs = append(errs, fmt.Errorf("%s is not a known key: allowed are %s, %s, %s, %s, %s, %s, %s, %s, %s", k, KeyLayer, KeyEstate, KeyOrganization, KeySecurity, KeyNetwork, KeyWorkload, KeyWaivers, KeyDelivery, KeyProviderRole))
 	}
 
 	s.Layer = Layer(raw[KeyLayer])
@@ -70,6 +70,8 @@ func Parse(stackName string, raw map[string]string) (Stack, error) {
 	if w := section[[]Waiver](raw, KeyWaivers, &errs); w != nil {
 		s.Waivers = *w
 	}
+	s.Delivery = section[Delivery](raw, KeyDelivery, &errs)
+	s.ProviderRole = raw[KeyProviderRole]
 	return s, errors.Join(errs...)
 }
 

@@ -52,6 +52,12 @@ type Stack struct {
 	// Waivers come from platform:waivers: policy-pack findings the stack accepts, each with a reason and an
 	// expiry date. Any layer may have them.
 	Waivers []Waiver
+	// ProviderRole comes from platform:providerRole: when set, the role the providers assume in the member
+	// accounts instead of the organization access role (pull request previews set platform-preview).
+	ProviderRole string
+	// Delivery comes from platform:delivery (project-level, like the estate); read by the security and network
+	// layers. Absent, nothing of delivery is built.
+	Delivery *Delivery
 }
 
 // Environments a workload account can run.

@@ -101,6 +101,12 @@ func (s Stack) Validate() error {
 		s.Workload.validate(&p, KeyWorkload, s.Name, s.Estate)
 	}
 	validateWaivers(&p, KeyWaivers, s.Waivers)
+	if s.Delivery != nil {
+		s.Delivery.validate(&p, KeyDelivery)
+	}
+	if s.ProviderRole != "" && !roleNamePattern.MatchString(s.ProviderRole) {
+		p.bad(KeyProviderRole, s.ProviderRole, "is not a valid IAM role name (1-64 of letters, digits and +=,.@_-)")
+	}
 	return p.err()
 }
 

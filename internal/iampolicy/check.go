@@ -83,9 +83,34 @@ func (c *Catalog) HasAction(action string) bool {
 	return false
 }
 
-// HasConditionKey reports whether the key is a defined service or global condition key.
+// oidcClaims are the claims IAM exposes as condition keys of an OIDC identity provider, named
+// <provider URL without https://>:<claim> (IAM User Guide, "Available keys for OIDC federation").
+var oidcClaims = []string{"aud", "sub", "amr", "azp", "email", "oaud"}
+
+// oidcKey matches <host>[/path]:<claim>: the keys of a web-identity trust, which AWS's lists cannot name.
+var oidcKey = regexp.MustCompile(`^[a-z0-9-]+(\.[a-z0-9-]+)+(/[a-z0-9._/-]+)?:([a-z_]+)$`)
+
+// IsOIDCConditionKey reports whether the key is an OIDC provider's claim key (token.actions.githubusercontent.com:sub).
+func IsOIDCConditionKey(key string) bool {
+	m := oidcKey.FindStringSubmatch(strings.ToLower(key))
+	if m == nil || strings.HasSuffix(m[0][:strings.LastIndex(m[0], ":")], ".amazonaws.com") {
+		return false
+	}
+	for _, c := range oidcClaims {
+		if m[3] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// HasConditionKey reports whether the key is a defined service or global condition key, or an OIDC provider's
+// claim key.
 func (c *Catalog) HasConditionKey(key string) bool {
 	k := strings.ToLower(key)
+	if IsOIDCConditionKey(k) {
+		return true
+	}
 	for _, p := range c.keys {
 		if p.exact != "" && p.exact == k {
 			return true

@@ -83,3 +83,20 @@ func joinErrs(errs []error) string {
 	}
 	return b.String()
 }
+
+func TestOIDCConditionKeys(t *testing.T) {
+	for key, want := range map[string]bool{
+		"token.actions.githubusercontent.com:sub":              true,
+		"token.actions.githubusercontent.com:aud":              true,
+		"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub":          true,
+		"token.actions.githubusercontent.com:job_workflow_ref": false,
+		"token.actions.githubusercontent.com:repository":       false,
+		"sts.amazonaws.com:sub":                                false,
+		"aws:sub":                                              false,
+		"token.actions.githubusercontent.com":                  false,
+	} {
+		if got := iampolicy.IsOIDCConditionKey(key); got != want {
+			t.Errorf("IsOIDCConditionKey(%q) = %v, want %v", key, got, want)
+		}
+	}
+}

@@ -44,6 +44,7 @@ var families = []map[string]handler{
 	route53Handlers,
 	eksHandlers,
 	rdsHandlers,
+	deliveryHandlers,
 }
 
 // handlerFor returns the handler of a type token, nil for a type without one.

@@ -36,6 +36,9 @@ type networkInputs struct {
 	scope    scope.Scope
 	azs      []string
 	shareOUs []string
+	// org and dr (the networking account in the DR region) are read for delivery only.
+	org *stackref.Org
+	dr  scope.Scope
 }
 
 // readNetworkInputs reads the org and security stacks, checks the estate and the OUs to share with against the
@@ -65,6 +68,12 @@ func readNetworkInputs(ctx *pulumi.Context, cfg *config.Stack) (*networkInputs, 
 	if in.azs, err = availabilityZones(ctx, in.scope, n.AZCount, config.KeyNetwork+".azCount"); err != nil {
 		return nil, err
 	}
+	if cfg.Delivery != nil {
+		in.org = up.org
+		if in.dr, err = up.accountScope(ctx, cfg, accountNames(up.org)[accountID], accountID, cfg.Estate.DRRegion); err != nil {
+			return nil, err
+		}
+	}
 	return in, nil
 }
 
@@ -75,6 +84,7 @@ type networkComponents struct {
 	shared     *network.SharedServices
 	dns        *network.PublicDNS
 	vpn        *network.VPN
+	delivery   *networkDelivery
 }
 
 // buildNetwork registers the network components.
@@ -112,6 +122,9 @@ func buildNetwork(ctx *pulumi.Context, cfg *config.Stack, in *networkInputs) (*n
 	}); err != nil {
 		return nil, err
 	}
+	if c.delivery, err = buildNetworkDelivery(ctx, cfg, in, c.shared); err != nil {
+		return nil, err
+	}
 	if c.dns, err = network.NewPublicDNS(ctx, sc.Name("public-dns", ""), network.PublicDNSArgs{Scope: sc, Domain: n.Domain}); err != nil {
 		return nil, err
 	}
@@ -136,7 +149,7 @@ func networkOutputs(cfg *config.Stack, in *networkInputs, c *networkComponents) 
 	for d, rt := range c.hub.RouteTables {
 		routeTables[d] = rt.ID().ToStringOutput()
 	}
-	return pulumi.Map{
+	out := pulumi.Map{
 		stackref.NetTransitGatewayID:    c.hub.TransitGateway.ID(),
 		stackref.NetRouteTableIDs:       routeTables,
 		stackref.NetRAMShareARN:         c.hub.ShareARN,
@@ -152,4 +165,6 @@ func networkOutputs(cfg *config.Stack, in *networkInputs, c *networkComponents) 
 		stackref.NetSharedVPCID:         c.shared.VPC.ID(),
 		stackref.NetNetworkingAccountID: pulumi.String(in.scope.AccountID),
 	}
+	c.delivery.outputs(out)
+	return out
 }

@@ -55,7 +55,7 @@ func RunWith(ctx *pulumi.Context, observe func(pulumi.Map)) error {
 // RawConfig reads the platform's keys from the Pulumi config, objects as JSON, the way config.Load takes them.
 func RawConfig(ctx *pulumi.Context) map[string]string {
 	raw := map[string]string{}
-	for _, k := range []string{config.KeyLayer, config.KeyEstate, config.KeyOrganization, config.KeySecurity, config.KeyNetwork, config.KeyWorkload, config.KeyAWSRegion} {
+	for _, k := range []string{config.KeyLayer, config.KeyEstate, config.KeyOrganization, config.KeySecurity, config.KeyNetwork, config.KeyWorkload, config.KeyDelivery, config.KeyProviderRole, config.KeyAWSRegion} {
 		if v, ok := ctx.GetConfig(k); ok {
 			raw[k] = v
 		}

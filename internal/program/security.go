@@ -120,6 +120,9 @@ func buildSecurity(ctx *pulumi.Context, cfg *config.Stack, in *securityInputs) (
 	if err := accountBaselines(ctx, cfg, in, homeBuckets[security.PurposeConfig], archive.KeyARNs[home]); err != nil {
 		return nil, err
 	}
+	if err := accountAccess(ctx, cfg, in); err != nil {
+		return nil, err
+	}
 	vaults, err := security.NewBackupVaults(ctx, naming.Name(env, "backup-vaults", ""), security.BackupVaultsArgs{
 		Scope: backupScope, Regions: []string{home, dr}, Providers: in.provs[backupName],
 		OrgID: org.OrganizationID, VaultName: org.BackupVaultName, Lock: sec.BackupVaults,
@@ -180,7 +183,7 @@ func securityProviders(ctx *pulumi.Context, cfg *config.Stack, org *stackref.Org
 				provs[name] = map[string]*aws.Provider{}
 			}
 			p, err := providers.New(ctx, cfg.Name, providers.Target{Key: name, Region: region,
-				AccountID: org.AccountIDs[name], RoleName: org.AccessRoleName}, defaultTags)
+				AccountID: org.AccountIDs[name], RoleName: cfg.AssumedRole(org.AccessRoleName)}, defaultTags)
 			if err != nil {
 				return nil, nil, err
 			}

@@ -45,7 +45,7 @@ func readUpstream(ctx *pulumi.Context, cfg *config.Stack, withNetwork bool) (*up
 func (u *upstream) accountScope(ctx *pulumi.Context, cfg *config.Stack, key, accountID, region string) (scope.Scope, error) {
 	stackTags := tags.ForStack(*cfg)
 	p, err := providers.New(ctx, cfg.Name, providers.Target{Key: key, Region: region, AccountID: accountID,
-		RoleName: u.org.AccessRoleName}, stackTags.Map(nil))
+		RoleName: cfg.AssumedRole(u.org.AccessRoleName)}, stackTags.Map(nil))
 	if err != nil {
 		return scope.Scope{}, err
 	}

@@ -156,14 +156,19 @@ func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (
 	if err != nil {
 		return nil, err
 	}
-	if _, err := apps.New(ctx, naming.Name(env, "apps", ""), apps.Args{
+	platform, err := apps.New(ctx, naming.Name(env, "apps", ""), apps.Args{
 		Scope: home, ClusterName: cluster.Name, KubernetesVersion: w.EKS.Version,
 		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup},
 		VPCCIDR: in.vpcCIDR, AZs: len(in.azs), EndpointCIDRs: []string{in.net.HubCIDRs["shared"]},
 		DatabasePort: w.DatabasePort, DatabaseSecretARN: db.SecretARN, DatabaseSecretKeyARN: db.SecretKeyARN,
-		ImageRegistry: fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", home.AccountID, home.Region),
-		Config:        w.Applications,
-	}); err != nil {
+		ImageRegistry:      fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", home.AccountID, home.Region),
+		Config:             w.Applications,
+		PlatformSecretARNs: argoCDSecrets(cfg, home),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := argoCD(ctx, cfg, home, cluster, platform); err != nil {
 		return nil, err
 	}
 	if _, err := rds.NewBackupPlan(ctx, naming.Name(env, "backup", ""), rds.BackupPlanArgs{

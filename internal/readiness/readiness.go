@@ -72,6 +72,7 @@ func Rules() []Rule {
 		everyAccountBaselined.with(checkEveryAccountBaselined),
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 		podsSchedulable.with(checkPodsSchedulable),
+		oidcTrustScoped.with(checkOIDCTrustScoped),
 		// Operations (alerts and alarms): DR040 and up.
 		alertPublisherCanDeliver.with(checkAlertPublisherCanDeliver),
 		eventForwardingAdmitted.with(checkEventForwardingAdmitted),

@@ -20,6 +20,10 @@ const (
 	NetInspectionAttachID  = "inspectionAttachmentId"
 	NetSharedVPCID         = "sharedServicesVpcId"
 	NetNetworkingAccountID = "networkingAccountId"
+	// Delivery (exported when platform:delivery is set).
+	NetRegistryHost   = "registryHost"
+	NetRepositoryURLs = "repositoryUrls"
+	NetDeployRunner   = "deployRunnerProject"
 )
 
 // NetworkStack is the name of the network layer's stack.
