@@ -99,114 +99,136 @@ func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs
 	return in, nil
 }
 
-func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (pulumi.Map, error) {
-	env, e, w := cfg.Name, cfg.Estate, *cfg.Workload
-	clusterName := naming.Name(env, "eks", "")
-	home := in.home
+// workloadComponents is what buildWorkload registered, for the outputs.
+type workloadComponents struct {
+	vpc       *network.WorkloadVPC
+	zone      *network.EnvironmentZone
+	cluster   *eks.Cluster
+	karpenter *karpenter.Karpenter
+	db        *rds.Database
+}
 
-	vpc, err := network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
+// buildWorkload registers the workload components: network and cluster, then data, then what runs in the
+// cluster, then operations.
+func buildWorkload(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (pulumi.Map, error) {
+	c, err := buildWorkloadNetworkAndCluster(ctx, cfg, in)
+	if err != nil {
+		return nil, err
+	}
+	w, home := *cfg.Workload, in.home
+	if c.db, err = rds.NewDatabase(ctx, naming.Name(cfg.Name, "database", ""), rds.DatabaseArgs{
+		Scope: home, DRRegion: cfg.Estate.DRRegion, DRProvider: in.dr.Provider,
+		VPCID: c.vpc.VPC.ID(), DatabaseSubnetIDs: c.vpc.DatabaseSubnetIDs, Port: w.DatabasePort,
+		ClientSecurityGroupID: c.cluster.NodeSecurityGroupID, Config: w.Database, BackupAccountID: in.backupAccountID,
+	}); err != nil {
+		return nil, err
+	}
+	if _, err := rds.NewBackupPlan(ctx, naming.Name(cfg.Name, "backup", ""), rds.BackupPlanArgs{
+		Scope: home, VaultName: in.org.BackupVaultName, RoleName: in.org.BackupRoleName,
+		CopyVaultARN: in.backupVaultARN, Database: c.db, Config: w.Database.Backup,
+	}); err != nil {
+		return nil, err
+	}
+	if err := buildWorkloadInCluster(ctx, cfg, in, c); err != nil {
+		return nil, err
+	}
+	targets := observability.WorkloadTargets{DatabaseID: c.db.Instance.Identifier, QueueName: c.karpenter.QueueName,
+		ClusterName: c.cluster.Name, ContainerAlarm: true}
+	if w.Database.ReadReplica {
+		targets.ReplicaID = pulumi.Sprintf("%s-replica", c.db.Instance.Identifier)
+	}
+	if err := workloadAlarms(ctx, cfg, in, targets); err != nil {
+		return nil, err
+	}
+	return workloadOutputs(cfg, home, c), nil
+}
+
+// buildWorkloadNetworkAndCluster registers the VPC, the environment's zone, the cluster with its log groups and
+// observability, and Karpenter.
+func buildWorkloadNetworkAndCluster(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs) (*workloadComponents, error) {
+	env, w, home := cfg.Name, *cfg.Workload, in.home
+	clusterName := naming.Name(env, "eks", "")
+	c := &workloadComponents{}
+	var err error
+	if c.vpc, err = network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
 		Scope: home, CIDR: in.vpcCIDR, AZs: in.azs, HubProvider: in.hub.Provider,
 		TransitGatewayID: in.net.TransitGatewayID, RouteTableIDs: in.net.RouteTableIDs, EndpointZoneIDs: in.net.EndpointZoneIDs,
 		FlowLogsBucketARN: in.sec.LogBucketARNs[security.PurposeFlowLogs], DatabasePort: w.DatabasePort, ClusterName: clusterName,
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, err
 	}
-	zone, err := network.NewEnvironmentZone(ctx, naming.Name(env, "dns", ""), network.EnvironmentZoneArgs{
+	if c.zone, err = network.NewEnvironmentZone(ctx, naming.Name(env, "dns", ""), network.EnvironmentZoneArgs{
 		Scope: home, Domain: in.net.PublicZoneName, ParentZoneID: pulumi.String(in.net.PublicZoneID), HubProvider: in.hub.Provider,
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, err
 	}
-
 	logs, err := clusterLogs(ctx, cfg, in, clusterName)
 	if err != nil {
 		return nil, err
 	}
-	cluster, err := eks.NewCluster(ctx, clusterName, eks.ClusterArgs{
-		Scope: home, VPCID: vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
-		PrivateSubnetIDs: vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles,
+	if c.cluster, err = eks.NewCluster(ctx, clusterName, eks.ClusterArgs{
+		Scope: home, VPCID: c.vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
+		PrivateSubnetIDs: c.vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles,
 		DeployRoleARN:     providers.Target{AccountID: home.AccountID, RoleName: in.org.AccessRoleName}.RoleARN(),
 		DeployRunnerCIDRs: in.deployRunnerCIDR,
 		VolumeBackupTag:   [2]string{in.org.BackupTagKey, in.org.BackupTagValue},
 		ControlPlaneLogs:  []pulumi.Resource{logs.ControlPlane},
-	})
-	if err != nil {
+	}); err != nil {
 		return nil, err
 	}
+	if err := clusterObservability(ctx, cfg, in, c.cluster, logs); err != nil {
+		return nil, err
+	}
+	if c.karpenter, err = karpenter.New(ctx, naming.Name(env, "karpenter", ""), karpenter.Args{
+		Scope: home, ClusterName: c.cluster.Name,
+		Kubeconfig: c.cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{c.cluster.SystemNodeGroup},
+		VolumeKeyARN: c.cluster.VolumeKeyARN, Config: w.Karpenter,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
 
-	if err := clusterObservability(ctx, cfg, in, cluster, logs); err != nil {
-		return nil, err
-	}
-
-	k, err := karpenter.New(ctx, naming.Name(env, "karpenter", ""), karpenter.Args{
-		Scope: home, ClusterName: cluster.Name,
-		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup},
-		VolumeKeyARN: cluster.VolumeKeyARN, Config: w.Karpenter,
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	db, err := rds.NewDatabase(ctx, naming.Name(env, "database", ""), rds.DatabaseArgs{
-		Scope: home, DRRegion: e.DRRegion, DRProvider: in.dr.Provider,
-		VPCID: vpc.VPC.ID(), DatabaseSubnetIDs: vpc.DatabaseSubnetIDs, Port: w.DatabasePort,
-		ClientSecurityGroupID: cluster.NodeSecurityGroupID, Config: w.Database, BackupAccountID: in.backupAccountID,
-	})
-	if err != nil {
-		return nil, err
-	}
-	platform, err := apps.New(ctx, naming.Name(env, "apps", ""), apps.Args{
-		Scope: home, ClusterName: cluster.Name, KubernetesVersion: w.EKS.Version,
-		Kubeconfig: cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{cluster.SystemNodeGroup},
+// buildWorkloadInCluster registers the in-cluster platform and, when delivery turns it on, Argo CD.
+func buildWorkloadInCluster(ctx *pulumi.Context, cfg *config.Stack, in *workloadInputs, c *workloadComponents) error {
+	w, home := *cfg.Workload, in.home
+	platform, err := apps.New(ctx, naming.Name(cfg.Name, "apps", ""), apps.Args{
+		Scope: home, ClusterName: c.cluster.Name, KubernetesVersion: w.EKS.Version,
+		Kubeconfig: c.cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{c.cluster.SystemNodeGroup},
 		VPCCIDR: in.vpcCIDR, AZs: len(in.azs), EndpointCIDRs: []string{in.net.HubCIDRs["shared"]},
-		DatabasePort: w.DatabasePort, DatabaseSecretARN: db.SecretARN, DatabaseSecretKeyARN: db.SecretKeyARN,
+		DatabasePort: w.DatabasePort, DatabaseSecretARN: c.db.SecretARN, DatabaseSecretKeyARN: c.db.SecretKeyARN,
 		ImageRegistry:      fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", home.AccountID, home.Region),
 		Config:             w.Applications,
 		PlatformSecretARNs: argoCDSecrets(cfg, home),
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := argoCD(ctx, cfg, home, cluster, platform); err != nil {
-		return nil, err
-	}
-	if _, err := rds.NewBackupPlan(ctx, naming.Name(env, "backup", ""), rds.BackupPlanArgs{
-		Scope: home, VaultName: in.org.BackupVaultName, RoleName: in.org.BackupRoleName,
-		CopyVaultARN: in.backupVaultARN, Database: db, Config: w.Database.Backup,
-	}); err != nil {
-		return nil, err
-	}
-	targets := observability.WorkloadTargets{DatabaseID: db.Instance.Identifier, QueueName: k.QueueName, ClusterName: cluster.Name,
-		ContainerAlarm: true}
-	if w.Database.ReadReplica {
-		targets.ReplicaID = pulumi.Sprintf("%s-replica", db.Instance.Identifier)
-	}
-	if err := workloadAlarms(ctx, cfg, in, targets); err != nil {
-		return nil, err
-	}
+	return argoCD(ctx, cfg, home, c.cluster, platform)
+}
 
+func workloadOutputs(cfg *config.Stack, home scope.Scope, c *workloadComponents) pulumi.Map {
 	return pulumi.Map{
-		stackref.WorkloadDBEndpoint:       db.Endpoint,
-		stackref.WorkloadDBPort:           pulumi.Int(db.Port),
-		stackref.WorkloadDBSecretARN:      db.SecretARN,
-		stackref.WorkloadDBSGID:           db.SecurityGroupID,
-		stackref.WorkloadKarpenterRole:    pulumi.String(k.NodeRoleName),
-		stackref.WorkloadKarpenterQueue:   pulumi.String(k.QueueName),
+		stackref.WorkloadDBEndpoint:       c.db.Endpoint,
+		stackref.WorkloadDBPort:           pulumi.Int(c.db.Port),
+		stackref.WorkloadDBSecretARN:      c.db.SecretARN,
+		stackref.WorkloadDBSGID:           c.db.SecurityGroupID,
+		stackref.WorkloadKarpenterRole:    pulumi.String(c.karpenter.NodeRoleName),
+		stackref.WorkloadKarpenterQueue:   pulumi.String(c.karpenter.QueueName),
 		stackref.WorkloadAccountID:        pulumi.String(home.AccountID),
-		stackref.WorkloadVPCID:            vpc.VPC.ID(),
-		stackref.WorkloadPrivateSubnetIDs: vpc.PrivateSubnetIDs,
-		stackref.WorkloadDatabaseSubnets:  vpc.DatabaseSubnetIDs,
-		stackref.WorkloadPublicSubnetIDs:  vpc.PublicSubnetIDs,
-		stackref.WorkloadAttachmentID:     vpc.AttachmentID,
-		stackref.WorkloadZoneID:           zone.Zone.ZoneId,
-		stackref.WorkloadClusterName:      pulumi.String(cluster.Name),
-		stackref.WorkloadClusterEndpoint:  cluster.Endpoint,
-		stackref.WorkloadNodeSGID:         cluster.NodeSecurityGroupID,
-		stackref.WorkloadNodeRoleARN:      cluster.NodeRoleARN,
-		stackref.WorkloadKubeconfig:       cluster.KubeconfigJSON,
-		stackref.WorkloadPodIdentity:      pulumi.String("eks-pod-identity-agent " + w.EKS.Addons["eks-pod-identity-agent"]),
-	}, nil
+		stackref.WorkloadVPCID:            c.vpc.VPC.ID(),
+		stackref.WorkloadPrivateSubnetIDs: c.vpc.PrivateSubnetIDs,
+		stackref.WorkloadDatabaseSubnets:  c.vpc.DatabaseSubnetIDs,
+		stackref.WorkloadPublicSubnetIDs:  c.vpc.PublicSubnetIDs,
+		stackref.WorkloadAttachmentID:     c.vpc.AttachmentID,
+		stackref.WorkloadZoneID:           c.zone.Zone.ZoneId,
+		stackref.WorkloadClusterName:      pulumi.String(c.cluster.Name),
+		stackref.WorkloadClusterEndpoint:  c.cluster.Endpoint,
+		stackref.WorkloadNodeSGID:         c.cluster.NodeSecurityGroupID,
+		stackref.WorkloadNodeRoleARN:      c.cluster.NodeRoleARN,
+		stackref.WorkloadKubeconfig:       c.cluster.KubeconfigJSON,
+		stackref.WorkloadPodIdentity:      pulumi.String("eks-pod-identity-agent " + cfg.Workload.EKS.Addons["eks-pod-identity-agent"]),
+	}
 }
 
 // identityCenterRoles finds, in the workload account, the role IAM Identity Center created for each mapped
