@@ -28,78 +28,9 @@ func WriteText(w io.Writer, r *Result) error {
 			refs = strings.Join(s.References, ", ")
 		}
 		fmt.Fprintf(&b, "Stack %s/%s  (layer %s, reads %s)\n", r.Project, s.Name, s.Layer, refs)
-
-		children := map[string][]Resource{}
-		known := map[string]bool{}
-		for _, res := range s.Resources {
-			known[res.URN] = true
-		}
-		for _, res := range s.Resources {
-			parent := res.Parent
-			if !known[parent] {
-				parent = ""
-			}
-			children[parent] = append(children[parent], res)
-		}
-		for _, list := range children {
-			sort.Slice(list, func(i, j int) bool {
-				if list[i].Type != list[j].Type {
-					return list[i].Type < list[j].Type
-				}
-				return list[i].Name < list[j].Name
-			})
-		}
-		var walk func(parent string, depth int)
-		walk = func(parent string, depth int) {
-			for _, res := range children[parent] {
-				var flags []string
-				if res.Protect {
-					flags = append(flags, "protect")
-				}
-				if res.RetainOnDelete {
-					flags = append(flags, "retain")
-				}
-				if len(res.IgnoreChanges) > 0 {
-					flags = append(flags, "ignoreChanges="+strings.Join(res.IgnoreChanges, ","))
-				}
-				where := ""
-				if res.Account != "" {
-					where = fmt.Sprintf("  @%s/%s", res.Account, res.Region)
-				}
-				flag := ""
-				if len(flags) > 0 {
-					flag = "  [" + strings.Join(flags, " ") + "]"
-				}
-				fmt.Fprintf(&b, "  %s+ %-60s %s%s%s\n", strings.Repeat("  ", depth), res.Type, res.Name, where, flag)
-				walk(res.URN, depth+1)
-			}
-		}
-		walk("", 0)
-
-		counts := map[string]int{}
-		for _, res := range s.Resources {
-			counts[res.Type]++
-		}
-		types := make([]string, 0, len(counts))
-		for t := range counts {
-			types = append(types, t)
-		}
-		sort.Strings(types)
-		fmt.Fprintf(&b, "\n  Resources: %d to create\n", len(s.Resources))
-		for _, t := range types {
-			fmt.Fprintf(&b, "    %4d %s\n", counts[t], t)
-		}
-
-		b.WriteString("\n  Outputs:\n")
-		keys := make([]string, 0, len(s.Outputs))
-		for k := range s.Outputs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			v, _ := json.Marshal(s.Outputs[k])
-			fmt.Fprintf(&b, "    %s: %s\n", k, v)
-		}
+		writeTree(&b, s.Resources)
+		writeCounts(&b, s.Resources)
+		writeOutputs(&b, s.Outputs)
 		writeFindings(&b, s.Findings)
 		if s.Cost != nil {
 			fmt.Fprintf(&b, "\n  monthly cost (estimate): $%.2f\n", s.Cost.Monthly)
@@ -109,6 +40,87 @@ func WriteText(w io.Writer, r *Result) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeTree prints the resources as the tree of their parents, each with where it lives and its protections.
+func writeTree(b *strings.Builder, resources []Resource) {
+	children := map[string][]Resource{}
+	known := map[string]bool{}
+	for _, res := range resources {
+		known[res.URN] = true
+	}
+	for _, res := range resources {
+		parent := res.Parent
+		if !known[parent] {
+			parent = ""
+		}
+		children[parent] = append(children[parent], res)
+	}
+	for _, list := range children {
+		sort.Slice(list, func(i, j int) bool {
+			if list[i].Type != list[j].Type {
+				return list[i].Type < list[j].Type
+			}
+			return list[i].Name < list[j].Name
+		})
+	}
+	var walk func(parent string, depth int)
+	walk = func(parent string, depth int) {
+		for _, res := range children[parent] {
+			var flags []string
+			if res.Protect {
+				flags = append(flags, "protect")
+			}
+			if res.RetainOnDelete {
+				flags = append(flags, "retain")
+			}
+			if len(res.IgnoreChanges) > 0 {
+				flags = append(flags, "ignoreChanges="+strings.Join(res.IgnoreChanges, ","))
+			}
+			where := ""
+			if res.Account != "" {
+				where = fmt.Sprintf("  @%s/%s", res.Account, res.Region)
+			}
+			flag := ""
+			if len(flags) > 0 {
+				flag = "  [" + strings.Join(flags, " ") + "]"
+			}
+			fmt.Fprintf(b, "  %s+ %-60s %s%s%s\n", strings.Repeat("  ", depth), res.Type, res.Name, where, flag)
+			walk(res.URN, depth+1)
+		}
+	}
+	walk("", 0)
+}
+
+// writeCounts prints how many resources of each type the stack creates.
+func writeCounts(b *strings.Builder, resources []Resource) {
+	counts := map[string]int{}
+	for _, res := range resources {
+		counts[res.Type]++
+	}
+	types := make([]string, 0, len(counts))
+	for t := range counts {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	fmt.Fprintf(b, "\n  Resources: %d to create\n", len(resources))
+	for _, t := range types {
+		fmt.Fprintf(b, "    %4d %s\n", counts[t], t)
+	}
+}
+
+// writeOutputs prints the stack outputs, sorted, as JSON values.
+func writeOutputs(b *strings.Builder, outputs map[string]any) {
+	b.WriteString("\n  Outputs:\n")
+	keys := make([]string, 0, len(outputs))
+	for k := range outputs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v, _ := json.Marshal(outputs[k])
+		fmt.Fprintf(b, "    %s: %s\n", k, v)
+	}
 }
 
 // writeFindings prints a stack's findings, one a line: `ID severity resource: message (doc)`, then the controls a
