@@ -51,20 +51,10 @@ func newPlan() *cobra.Command {
 			if format != "text" && format != "json" {
 				return fmt.Errorf("--format %q: allowed are text, json", format)
 			}
-			res, err := plan.Run(opts)
+			res, err := planned(opts)
 			if err != nil {
 				return err
 			}
-			readiness.Evaluate(res)
-			if err := estimate(res); err != nil {
-				return err
-			}
-			azfailure.Analyze(res)
-			table, err := critpath.Durations()
-			if err != nil {
-				return err
-			}
-			critpath.Analyze(res, table)
 			return report(cmd.OutOrStdout(), res, format)
 		},
 	}
@@ -107,6 +97,26 @@ func newRules() *cobra.Command {
 	}
 }
 
+// planned runs the offline plan and everything read from it: the rules, the cost, the AZ-failure verdicts and the
+// critical path. Every subcommand that reads a plan reads this one.
+func planned(opts plan.Options) (*plan.Result, error) {
+	res, err := plan.Run(opts)
+	if err != nil {
+		return nil, err
+	}
+	readiness.Evaluate(res)
+	if err := estimate(res); err != nil {
+		return nil, err
+	}
+	azfailure.Analyze(res)
+	table, err := critpath.Durations()
+	if err != nil {
+		return nil, err
+	}
+	critpath.Analyze(res, table)
+	return res, nil
+}
+
 // estimate fills the plan's cost blocks from the shipped price table.
 func estimate(res *plan.Result) error {
 	table, err := cost.Prices()
@@ -127,11 +137,8 @@ func newCost() *cobra.Command {
 			if format != "text" && format != "json" {
 				return fmt.Errorf("--format %q: allowed are text, json", format)
 			}
-			res, err := plan.Run(opts)
+			res, err := planned(opts)
 			if err != nil {
-				return err
-			}
-			if err := estimate(res); err != nil {
 				return err
 			}
 			w := cmd.OutOrStdout()
