@@ -2,6 +2,7 @@ package readiness
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -25,12 +26,7 @@ var orgPolicyAfterPolicyTypes = Rule{
 // policy depends on it: the engine creates them in parallel.
 func checkOrgPolicyAfterPolicyTypes(res *plan.Result) []plan.Finding {
 	var out []plan.Finding
-	for _, s := range allStacks(res) {
-		orgs := inStack(s, typeOrganization)
-		if len(orgs) == 0 {
-			continue
-		}
-		org := orgs[0].res
+	for s, org := range organizations(res) {
 		for _, p := range inStack(s, typeOrgPolicy) {
 			if dependsOn(s, p.res, org.URN) {
 				continue
@@ -57,12 +53,7 @@ var rootAccessCentralized = Rule{
 // password recovery and can get access keys and MFA, which someone must then find and delete by hand.
 func checkRootAccessCentralized(res *plan.Result) []plan.Finding {
 	var out []plan.Finding
-	for _, s := range allStacks(res) {
-		orgs := inStack(s, typeOrganization)
-		if len(orgs) == 0 {
-			continue
-		}
-		org := orgs[0].res
+	for s, org := range organizations(res) {
 		if !slices.Contains(stringList(inputs(org), "awsServiceAccessPrincipals"), "iam.amazonaws.com") {
 			out = append(out, rootAccessCentralized.finding(org.URN, fmt.Sprintf(
 				"organization %s does not enable trusted access for iam.amazonaws.com (awsServiceAccessPrincipals): root access management cannot be enabled without it",
@@ -103,4 +94,15 @@ func checkRootAccessCentralized(res *plan.Result) []plan.Finding {
 		}
 	}
 	return out
+}
+
+// organizations yields every stack that registers the organization, with the organization's registration.
+func organizations(res *plan.Result) iter.Seq2[*plan.StackPlan, *plan.Resource] {
+	return func(yield func(*plan.StackPlan, *plan.Resource) bool) {
+		for _, s := range allStacks(res) {
+			if orgs := inStack(s, typeOrganization); len(orgs) > 0 && !yield(s, orgs[0].res) {
+				return
+			}
+		}
+	}
 }
