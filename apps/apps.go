@@ -13,6 +13,7 @@ import (
 	"net/netip"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
@@ -42,6 +43,18 @@ type Args struct {
 	// ImageRegistry is the private ECR registry host of the workload account, for images given without one.
 	ImageRegistry string
 	Config        config.Applications
+	// VPCID is the cluster's VPC, for the load balancer controller.
+	VPCID pulumi.StringInput
+	// ZoneID and ZoneName are the environment's public zone: the certificate's validation record and the load
+	// balancers' names live there.
+	ZoneID   pulumi.StringInput
+	ZoneName string
+	// ALBZoneID and NLBZoneID are the region's canonical hosted zones of the two load-balancer types (alias
+	// targets), from the provider's table.
+	ALBZoneID, NLBZoneID string
+	// AccessLogsBucket is the Log Archive's load-balancer access-log bucket.
+	AccessLogsBucket string
+	Ingress          config.Ingress
 	// PlatformSecretARNs are further secrets (ARN patterns) the External Secrets Operator may read for other
 	// platform components: Argo CD's repository credentials.
 	PlatformSecretARNs []string
@@ -63,7 +76,9 @@ type Applications struct {
 	// SecretsOperator is the External Secrets Operator's chart: what other components' ExternalSecrets wait for.
 	SecretsOperator pulumi.Resource
 
-	k8s *kubernetes.Provider
+	k8s            *kubernetes.Provider
+	lbController   pulumi.Resource
+	backendService *corev1.Service
 }
 
 // New registers the in-cluster platform, step by step: the provider, namespaces, priority classes, the
@@ -92,6 +107,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err != nil {
 		return nil, fmt.Errorf("applications %s: priority classes: %w", name, err)
 	}
+	if c.lbController, err = s.loadBalancerController(ctx, classes); err != nil {
+		return nil, fmt.Errorf("applications %s: load balancer controller: %w", name, err)
+	}
 	if err := s.applications(ctx, namespaces, classes); err != nil {
 		return nil, fmt.Errorf("applications %s: workloads: %w", name, err)
 	}
@@ -101,7 +119,36 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	if err := s.externalSecrets(ctx, namespaces, classes); err != nil {
 		return nil, fmt.Errorf("applications %s: external secrets: %w", name, err)
 	}
+	if err := s.ingress(ctx, namespaces); err != nil {
+		return nil, fmt.Errorf("applications %s: ingress: %w", name, err)
+	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"namespaces": pulumi.ToStringArray(c.Namespaces)})
+}
+
+// ingress puts the frontend behind the public ALB (web ACL when configured, certificate, class, Ingress) and
+// names both load balancers in the environment's zone.
+func (s steps) ingress(ctx *pulumi.Context, namespaces map[string]*corev1.Namespace) error {
+	acl, err := s.webACL(ctx)
+	if err != nil {
+		return err
+	}
+	cert, err := s.certificate(ctx)
+	if err != nil {
+		return err
+	}
+	class, err := s.publicIngressClass(ctx, s.c.lbController, cert, acl)
+	if err != nil {
+		return err
+	}
+	alb, err := s.frontendIngress(ctx, class, namespaces[config.AppFrontend])
+	if err != nil {
+		return err
+	}
+	if err := s.alias(ctx, config.AppFrontend, s.args.Ingress.FrontendHost, alb, s.args.ALBZoneID); err != nil {
+		return err
+	}
+	nlb := s.c.backendService.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().Elem()
+	return s.alias(ctx, config.AppBackend, s.args.Ingress.BackendHost, nlb, s.args.NLBZoneID)
 }
 
 // steps is what every step needs.

@@ -2,6 +2,7 @@ package apps
 
 import (
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -61,7 +62,15 @@ func (s steps) namespaces(ctx *pulumi.Context) (map[string]*corev1.Namespace, er
 		}
 	}
 	for _, svc := range s.args.Config.Services() {
-		if err := create(svc.Name, LevelRestricted, map[string]string{LabelTier: TierApplication}); err != nil {
+		extra := map[string]string{LabelTier: TierApplication}
+		switch svc.Name {
+		case config.AppFrontend: // behind the public ALB
+			extra[LabelPublicIngress] = "true"
+			maps.Copy(extra, readinessGateLabel)
+		case config.AppBackend: // behind the internal NLB
+			maps.Copy(extra, readinessGateLabel)
+		}
+		if err := create(svc.Name, LevelRestricted, extra); err != nil {
 			return nil, err
 		}
 		s.c.Namespaces = append(s.c.Namespaces, svc.Name)

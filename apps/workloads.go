@@ -87,8 +87,12 @@ func (s steps) applications(ctx *pulumi.Context, namespaces map[string]*corev1.N
 		if err != nil {
 			return err
 		}
-		if err := s.service(ctx, svc, ns); err != nil {
+		service, err := s.service(ctx, svc, ns)
+		if err != nil {
 			return err
+		}
+		if svc.Name == config.AppBackend {
+			s.c.backendService = service
 		}
 		if err := s.disruptionBudget(ctx, svc, ns); err != nil {
 			return err
@@ -271,19 +275,39 @@ func (s steps) replicasOwnedByHPA(svc config.NamedService) []pulumi.ResourceOpti
 	return []pulumi.ResourceOption{pulumi.IgnoreChanges([]string{"spec.replicas"})}
 }
 
-func (s steps) service(ctx *pulumi.Context, svc config.NamedService, ns *corev1.Namespace) error {
-	if _, err := corev1.NewService(ctx, s.n(svc.Name, "service"), &corev1.ServiceArgs{
-		Metadata: meta(svc.Name, svc.Name),
-		Spec: corev1.ServiceSpecArgs{
-			Type:     pulumi.String("ClusterIP"),
-			Selector: pulumi.StringMap{LabelApp: pulumi.String(svc.Name)},
-			Ports: corev1.ServicePortArray{corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(svc.Port),
-				TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP")}},
-		},
-	}, s.in(ns)...); err != nil {
-		return fmt.Errorf("creating the %s service: %w", svc.Name, err)
+// service creates the service's Service. The backend's is also its internal NLB: type LoadBalancer of the
+// controller's class (no node ports: IP targets), reachable from BackendSourceCIDRs only; its in-cluster
+// ClusterIP serves the frontend as before. It returns the NLB's hostname for the backend (Pulumi waits for it).
+func (s steps) service(ctx *pulumi.Context, svc config.NamedService, ns *corev1.Namespace) (*corev1.Service, error) {
+	spec := corev1.ServiceSpecArgs{
+		Type:     pulumi.String("ClusterIP"),
+		Selector: pulumi.StringMap{LabelApp: pulumi.String(svc.Name)},
+		Ports: corev1.ServicePortArray{corev1.ServicePortArgs{Name: pulumi.String("http"), Port: pulumi.Int(svc.Port),
+			TargetPort: pulumi.String("http"), Protocol: pulumi.String("TCP")}},
 	}
-	return nil
+	m := meta(svc.Name, svc.Name)
+	after := []pulumi.Resource{ns}
+	if svc.Name == config.AppBackend {
+		spec.Type = pulumi.String("LoadBalancer")
+		spec.LoadBalancerClass = pulumi.String(NLBLoadBalancerClass)
+		spec.AllocateLoadBalancerNodePorts = pulumi.Bool(false)
+		spec.LoadBalancerSourceRanges = pulumi.ToStringArray(s.backendSources())
+		m.Annotations = pulumi.ToStringMap(BackendServiceAnnotations())
+		after = append(after, s.c.lbController)
+	}
+	service, err := corev1.NewService(ctx, s.n(svc.Name, "service"), &corev1.ServiceArgs{Metadata: m, Spec: spec}, s.in(after...)...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the %s service: %w", svc.Name, err)
+	}
+	return service, nil
+}
+
+// backendSources are the CIDRs the backend's NLB admits: the configured ones, or the environment's VPC.
+func (s steps) backendSources() []string {
+	if len(s.args.Ingress.BackendSourceCIDRs) > 0 {
+		return s.args.Ingress.BackendSourceCIDRs
+	}
+	return []string{s.args.VPCCIDR.String()}
 }
 
 // disruptionBudget lets voluntary disruption (Karpenter consolidation, node expiry, drains) take one pod at a time.

@@ -67,6 +67,8 @@ type EnvironmentZone struct {
 	pulumi.ResourceState
 
 	Zone *route53.Zone
+	// Name is the zone's name (<env>.<domain>).
+	Name string
 }
 
 // NewEnvironmentZone registers an environment's delegated zone.
@@ -88,7 +90,7 @@ func NewEnvironmentZone(ctx *pulumi.Context, name string, args EnvironmentZoneAr
 	if err != nil {
 		return nil, fmt.Errorf("creating public zone %s: %w", fqdn, err)
 	}
-	c.Zone = zone
+	c.Zone, c.Name = zone, fqdn
 	hub := args.Scope
 	hub.Provider = args.HubProvider
 	if _, err := route53.NewRecord(ctx, scope.Child(name, "delegation"), &route53.RecordArgs{

@@ -18,6 +18,10 @@ type Workload struct {
 	DatabasePort int `json:"databasePort,omitempty"`
 	// Applications are the in-cluster application scaffolding: namespaces, Deployments, autoscaling, policies.
 	Applications Applications `json:"applications"`
+	// Ingress names and fronts the applications (load balancers, certificate, records); Mesh is the optional
+	// service mesh.
+	Ingress Ingress `json:"ingress,omitempty"`
+	Mesh    Mesh    `json:"mesh,omitempty"`
 	// Alarms and Observability are the stack's platform alarms and its cluster's metrics and logs (operations).
 	Alarms        WorkloadAlarms `json:"alarms,omitempty"`
 	Observability Observability  `json:"observability,omitempty"`
@@ -136,6 +140,7 @@ func (w Workload) validate(p *problems, path keyPath, env string, e Estate) {
 	}
 	w.Database.validate(p, path.Field("database"), env)
 	w.Applications.validate(p, path.Field("applications"))
+	w.Ingress.validate(p, path.Field("ingress"))
 	w.Alarms.validate(p, path.Field("alarms"))
 	w.Observability.validate(p, path.Field("observability"))
 	if w.DatabasePort != 0 && (w.DatabasePort < 1024 || w.DatabasePort > 65535) {
@@ -260,6 +265,7 @@ func (w *Workload) fillDefaults(env string) {
 	setInt(&w.Database.SecretRotationDays, DefaultSecretRotationDays)
 	setString(&w.Karpenter.ConsolidateAfter, DefaultConsolidateAfter)
 	setString(&w.Karpenter.ExpireAfter, DefaultExpireAfter)
+	w.Ingress.fillDefaults()
 }
 
 func (w Workload) validateComplete(p *problems, path keyPath) {

@@ -96,6 +96,8 @@ func (m *Monitor) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 			"arns":  []any{fmt.Sprintf("arn:aws:iam::%s:role/aws-reserved/sso.amazonaws.com/%s", t.account, roleName)},
 			"names": []any{roleName},
 		}), nil
+	case "aws:lb/getHostedZoneId:getHostedZoneId":
+		return lbHostedZone(t.region, args.Args)
 	case "aws:ssoadmin/getInstances:getInstances":
 		// The organization's Identity Center instance, as the delegated administrator sees it.
 		return resource.NewPropertyMapFromMap(map[string]any{

@@ -45,6 +45,7 @@ var families = []map[string]handler{
 	eksHandlers,
 	rdsHandlers,
 	deliveryHandlers,
+	loadBalancingHandlers,
 }
 
 // handlerFor returns the handler of a type token, nil for a type without one.

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/apps"
@@ -46,6 +48,10 @@ type workloadInputs struct {
 	backupVaultARN   string
 	backupAccountID  string
 	deployRunnerCIDR []string
+	// lbLogBucket is the Log Archive's load-balancer access-log bucket; albZoneID and nlbZoneID the region's
+	// canonical hosted zones of the two load-balancer types.
+	lbLogBucket          string
+	albZoneID, nlbZoneID string
 	// home and dr are the workload account in the home and DR regions; hub the networking account in the home
 	// region (the hub side of the attachment, the DNS delegation).
 	home, dr, hub scope.Scope
@@ -73,6 +79,11 @@ func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs
 	if in.backupAccountID, ok = up.org.AccountIDsByRole[string(config.RoleBackup)]; !ok {
 		errs = append(errs, fmt.Errorf("stack %q: the org stack has no Backup account", env))
 	}
+	if arn, ok := up.sec.LogBucketARNs[security.PurposeLBAccessLogs]; ok {
+		in.lbLogBucket = strings.TrimPrefix(arn, "arn:aws:s3:::")
+	} else {
+		errs = append(errs, fmt.Errorf("stack %q reads %s[%q] of stack %q, which does not export it", env, stackref.SecLogBucketARNs, security.PurposeLBAccessLogs, stackref.SecurityStack))
+	}
 	in.deployRunnerCIDR = w.EKS.DeployRunnerCIDRs
 	if len(in.deployRunnerCIDR) == 0 {
 		in.deployRunnerCIDR = []string{up.net.HubCIDRs["shared"]}
@@ -94,6 +105,9 @@ func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs
 		return nil, err
 	}
 	if in.accessRoles, err = identityCenterRoles(ctx, w.EKS.Access, in.home.Provider); err != nil {
+		return nil, err
+	}
+	if in.albZoneID, in.nlbZoneID, err = loadBalancerZones(ctx, in.home); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -200,6 +214,8 @@ func buildWorkloadInCluster(ctx *pulumi.Context, cfg *config.Stack, in *workload
 		ImageRegistry:      fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", home.AccountID, home.Region),
 		Config:             w.Applications,
 		PlatformSecretARNs: argoCDSecrets(cfg, home),
+		VPCID:              c.vpc.VPC.ID(), ZoneID: c.zone.Zone.ZoneId, ZoneName: c.zone.Name,
+		ALBZoneID: in.albZoneID, NLBZoneID: in.nlbZoneID, AccessLogsBucket: in.lbLogBucket, Ingress: w.Ingress,
 	})
 	if err != nil {
 		return err
@@ -229,6 +245,22 @@ func workloadOutputs(cfg *config.Stack, home scope.Scope, c *workloadComponents)
 		stackref.WorkloadKubeconfig:       c.cluster.KubeconfigJSON,
 		stackref.WorkloadPodIdentity:      pulumi.String("eks-pod-identity-agent " + cfg.Workload.EKS.Addons["eks-pod-identity-agent"]),
 	}
+}
+
+// loadBalancerZones reads, from the provider's table, the canonical hosted zones of the region's Application and
+// Network Load Balancers: the alias targets of the records that name them.
+func loadBalancerZones(ctx *pulumi.Context, home scope.Scope) (alb, nlb string, err error) {
+	for _, z := range []struct {
+		kind string
+		out  *string
+	}{{"application", &alb}, {"network", &nlb}} {
+		res, err := lb.GetHostedZoneId(ctx, &lb.GetHostedZoneIdArgs{LoadBalancerType: pulumi.StringRef(z.kind)}, pulumi.Provider(home.Provider))
+		if err != nil {
+			return "", "", fmt.Errorf("looking up the hosted zone of %s load balancers in %s: %w", z.kind, home.Region, err)
+		}
+		*z.out = res.Id
+	}
+	return alb, nlb, nil
 }
 
 // identityCenterRoles finds, in the workload account, the role IAM Identity Center created for each mapped

@@ -1,0 +1,203 @@
+package apps
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/naming"
+)
+
+// The platform's public ingress: one IngressClass whose IngressClassParams fix what an internet-facing ALB may be
+// (parameters in IngressClassParams override an Ingress's annotations, so a product team's Ingress cannot turn
+// off TLS, logging or the web ACL), one ALB shared by every Ingress of the class (an IngressGroup).
+const (
+	PublicIngressClass   = "alb-public"
+	PublicIngressParams  = "alb-public"
+	PublicIngressGroup   = "public"
+	ALBController        = "ingress.k8s.aws/alb"
+	NLBLoadBalancerClass = "service.k8s.aws/nlb"
+	ELBAPIVersion        = "elbv2.k8s.aws/v1beta1"
+	// LabelPublicIngress marks the namespaces allowed to use the public class (the params' namespace selector).
+	LabelPublicIngress = "platform.innovate.io/public-ingress"
+)
+
+// PublicIngressParamsSpec is the spec of the public class's IngressClassParams: internet-facing, IPv4, IP
+// targets, the group, the namespaces that may use it, the certificate and the TLS 1.2+ policy, HTTP redirected to
+// HTTPS, invalid headers dropped, access logs to the Log Archive (its bucket is SSE-S3: ALB access logs accept no
+// other encryption; objects land under AWSLogs/<account>/, the only path the bucket policy lets ELB write), and
+// the web ACL when there is one.
+func PublicIngressParamsSpec(certificateARN, sslPolicy, logBucket, webACLARN string) map[string]any {
+	spec := map[string]any{
+		"scheme":            "internet-facing",
+		"ipAddressType":     "ipv4",
+		"targetType":        "ip",
+		"group":             map[string]any{"name": PublicIngressGroup},
+		"namespaceSelector": map[string]any{"matchLabels": map[string]any{LabelPublicIngress: "true"}},
+		"certificateArn":    []any{certificateARN},
+		"sslPolicy":         sslPolicy,
+		"sslRedirectPort":   "443",
+		"loadBalancerAttributes": []any{
+			map[string]any{"key": "access_logs.s3.enabled", "value": "true"},
+			map[string]any{"key": "access_logs.s3.bucket", "value": logBucket},
+			map[string]any{"key": "routing.http.drop_invalid_header_fields.enabled", "value": "true"},
+		},
+	}
+	if webACLARN != "" {
+		spec["wafv2AclArn"] = webACLARN
+	}
+	return spec
+}
+
+// FrontendIngressAnnotations are what the class cannot say: the listeners (HTTP only to redirect) and the health
+// check, on the application's readiness endpoint; Shield Advanced protection when configured.
+func FrontendIngressAnnotations(shield bool) map[string]string {
+	out := map[string]string{
+		"alb.ingress.kubernetes.io/listen-ports":     `[{"HTTP": 80}, {"HTTPS": 443}]`,
+		"alb.ingress.kubernetes.io/healthcheck-path": ReadinessPath,
+		"alb.ingress.kubernetes.io/success-codes":    "200",
+	}
+	if shield {
+		out["alb.ingress.kubernetes.io/shield-advanced-protection"] = "true"
+	}
+	return out
+}
+
+// BackendServiceAnnotations make the backend's Service an internal NLB with IP targets, health-checked over HTTP
+// on the readiness endpoint.
+func BackendServiceAnnotations() map[string]string {
+	return map[string]string{
+		"service.beta.kubernetes.io/aws-load-balancer-scheme":               "internal",
+		"service.beta.kubernetes.io/aws-load-balancer-nlb-target-type":      "ip",
+		"service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+		"service.beta.kubernetes.io/aws-load-balancer-healthcheck-path":     ReadinessPath,
+	}
+}
+
+// Host is a service's name in the environment's zone.
+func Host(label, zone string) string { return label + "." + zone }
+
+// certificate requests the frontend's ACM certificate, validated by DNS in the environment's zone, and waits for
+// it to be issued.
+func (s steps) certificate(ctx *pulumi.Context) (pulumi.StringOutput, error) {
+	a := s.args
+	host := Host(a.Ingress.FrontendHost, a.ZoneName)
+	cert, err := acm.NewCertificate(ctx, s.n("frontend", "certificate"), &acm.CertificateArgs{
+		DomainName:       pulumi.String(host),
+		ValidationMethod: pulumi.String("DNS"),
+		Options:          acm.CertificateOptionsArgs{CertificateTransparencyLoggingPreference: pulumi.String("ENABLED")},
+		Tags:             pulumi.ToStringMap(a.Tags.With(host)),
+	}, a.In(s.c)...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("requesting the certificate of %s: %w", host, err)
+	}
+	// One domain, so one validation option: its record is known without creating resources inside an apply.
+	option := cert.DomainValidationOptions.Index(pulumi.Int(0))
+	record, err := route53.NewRecord(ctx, s.n("frontend", "certificate-validation-record"), &route53.RecordArgs{
+		ZoneId:         a.ZoneID,
+		Name:           option.ResourceRecordName().Elem(),
+		Type:           option.ResourceRecordType().Elem(),
+		Records:        pulumi.StringArray{option.ResourceRecordValue().Elem()},
+		Ttl:            pulumi.Int(300),
+		AllowOverwrite: pulumi.Bool(true),
+	}, a.In(s.c)...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating the validation record of %s: %w", host, err)
+	}
+	validation, err := acm.NewCertificateValidation(ctx, s.n("frontend", "certificate-validation"), &acm.CertificateValidationArgs{
+		CertificateArn:        cert.Arn,
+		ValidationRecordFqdns: pulumi.StringArray{record.Fqdn},
+	}, a.In(s.c)...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("validating the certificate of %s: %w", host, err)
+	}
+	return validation.CertificateArn, nil
+}
+
+// publicIngressClass registers the IngressClassParams and the IngressClass of the public ALB, once the controller
+// (and with it the CRD) is installed.
+func (s steps) publicIngressClass(ctx *pulumi.Context, controller pulumi.Resource, certificateARN, webACLARN pulumi.StringOutput) (pulumi.Resource, error) {
+	a := s.args
+	spec := pulumi.All(certificateARN, webACLARN).ApplyT(func(xs []any) map[string]any {
+		return PublicIngressParamsSpec(xs[0].(string), a.Ingress.SSLPolicy, a.AccessLogsBucket, xs[1].(string))
+	}).(pulumi.MapOutput)
+	params, err := apiextensions.NewCustomResource(ctx, s.n("ingress-class-params"), &apiextensions.CustomResourceArgs{
+		ApiVersion:  pulumi.String(ELBAPIVersion),
+		Kind:        pulumi.String("IngressClassParams"),
+		Metadata:    metav1.ObjectMetaArgs{Name: pulumi.String(PublicIngressParams)},
+		OtherFields: kubernetes.UntypedArgs{"spec": spec},
+	}, s.in(controller)...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the public IngressClassParams: %w", err)
+	}
+	class, err := networkingv1.NewIngressClass(ctx, s.n("ingress-class"), &networkingv1.IngressClassArgs{
+		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(PublicIngressClass)},
+		Spec: networkingv1.IngressClassSpecArgs{
+			Controller: pulumi.String(ALBController),
+			Parameters: networkingv1.IngressClassParametersReferenceArgs{
+				ApiGroup: pulumi.String("elbv2.k8s.aws"), Kind: pulumi.String("IngressClassParams"), Name: pulumi.String(PublicIngressParams),
+			},
+		},
+	}, s.in(params)...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the public IngressClass: %w", err)
+	}
+	return class, nil
+}
+
+// frontendIngress routes the frontend's name to its Service through the public class and returns the hostname
+// the controller gives the ALB (the Ingress's status; Pulumi waits for it).
+func (s steps) frontendIngress(ctx *pulumi.Context, class pulumi.Resource, ns *corev1.Namespace) (pulumi.StringOutput, error) {
+	a := s.args
+	svc := a.Config.Frontend
+	ing, err := networkingv1.NewIngress(ctx, s.n(config.AppFrontend, "ingress"), &networkingv1.IngressArgs{
+		Metadata: metav1.ObjectMetaArgs{
+			Name: pulumi.String(config.AppFrontend), Namespace: pulumi.String(config.AppFrontend),
+			Labels: labels(config.AppFrontend), Annotations: pulumi.ToStringMap(FrontendIngressAnnotations(a.Ingress.ShieldAdvanced)),
+		},
+		Spec: networkingv1.IngressSpecArgs{
+			IngressClassName: pulumi.String(PublicIngressClass),
+			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
+				Host: pulumi.String(Host(a.Ingress.FrontendHost, a.ZoneName)),
+				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
+					Path: pulumi.String("/"), PathType: pulumi.String("Prefix"),
+					Backend: networkingv1.IngressBackendArgs{Service: networkingv1.IngressServiceBackendArgs{
+						Name: pulumi.String(config.AppFrontend),
+						Port: networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(svc.Port)},
+					}},
+				}}},
+			}},
+		},
+	}, s.in(class, ns)...)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating the frontend Ingress: %w", err)
+	}
+	return ing.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().Elem(), nil
+}
+
+// alias names a load balancer in the environment's zone: an alias A record to the controller's hostname, in the
+// region's canonical hosted zone of the load-balancer type, evaluating the target's health.
+func (s steps) alias(ctx *pulumi.Context, app, label string, hostname pulumi.StringOutput, lbZoneID string) error {
+	a := s.args
+	host := Host(label, a.ZoneName)
+	if _, err := route53.NewRecord(ctx, s.n(app, "dns"), &route53.RecordArgs{
+		ZoneId: a.ZoneID, Name: pulumi.String(host), Type: pulumi.String("A"),
+		Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
+			Name: hostname, ZoneId: pulumi.String(lbZoneID), EvaluateTargetHealth: pulumi.Bool(true),
+		}},
+	}, a.In(s.c)...); err != nil {
+		return fmt.Errorf("creating the record %s: %w", host, err)
+	}
+	return nil
+}
+
+// webACLName is the web ACL's name: letters, digits, hyphens and underscores, at most 128.
+func (s steps) webACLName() string { return naming.Limited(s.n("frontend-waf"), 128) }

@@ -1,0 +1,84 @@
+package apps
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// WebACLType is the AWS provider's regional/CloudFront web ACL. It is registered by its type token rather than
+// through the SDK's wafv2 package: that package is 12 MB of generated Go, compiled into every build of the
+// program for a resource the shipped config leaves off (see docs/PERFORMANCE.md). The inputs below are the
+// provider schema's (pulumi-aws v6 wafv2.WebAclArgs), checked against the planned graph in tests.
+const WebACLType = "aws:wafv2/webAcl:WebAcl"
+
+// ManagedRuleGroups are the AWS managed rule groups of the frontend's web ACL, in priority order: the core rule
+// set (OWASP Top 10 classes), known bad inputs (Log4j, Java deserialization), and Amazon's IP reputation list.
+var ManagedRuleGroups = []string{"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"}
+
+// RateLimitPerIP is the rate-based rule's limit: requests per client IP in any 5-minute window before it is blocked.
+const RateLimitPerIP = 2000
+
+// webACL is a wafv2 web ACL registered by type token; only its ARN is read.
+type webACL struct {
+	pulumi.CustomResourceState
+
+	Arn pulumi.StringOutput `pulumi:"arn"`
+}
+
+func visibility(metric string) pulumi.Map {
+	return pulumi.Map{
+		"cloudwatchMetricsEnabled": pulumi.Bool(true),
+		"metricName":               pulumi.String(metric),
+		"sampledRequestsEnabled":   pulumi.Bool(true),
+	}
+}
+
+// WebACLInputs are the web ACL's inputs: regional, allow by default, the managed rule groups in count-free block
+// mode (their own actions), then the per-IP rate limit.
+func WebACLInputs(name string, tags map[string]string) pulumi.Map {
+	var rules pulumi.Array
+	for i, group := range ManagedRuleGroups {
+		rules = append(rules, pulumi.Map{
+			"name":           pulumi.String(group),
+			"priority":       pulumi.Int(i),
+			"overrideAction": pulumi.Map{"none": pulumi.Map{}},
+			"statement": pulumi.Map{"managedRuleGroupStatement": pulumi.Map{
+				"name": pulumi.String(group), "vendorName": pulumi.String("AWS"),
+			}},
+			"visibilityConfig": visibility(group),
+		})
+	}
+	rules = append(rules, pulumi.Map{
+		"name":     pulumi.String("rate-limit-per-ip"),
+		"priority": pulumi.Int(len(ManagedRuleGroups)),
+		"action":   pulumi.Map{"block": pulumi.Map{}},
+		"statement": pulumi.Map{"rateBasedStatement": pulumi.Map{
+			"limit": pulumi.Int(RateLimitPerIP), "aggregateKeyType": pulumi.String("IP"),
+		}},
+		"visibilityConfig": visibility("rate-limit-per-ip"),
+	})
+	return pulumi.Map{
+		"name":             pulumi.String(name),
+		"description":      pulumi.String("Frontend ALB: AWS managed rule groups and a per-IP rate limit"),
+		"scope":            pulumi.String("REGIONAL"),
+		"defaultAction":    pulumi.Map{"allow": pulumi.Map{}},
+		"rules":            rules,
+		"visibilityConfig": visibility(name),
+		"tags":             pulumi.ToStringMap(tags),
+	}
+}
+
+// webACL creates the frontend's web ACL when the ingress config asks for one, and returns its ARN ("" without).
+func (s steps) webACL(ctx *pulumi.Context) (pulumi.StringOutput, error) {
+	a := s.args
+	if !a.Ingress.WAF {
+		return pulumi.String("").ToStringOutput(), nil
+	}
+	name := s.webACLName()
+	var acl webACL
+	if err := ctx.RegisterResource(WebACLType, s.n("frontend", "waf"), WebACLInputs(name, a.Tags.With(name)), &acl, a.In(s.c)...); err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("creating the web ACL: %w", err)
+	}
+	return acl.Arn, nil
+}
