@@ -26,46 +26,42 @@ type webACL struct {
 	Arn pulumi.StringOutput `pulumi:"arn"`
 }
 
-func visibility(metric string) pulumi.Map {
-	return pulumi.Map{
-		"cloudwatchMetricsEnabled": pulumi.Bool(true),
-		"metricName":               pulumi.String(metric),
-		"sampledRequestsEnabled":   pulumi.Bool(true),
-	}
+func visibility(metric string) map[string]any {
+	return map[string]any{"cloudwatchMetricsEnabled": true, "metricName": metric, "sampledRequestsEnabled": true}
 }
 
-// WebACLInputs are the web ACL's inputs: regional, allow by default, the managed rule groups in count-free block
-// mode (their own actions), then the per-IP rate limit.
-func WebACLInputs(name string, tags map[string]string) pulumi.Map {
-	var rules pulumi.Array
+// WebACLInputs are the web ACL's inputs: regional, allow by default, the managed rule groups with their own rule
+// actions (no override), then the per-IP rate limit that blocks.
+func WebACLInputs(name string, tags map[string]string) map[string]any {
+	var rules []any
 	for i, group := range ManagedRuleGroups {
-		rules = append(rules, pulumi.Map{
-			"name":           pulumi.String(group),
-			"priority":       pulumi.Int(i),
-			"overrideAction": pulumi.Map{"none": pulumi.Map{}},
-			"statement": pulumi.Map{"managedRuleGroupStatement": pulumi.Map{
-				"name": pulumi.String(group), "vendorName": pulumi.String("AWS"),
-			}},
+		rules = append(rules, map[string]any{
+			"name":             group,
+			"priority":         i,
+			"overrideAction":   map[string]any{"none": map[string]any{}},
+			"statement":        map[string]any{"managedRuleGroupStatement": map[string]any{"name": group, "vendorName": "AWS"}},
 			"visibilityConfig": visibility(group),
 		})
 	}
-	rules = append(rules, pulumi.Map{
-		"name":     pulumi.String("rate-limit-per-ip"),
-		"priority": pulumi.Int(len(ManagedRuleGroups)),
-		"action":   pulumi.Map{"block": pulumi.Map{}},
-		"statement": pulumi.Map{"rateBasedStatement": pulumi.Map{
-			"limit": pulumi.Int(RateLimitPerIP), "aggregateKeyType": pulumi.String("IP"),
-		}},
+	rules = append(rules, map[string]any{
+		"name":             "rate-limit-per-ip",
+		"priority":         len(ManagedRuleGroups),
+		"action":           map[string]any{"block": map[string]any{}},
+		"statement":        map[string]any{"rateBasedStatement": map[string]any{"limit": RateLimitPerIP, "aggregateKeyType": "IP"}},
 		"visibilityConfig": visibility("rate-limit-per-ip"),
 	})
-	return pulumi.Map{
-		"name":             pulumi.String(name),
-		"description":      pulumi.String("Frontend ALB: AWS managed rule groups and a per-IP rate limit"),
-		"scope":            pulumi.String("REGIONAL"),
-		"defaultAction":    pulumi.Map{"allow": pulumi.Map{}},
+	tagMap := map[string]any{}
+	for k, v := range tags {
+		tagMap[k] = v
+	}
+	return map[string]any{
+		"name":             name,
+		"description":      "Frontend ALB: AWS managed rule groups and a per-IP rate limit",
+		"scope":            "REGIONAL",
+		"defaultAction":    map[string]any{"allow": map[string]any{}},
 		"rules":            rules,
 		"visibilityConfig": visibility(name),
-		"tags":             pulumi.ToStringMap(tags),
+		"tags":             tagMap,
 	}
 }
 
@@ -77,7 +73,7 @@ func (s steps) webACL(ctx *pulumi.Context) (pulumi.StringOutput, error) {
 	}
 	name := s.webACLName()
 	var acl webACL
-	if err := ctx.RegisterResource(WebACLType, s.n("frontend", "waf"), WebACLInputs(name, a.Tags.With(name)), &acl, a.In(s.c)...); err != nil {
+	if err := ctx.RegisterResource(WebACLType, s.n("frontend", "waf"), pulumi.ToMap(WebACLInputs(name, a.Tags.With(name))), &acl, a.In(s.c)...); err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("creating the web ACL: %w", err)
 	}
 	return acl.Arn, nil

@@ -28,13 +28,13 @@ import (
 )
 
 // builtinObjects are the built-in Kubernetes objects a stack registers (not charts, which render in the cluster,
-// nor Karpenter's and External Secrets' custom objects, which the CRD validator checks), as the API server would receive them.
+// nor the custom objects of Karpenter, External Secrets, Argo CD and the load balancer controller, which the CRD validator checks), as the API server would receive them.
 func builtinObjects(v stackView) map[string]map[string]any {
 	out := map[string]map[string]any{}
 	for _, r := range v.s.Resources {
 		if !strings.HasPrefix(r.Type, "kubernetes:") || strings.HasPrefix(r.Type, "kubernetes:helm.sh") ||
 			strings.HasPrefix(r.Type, "kubernetes:karpenter") || strings.HasPrefix(r.Type, "kubernetes:external-secrets.io") ||
-			strings.HasPrefix(r.Type, "kubernetes:argoproj.io") {
+			strings.HasPrefix(r.Type, "kubernetes:argoproj.io") || strings.HasPrefix(r.Type, "kubernetes:elbv2.k8s.aws") {
 			continue
 		}
 		out[r.Name] = runtime.DeepCopyJSON(r.Inputs)
@@ -78,7 +78,8 @@ func TestEveryKubernetesObjectPassesTheAPIAndPodSecurity(t *testing.T) {
 			}
 		}
 		assert.Equal(t, map[string]int{"Namespace": 5, "ResourceQuota": 3, "LimitRange": 3, "PriorityClass": 4, "ServiceAccount": 3,
-			"Deployment": 3, "Service": 3, "PodDisruptionBudget": 3, "HorizontalPodAutoscaler": 1, "NetworkPolicy": 13}, kinds, env)
+			"Deployment": 3, "Service": 3, "PodDisruptionBudget": 3, "HorizontalPodAutoscaler": 1, "NetworkPolicy": 13,
+			"Ingress": 1, "IngressClass": 1}, kinds, env)
 	}
 }
 
@@ -112,6 +113,16 @@ func TestMutatedObjectsFailEachCheck(t *testing.T) {
 	np := runtime.DeepCopyJSON(objs["prod-apps-backend-netpol-allow-to-database"])
 	np["spec"].(map[string]any)["egress"].([]any)[0].(map[string]any)["to"].([]any)[0].(map[string]any)["ipBlock"].(map[string]any)["cidr"] = "10.48.300.0/24"
 	assert.Contains(t, kubeschema.Validate(decoded[*networkingv1.NetworkPolicy](t, np)).ToAggregate().Error(), "ipBlock.cidr")
+
+	ing := runtime.DeepCopyJSON(objs["prod-apps-frontend-ingress"])
+	ing["spec"].(map[string]any)["rules"].([]any)[0].(map[string]any)["http"].(map[string]any)["paths"].([]any)[0].(map[string]any)["path"] = "app"
+	assert.Contains(t, kubeschema.Validate(decoded[*networkingv1.Ingress](t, ing)).ToAggregate().Error(), "must be an absolute path")
+	class := runtime.DeepCopyJSON(objs["prod-apps-ingress-class"])
+	class["spec"].(map[string]any)["controller"] = "alb"
+	assert.Contains(t, kubeschema.Validate(decoded[*networkingv1.IngressClass](t, class)).ToAggregate().Error(), "spec.controller")
+	svc := runtime.DeepCopyJSON(objs["prod-apps-backend-service"])
+	svc["spec"].(map[string]any)["type"] = "ClusterIP"
+	assert.Contains(t, kubeschema.Validate(decoded[*corev1.Service](t, svc)).ToAggregate().Error(), "spec.loadBalancerClass: Forbidden")
 
 	for mutation, want := range map[string]func(c map[string]any){
 		"allowPrivilegeEscalation != false": func(c map[string]any) { delete(c["securityContext"].(map[string]any), "allowPrivilegeEscalation") },

@@ -235,6 +235,14 @@ var badConfigs = []badConfig{
 		want: []string{"platform:workload.database.backup.restoreTesting false must be true in prod"}},
 	{name: "backup copies shorter than the vault lock minimum", stack: "dev", workload: func(o obj) { o["database"].(obj)["backup"].(obj)["dailyRetentionDays"] = 3 },
 		want: []string{"platform:workload.database.backup.dailyRetentionDays 3 must be at least 7 days"}},
+	{name: "ingress host not a DNS label", stack: "dev", workload: func(o obj) { o["ingress"] = obj{"frontendHost": "App_1"} },
+		want: []string{`platform:workload.ingress.frontendHost "App_1" is not a DNS label`}},
+	{name: "one name for both load balancers", stack: "dev", workload: func(o obj) { o["ingress"] = obj{"frontendHost": "www", "backendHost": "www"} },
+		want: []string{`platform:workload.ingress.backendHost "www" is the frontend's name too`}},
+	{name: "ALB policy that still speaks TLS 1.0", stack: "prod", workload: func(o obj) { o["ingress"] = obj{"sslPolicy": "ELBSecurityPolicy-2016-08"} },
+		want: []string{`platform:workload.ingress.sslPolicy "ELBSecurityPolicy-2016-08" is not an ALB security policy limited to TLS 1.2 and later`}},
+	{name: "internal NLB open to a public range", stack: "prod", workload: func(o obj) { o["ingress"] = obj{"backendSourceCidrs": []any{"10.0.0.0/8", "52.0.0.0/8"}} },
+		want: []string{`platform:workload.ingress.backendSourceCidrs[1] "52.0.0.0/8" is not a private range`}},
 
 	// The network stack.
 	{name: "hub CIDRs overlap", stack: "network", network: func(o obj) { o["sharedServicesCidr"] = "10.0.8.0/21" },

@@ -112,6 +112,9 @@ func Validate(obj Object) field.ErrorList {
 			errs = append(errs, field.NotSupported(field.NewPath("preemptionPolicy"), *p, []string{"PreemptLowerPriority", "Never"}))
 		}
 		return errs
+	case *networkingv1.IngressClass:
+		errs := apivalidation.ValidateObjectMeta(&o.ObjectMeta, false, apivalidation.NameIsDNSSubdomain, meta)
+		return append(errs, ingressClass(o, field.NewPath("spec"))...)
 	}
 	errs := apivalidation.ValidateObjectMeta(obj.(metav1.ObjectMetaAccessor).GetObjectMeta().(*metav1.ObjectMeta), true, apivalidation.NameIsDNSSubdomain, meta)
 	spec := field.NewPath("spec")
@@ -145,6 +148,9 @@ func Validate(obj Object) field.ErrorList {
 			errs = append(errs, protocol(port.Protocol, spec.Child("ports").Index(i).Child("protocol"))...)
 		}
 		errs = append(errs, metav1validation.ValidateLabels(o.Spec.Selector, spec.Child("selector"))...)
+		errs = append(errs, serviceLoadBalancer(o, spec)...)
+	case *networkingv1.Ingress:
+		errs = append(errs, ingress(o, spec)...)
 	case *appsv1.Deployment:
 		errs = append(errs, selectorMatches(o.Spec.Selector, o.Spec.Template.Labels, spec)...)
 		errs = append(errs, podSpec(&o.Spec.Template.Spec, spec.Child("template", "spec"))...)

@@ -16,7 +16,8 @@ func TestEachTypeHasOneHandler(t *testing.T) {
 				t.Errorf("%s has a handler in families[%d] and families[%d]", token, j, i)
 			}
 			seen[token] = i
-			assert.True(t, strings.HasPrefix(token, "aws:"), "%s: the tables answer AWS resources only", token)
+			// AWS resources, and the Kubernetes objects a cluster's controllers give a status Pulumi waits for.
+			assert.True(t, strings.HasPrefix(token, "aws:") || strings.HasPrefix(token, "kubernetes:"), "%s: the tables answer AWS resources and awaited Kubernetes objects only", token)
 		}
 	}
 }
