@@ -79,6 +79,16 @@ var elbAccounts = map[string]string{
 	"ca-central-1": "985666609251", "sa-east-1": "507241528517",
 }
 
+// ELBLogAccount is the principal that writes load-balancer access logs in a region older than August 2022 (the
+// region's Elastic Load Balancing account); false in newer regions, where WriterELB writes.
+func ELBLogAccount(region string) (string, bool) {
+	acct, ok := elbAccounts[region]
+	if !ok {
+		return "", false
+	}
+	return "arn:aws:iam::" + acct + ":root", true
+}
+
 // BucketName is the physical name of a log bucket: globally unique names are capped at 63 characters.
 func BucketName(company, stack string, purpose Purpose, region string) string {
 	return naming.Limited(naming.Name(company, stack, string(purpose), region), naming.MaxS3BucketName)
@@ -159,8 +169,8 @@ func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 		// Load balancers write under their own account's path only; older regions write as the regional ELB account.
 		principal := service
 		var cond iampolicy.Condition
-		if acct, ok := elbAccounts[a.Region]; ok {
-			principal = &iampolicy.Principal{AWS: []string{"arn:aws:iam::" + acct + ":root"}}
+		if acct, ok := ELBLogAccount(a.Region); ok {
+			principal = &iampolicy.Principal{AWS: []string{acct}}
 		} else {
 			cond = fromAccounts
 		}

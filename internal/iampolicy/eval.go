@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// Request is one request a resource policy is asked to allow: a service principal (delivery.logs.amazonaws.com)
-// calling an action on a resource, with the global condition keys the service sends.
+// Request is one request a resource policy is asked to allow: a service principal (delivery.logs.amazonaws.com),
+// or an account principal (arn:aws:iam::127311923021:root), calling an action on a resource, with the global condition keys the service sends.
 type Request struct {
 	Service  string
 	Action   string
@@ -96,10 +96,11 @@ func (s Statement) applies(req Request, ctx map[string]string) bool {
 	return true
 }
 
-// names reports whether the principal element covers a service principal ("*" covers everyone).
+// names reports whether the principal element covers a service principal, or an AWS account principal given as
+// arn:aws:iam::<account>:root ("*" covers everyone).
 func (p *Principal) names(service string) bool {
 	for _, a := range p.AWS {
-		if a == "*" {
+		if a == "*" || strings.EqualFold(a, service) {
 			return true
 		}
 	}

@@ -75,6 +75,9 @@ func checkLogDeliveryPathAllowed(res *plan.Result) []plan.Finding {
 	for _, l := range ofType(res, typeGuardDutyExport) {
 		writers = append(writers, guardDutyWriters(l)...)
 	}
+	for _, l := range ofType(res, typeIngressClassParams) {
+		writers = append(writers, albLogWriters(l)...)
+	}
 
 	policies := bucketPolicies(res)
 	buckets := map[string]bool{}

@@ -73,6 +73,9 @@ func Rules() []Rule {
 		amiAliasShipsVersion.with(checkAMIAliasShipsVersion),
 		podsSchedulable.with(checkPodsSchedulable),
 		oidcTrustScoped.with(checkOIDCTrustScoped),
+		albLogBucketSSES3.with(checkALBLogBucketSSES3),
+		lbSubnetsDiscoverable.with(checkLBSubnetsDiscoverable),
+		certificateDNSValidated.with(checkCertificateDNSValidated),
 		// Operations (alerts and alarms): DR040 and up.
 		alertPublisherCanDeliver.with(checkAlertPublisherCanDeliver),
 		eventForwardingAdmitted.with(checkEventForwardingAdmitted),

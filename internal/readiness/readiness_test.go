@@ -13,7 +13,7 @@ import (
 
 func TestRulesAreNamedAndDocumented(t *testing.T) {
 	rules := Rules()
-	require.Len(t, rules, 41)
+	require.Len(t, rules, 44)
 	seen := map[string]bool{}
 	for i, r := range rules {
 		assert.Regexp(t, regexp.MustCompile(`^(DR|PC|WV)\d{3}$`), r.ID)
@@ -32,8 +32,9 @@ func TestRulesAreNamedAndDocumented(t *testing.T) {
 	assert.Equal(t, "DR024", rules[23].ID)
 	assert.Equal(t, "DR025", rules[24].ID)
 	assert.Equal(t, "DR026", rules[25].ID)
-	assert.Equal(t, "DR042", rules[28].ID)
-	assert.Equal(t, "DR043", rules[29].ID)
+	assert.Equal(t, "DR029", rules[28].ID)
+	assert.Equal(t, "DR042", rules[31].ID)
+	assert.Equal(t, "DR043", rules[32].ID)
 	assert.Equal(t, "WV001", rules[len(rules)-1].ID)
 	assert.Equal(t, Medium, rules[9].Severity, "DR010 is medium")
 }
