@@ -55,6 +55,7 @@ type Args struct {
 	// AccessLogsBucket is the Log Archive's load-balancer access-log bucket.
 	AccessLogsBucket string
 	Ingress          config.Ingress
+	Mesh             config.Mesh
 	// PlatformSecretARNs are further secrets (ARN patterns) the External Secrets Operator may read for other
 	// platform components: Argo CD's repository credentials.
 	PlatformSecretARNs []string
@@ -106,6 +107,9 @@ func New(ctx *pulumi.Context, name string, args Args, opts ...pulumi.ResourceOpt
 	classes, err := s.priorityClasses(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("applications %s: priority classes: %w", name, err)
+	}
+	if err := s.mesh(ctx, namespaces, classes); err != nil {
+		return nil, fmt.Errorf("applications %s: mesh: %w", name, err)
 	}
 	if c.lbController, err = s.loadBalancerController(ctx, classes); err != nil {
 		return nil, fmt.Errorf("applications %s: load balancer controller: %w", name, err)

@@ -18,7 +18,12 @@ import (
 
 func lbcTestdata(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("testdata/aws-load-balancer-controller/" + name)
+	return lbcTestdataIn(t, "aws-load-balancer-controller", name)
+}
+
+func lbcTestdataIn(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + dir + "/" + name)
 	require.NoError(t, err)
 	return b
 }

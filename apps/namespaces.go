@@ -70,6 +70,9 @@ func (s steps) namespaces(ctx *pulumi.Context) (map[string]*corev1.Namespace, er
 		case config.AppBackend: // behind the internal NLB
 			maps.Copy(extra, readinessGateLabel)
 		}
+		if s.args.Mesh.Istio {
+			extra[LabelDataplaneMode] = "ambient"
+		}
 		if err := create(svc.Name, LevelRestricted, extra); err != nil {
 			return nil, err
 		}

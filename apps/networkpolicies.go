@@ -41,7 +41,10 @@ type Policy struct {
 // checks) and the frontend reach the backend; the backend reaches the database subnets on the database port, the
 // Pod Identity agent, and the AWS APIs (Secrets Manager) through the central endpoints; the worker talks to
 // nothing but DNS. Nothing else reaches the database subnets: no other namespace allows egress to them.
-func Policies(apps config.Applications, vpc netip.Prefix, azs, dbPort int, endpointCIDRs []string) (map[string]Policy, error) {
+//
+// In the ambient mesh, pod-to-pod traffic travels on ztunnel's HBONE port, so the frontend-to-backend flow is
+// admitted on it too, and the kubelet's probes arrive from ztunnel's link-local SNAT address.
+func Policies(apps config.Applications, vpc netip.Prefix, azs, dbPort int, endpointCIDRs []string, mesh bool) (map[string]Policy, error) {
 	plan, err := network.PlanSpoke(vpc, azs)
 	if err != nil {
 		return nil, err
@@ -53,7 +56,7 @@ func Policies(apps config.Applications, vpc netip.Prefix, azs, dbPort int, endpo
 		}
 		return out
 	}
-	return map[string]Policy{
+	out := map[string]Policy{
 		config.AppFrontend: {
 			Ingress: []Flow{{"alb", Peer{CIDRs: cidrs(plan.Public)}, apps.Frontend.Port}},
 			Egress:  []Flow{{"backend", Peer{App: config.AppBackend}, apps.Backend.Port}},
@@ -70,7 +73,19 @@ func Policies(apps config.Applications, vpc netip.Prefix, azs, dbPort int, endpo
 			},
 		},
 		config.AppWorker: {},
-	}, nil
+	}
+	if mesh {
+		for _, svc := range apps.Services() {
+			p := out[svc.Name]
+			p.Ingress = append(p.Ingress, Flow{"ambient-probes", Peer{CIDRs: []string{AmbientProbeSource}}, svc.Port})
+			out[svc.Name] = p
+		}
+		fe, be := out[config.AppFrontend], out[config.AppBackend]
+		fe.Egress = append(fe.Egress, Flow{"backend-hbone", Peer{App: config.AppBackend}, HBONEPort})
+		be.Ingress = append(be.Ingress, Flow{"frontend-hbone", Peer{App: config.AppFrontend}, HBONEPort})
+		out[config.AppFrontend], out[config.AppBackend] = fe, be
+	}
+	return out, nil
 }
 
 func peers(p Peer) networkingv1.NetworkPolicyPeerArray {
@@ -95,7 +110,7 @@ func tcp(port int) networkingv1.NetworkPolicyPortArray {
 // and the namespace's flows.
 func (s steps) networkPolicies(ctx *pulumi.Context, namespaces map[string]*corev1.Namespace) error {
 	a := s.args
-	policies, err := Policies(a.Config, a.VPCCIDR, a.AZs, a.DatabasePort, a.EndpointCIDRs)
+	policies, err := Policies(a.Config, a.VPCCIDR, a.AZs, a.DatabasePort, a.EndpointCIDRs, a.Mesh.Istio)
 	if err != nil {
 		return err
 	}

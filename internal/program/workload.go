@@ -215,7 +215,7 @@ func buildWorkloadInCluster(ctx *pulumi.Context, cfg *config.Stack, in *workload
 		Config:             w.Applications,
 		PlatformSecretARNs: argoCDSecrets(cfg, home),
 		VPCID:              c.vpc.VPC.ID(), ZoneID: c.zone.Zone.ZoneId, ZoneName: c.zone.Name,
-		ALBZoneID: in.albZoneID, NLBZoneID: in.nlbZoneID, AccessLogsBucket: in.lbLogBucket, Ingress: w.Ingress,
+		ALBZoneID: in.albZoneID, NLBZoneID: in.nlbZoneID, AccessLogsBucket: in.lbLogBucket, Ingress: w.Ingress, Mesh: w.Mesh,
 	})
 	if err != nil {
 		return err
