@@ -183,6 +183,20 @@ func stackCost(s *plan.StackPlan, res *plan.Result, t Table) (*plan.StackCost, e
 	}
 	c.add("interface-endpoint", azHours, "interface endpoints x AZs")
 	c.add("load-balancer", float64(len(ofType(s, "aws:lb/loadBalancer:LoadBalancer"))), "load balancers")
+	// The load balancer controller's: one ALB per IngressClassParams group, one NLB per LoadBalancer Service.
+	albs, nlbs := float64(len(ofType(s, "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams"))), 0.0
+	for _, svc := range ofType(s, "kubernetes:core/v1:Service") {
+		if spec, _ := in(svc, "spec").(map[string]any); spec["type"] == "LoadBalancer" {
+			nlbs++
+		}
+	}
+	c.add("load-balancer", albs, fmt.Sprintf("%v ALB (the public ingress group, created by the controller)", albs))
+	c.add("load-balancer", nlbs, fmt.Sprintf("%v NLB (LoadBalancer Services, created by the controller)", nlbs))
+	for _, acl := range ofType(s, "aws:wafv2/webAcl:WebAcl") {
+		rules, _ := in(acl, "rules").([]any)
+		c.add("waf-web-acl", 1, "web ACL "+acl.Name)
+		c.add("waf-rule", float64(len(rules)), fmt.Sprintf("%d rules of %s (plus $0.60 per million requests)", len(rules), acl.Name))
+	}
 	secrets := float64(len(ofType(s, "aws:secretsmanager/secret:Secret")))
 	for _, db := range ofType(s, "aws:rds/instance:Instance") {
 		class, _ := in(db, "instanceClass").(string)
