@@ -51,8 +51,27 @@ func TestActionlintFindsErrors(t *testing.T) {
 var usesPattern = regexp.MustCompile(`(?m)^\s*(?:-\s+)?uses:\s*(\S+)`)
 
 // Every action is pinned by a full commit SHA (a tag can be moved to other code), with its version in a comment.
+// verifiedActions reads pinned-actions.txt: action -> "commit tag".
+func verifiedActions(t *testing.T) map[string]string {
+	text, err := os.ReadFile("pinned-actions.txt")
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, line := range strings.Split(string(text), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		require.Len(t, f, 3, line)
+		out[f[0]] = f[1] + " " + f[2]
+	}
+	return out
+}
+
+// Every action is pinned by a commit SHA, and by the commit and release recorded (and checked against the
+// action's repository) in pinned-actions.txt, with that release in the comment after it.
 func TestActionsArePinnedByCommit(t *testing.T) {
 	pinned := regexp.MustCompile(`^[\w.-]+/[\w./-]+@[0-9a-f]{40}$`)
+	verified := verifiedActions(t)
 	seen := 0
 	for _, f := range workflowFiles(t) {
 		text, err := os.ReadFile(f)
@@ -64,6 +83,13 @@ func TestActionsArePinnedByCommit(t *testing.T) {
 			}
 			seen++
 			assert.Regexp(t, pinned, ref, "%s: %s is not pinned by commit SHA", filepath.Base(f), ref)
+			action, sha, _ := strings.Cut(ref, "@")
+			want, ok := verified[action]
+			if assert.True(t, ok, "%s: %s is not in pinned-actions.txt", filepath.Base(f), action) {
+				commit, tag, _ := strings.Cut(want, " ")
+				assert.Equal(t, commit, sha, "%s: %s is not the verified commit of %s", filepath.Base(f), action, tag)
+				assert.Contains(t, string(text), ref+" # "+tag, "%s: %s names its release", filepath.Base(f), action)
+			}
 		}
 		assert.NotContains(t, string(text), "aws-access-key-id", "%s: AWS credentials come from OIDC only", filepath.Base(f))
 	}
