@@ -56,6 +56,8 @@ type Args struct {
 	AccessLogsBucket string
 	Ingress          config.Ingress
 	Mesh             config.Mesh
+	// Mirror is where nodes pull public images from (the load balancer controller's).
+	Mirror config.Mirror
 	// PlatformSecretARNs are further secrets (ARN patterns) the External Secrets Operator may read for other
 	// platform components: Argo CD's repository credentials.
 	PlatformSecretARNs []string

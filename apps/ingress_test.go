@@ -56,7 +56,7 @@ func TestLBControllerValuesAreChartValues(t *testing.T) {
 	assert.Equal(t, apps.LBControllerImage, chart["image"].(map[string]any)["repository"])
 	assert.Equal(t, apps.LBControllerAppVersion, chart["image"].(map[string]any)["tag"], "the pinned image is the chart's own")
 
-	values, err := apps.LBControllerChartValues("dev-eks", "us-east-1", true, false, map[string]string{"Environment": "dev"}).Map()
+	values, err := apps.LBControllerChartValues("dev-eks", "us-east-1", apps.LBControllerImage, true, false, map[string]string{"Environment": "dev"}).Map()
 	require.NoError(t, err)
 	assert.Empty(t, unknownKeys(values, chart, ""))
 	assert.Equal(t, "ip", values["defaultTargetType"])

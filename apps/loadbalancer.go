@@ -85,12 +85,12 @@ type ChartImage struct {
 	Tag        string `json:"tag"`
 }
 
-// LBControllerChartValues are the controller's values: two replicas on the system nodes at platform-critical
-// priority, IP targets by default, the platform's tags.
-func LBControllerChartValues(cluster, region string, waf, shield bool, tags map[string]string) LBControllerValues {
+// LBControllerChartValues are the controller's values: its image (through the estate's cache when there is
+// one), two replicas on the system nodes at platform-critical priority, IP targets by default, the platform's tags.
+func LBControllerChartValues(cluster, region, image string, waf, shield bool, tags map[string]string) LBControllerValues {
 	return LBControllerValues{
 		ClusterName: cluster, Region: region, ReplicaCount: 2,
-		Image:             ChartImage{Repository: LBControllerImage, Tag: LBControllerAppVersion},
+		Image:             ChartImage{Repository: image, Tag: LBControllerAppVersion},
 		ServiceAccount:    ESOServiceAcct{Create: true, Name: LBControllerServiceAccount},
 		PriorityClassName: PriorityPlatformCritical, NodeSelector: SystemNodeSelector, Tolerations: SystemTolerations,
 		Resources:           Resources{Requests: map[string]string{"cpu": "100m", "memory": "128Mi"}, Limits: map[string]string{"memory": "512Mi"}},
@@ -148,7 +148,7 @@ func (s steps) loadBalancerController(ctx *pulumi.Context, classes []pulumi.Reso
 	if err != nil {
 		return nil, fmt.Errorf("associating the controller role: %w", err)
 	}
-	values, err := LBControllerChartValues(a.ClusterName, a.Region, a.Ingress.WAF, a.Ingress.ShieldAdvanced, a.Tags.Map(nil)).Map()
+	values, err := LBControllerChartValues(a.ClusterName, a.Region, a.Mirror.Image(LBControllerImage), a.Ingress.WAF, a.Ingress.ShieldAdvanced, a.Tags.Map(nil)).Map()
 	if err != nil {
 		return nil, fmt.Errorf("encoding the chart values: %w", err)
 	}

@@ -41,6 +41,8 @@ type ArgoCDArgs struct {
 	// SecretsOperator is the in-cluster platform's External Secrets Operator: the repository credentials are an
 	// ExternalSecret it syncs (its role reads RepositorySecretARNPattern).
 	SecretsOperator pulumi.Resource
+	// Mirror is where nodes pull Argo CD's images from.
+	Mirror config.Mirror
 }
 
 // RepositorySecretName is the Secrets Manager secret of an environment's GitOps repository credentials.
@@ -106,7 +108,7 @@ func NewArgoCD(ctx *pulumi.Context, name string, args ArgoCDArgs, opts ...pulumi
 	}
 	argo, err := helmv4.NewChart(ctx, scope.Child(name, "chart"), &helmv4.ChartArgs{
 		Chart: pulumi.String(ArgoCDChart), Version: pulumi.String(args.Config.ChartVersion),
-		Namespace: pulumi.String(ArgoCDNamespace), Values: pulumi.ToMap(ArgoCDValues()),
+		Namespace: pulumi.String(ArgoCDNamespace), Values: pulumi.ToMap(ArgoCDValues(args.Mirror)),
 	}, in(ns)...)
 	if err != nil {
 		return nil, fmt.Errorf("installing argo-cd: %w", err)
@@ -134,17 +136,23 @@ var onSystemNodes = map[string]any{
 	"nodeSelector": map[string]any{"platform.innovate.io/pool": "system"},
 }
 
+// Argo CD's images (the chart's defaults for its version), pulled through the estate's caches when there are.
+const (
+	ArgoCDImage      = "quay.io/argoproj/argocd"
+	ArgoCDRedisImage = "public.ecr.aws/docker/library/redis"
+)
+
 // ArgoCDValues are the argo-cd chart's values: every component on the system nodes, the server behind a ClusterIP
 // service only (reached by port-forward or, later, an internal load balancer), Dex off and argocd-cm ready for
 // an OIDC provider (IAM Identity Center), images named so the plan knows their registries.
-func ArgoCDValues() map[string]any {
+func ArgoCDValues(m config.Mirror) map[string]any {
 	return map[string]any{
 		"global": map[string]any{
-			"image":        map[string]any{"repository": "quay.io/argoproj/argocd"},
+			"image":        map[string]any{"repository": m.Image(ArgoCDImage)},
 			"tolerations":  onSystemNodes["tolerations"],
 			"nodeSelector": onSystemNodes["nodeSelector"],
 		},
-		"redis":  map[string]any{"image": map[string]any{"repository": "public.ecr.aws/docker/library/redis"}},
+		"redis":  map[string]any{"image": map[string]any{"repository": m.Image(ArgoCDRedisImage)}},
 		"dex":    map[string]any{"enabled": false},
 		"server": map[string]any{"service": map[string]any{"type": "ClusterIP"}, "ingress": map[string]any{"enabled": false}},
 		"configs": map[string]any{

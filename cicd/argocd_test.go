@@ -63,7 +63,7 @@ func TestRepositoryCredentialsComeFromSecretsManager(t *testing.T) {
 }
 
 func TestArgoCDOnSystemNodesWithoutPublicEndpoint(t *testing.T) {
-	v := cicd.ArgoCDValues()
+	v := cicd.ArgoCDValues(config.Mirror{})
 	global := v["global"].(map[string]any)
 	assert.Equal(t, []any{map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists"}}, global["tolerations"])
 	assert.Equal(t, map[string]any{"platform.innovate.io/pool": "system"}, global["nodeSelector"])

@@ -49,6 +49,9 @@ type ClusterArgs struct {
 	// ControlPlaneLogs are created before the control plane: the log group EKS writes the control-plane logs to
 	// (observability.ClusterLogs), which EKS would otherwise create unencrypted and kept forever.
 	ControlPlaneLogs []pulumi.Resource
+	// CacheRepositoryARNs are the networking account's pull-through cache repositories: the node role may create
+	// them and import into them on a first pull (iampolicy.FillPullThroughCaches).
+	CacheRepositoryARNs []string
 }
 
 // Cluster creates, in the workload account: KMS keys for secrets envelope encryption and for node volumes; the
@@ -113,7 +116,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	c.NodeSecurityGroupID = nodes.ID().ToStringOutput()
 	// The system node role exists before the cluster so pulumi-eks maps it instead of creating a node role of its
 	// own that nothing uses but that could join the cluster as a node.
-	nodeRole, err := systemNodeRole(ctx, c.Name, child...)
+	nodeRole, err := systemNodeRole(ctx, c.Name, args.CacheRepositoryARNs, child...)
 	if err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
@@ -271,7 +274,7 @@ var NodePolicies = []string{
 	"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
 }
 
-func systemNodeRole(ctx *pulumi.Context, cluster string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
+func systemNodeRole(ctx *pulumi.Context, cluster string, caches []string, opts ...pulumi.ResourceOption) (*iam.Role, error) {
 	role, err := iam.NewRole(ctx, cluster+"-system-node-role", &iam.RoleArgs{
 		Name:              pulumi.String(naming.Limited(cluster+"-system-node", naming.MaxIAMRoleName)),
 		AssumeRolePolicy:  pulumi.String(iampolicy.ServiceTrust("ec2.amazonaws.com", "").MustJSON()),
@@ -279,6 +282,13 @@ func systemNodeRole(ctx *pulumi.Context, cluster string, opts ...pulumi.Resource
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the system node role: %w", err)
+	}
+	if len(caches) > 0 {
+		if _, err := iam.NewRolePolicy(ctx, cluster+"-system-node-pull-through-caches", &iam.RolePolicyArgs{
+			Role: role.Name, Policy: pulumi.String(iampolicy.FillPullThroughCaches(caches).MustJSON()),
+		}, opts...); err != nil {
+			return nil, fmt.Errorf("granting the system node role the pull-through caches: %w", err)
+		}
 	}
 	return role, nil
 }

@@ -82,6 +82,9 @@ type Args struct {
 	DependsOn    []pulumi.Resource
 	VolumeKeyARN pulumi.StringInput
 	Config       config.Karpenter
+	// Mirror is where nodes pull public images (the controller's) from; its cache repositories are what the node
+	// role may fill on a first pull.
+	Mirror config.Mirror
 }
 
 // Karpenter creates, in the workload account: the node role and its EC2_LINUX access entry (nodes cannot join
@@ -162,6 +165,13 @@ func (s steps) nodeIAM(ctx *pulumi.Context) (*iam.Role, *iam.ServiceLinkedRole, 
 	}, s.child...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("creating the node role: %w", err)
+	}
+	if caches := a.Mirror.RepositoryARNs(); len(caches) > 0 {
+		if _, err := iam.NewRolePolicy(ctx, s.n("node-pull-through-caches"), &iam.RolePolicyArgs{
+			Role: nodeRole.Name, Policy: pulumi.String(iampolicy.FillPullThroughCaches(caches).MustJSON()),
+		}, s.child...); err != nil {
+			return nil, nil, fmt.Errorf("granting the node role the pull-through caches: %w", err)
+		}
 	}
 	if _, err := awseks.NewAccessEntry(ctx, s.n("node-access"), &awseks.AccessEntryArgs{
 		ClusterName: pulumi.String(a.ClusterName), PrincipalArn: nodeRole.Arn, Type: pulumi.String("EC2_LINUX"),
@@ -289,7 +299,7 @@ func (s steps) charts(ctx *pulumi.Context, identity *awseks.PodIdentityAssociati
 		Version:   pulumi.String(a.Config.Version),
 		Namespace: pulumi.String("kube-system"),
 		SkipCrds:  pulumi.Bool(true),
-		Values:    pulumi.ToMap(ChartValues(a.ClusterName, s.c.QueueName)),
+		Values:    pulumi.ToMap(ChartValues(a.ClusterName, s.c.QueueName, a.Mirror.Image(ControllerImage))),
 	}, append(inCluster, pulumi.DependsOn([]pulumi.Resource{crds, identity}))...)
 	if err != nil {
 		return nil, fmt.Errorf("installing the controller chart: %w", err)
@@ -339,7 +349,7 @@ const (
 
 // ChartValues are the karpenter chart's values: the cluster and queue, two replicas on the system nodes (they
 // tolerate the CriticalAddonsOnly taint; Karpenter must never run on nodes it manages).
-func ChartValues(clusterName, queue string) map[string]any {
+func ChartValues(clusterName, queue, image string) map[string]any {
 	return map[string]any{
 		"settings":       map[string]any{"clusterName": clusterName, "interruptionQueue": queue},
 		"serviceAccount": map[string]any{"name": "karpenter"},
@@ -347,8 +357,9 @@ func ChartValues(clusterName, queue string) map[string]any {
 		"tolerations":    []any{map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists"}},
 		"nodeSelector":   map[string]any{"platform.innovate.io/pool": "system"},
 		"controller": map[string]any{
-			// The chart's default, said here so the plan knows which registry the nodes pull from.
-			"image": map[string]any{"repository": ControllerImage},
+			// The chart's image (its digest stays the chart's), through the estate's cache when there is one;
+			// said here so the plan knows which registry the nodes pull from.
+			"image": map[string]any{"repository": image},
 			"resources": map[string]any{
 				"requests": map[string]any{"cpu": "500m", "memory": "512Mi"},
 				"limits":   map[string]any{"memory": "1Gi"},

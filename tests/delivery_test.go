@@ -158,3 +158,47 @@ func TestPreviewReachesMembersThroughPreviewRoles(t *testing.T) {
 	}
 	assert.NotZero(t, assumed)
 }
+
+// Nodes pull every image of a registry the estate caches through the networking account's cache (ECR endpoints,
+// not the internet): no chart of a workload stack names ECR Public, quay.io or registry.k8s.io directly, and the
+// controllers' images are the caches'.
+func TestClusterImagesComeThroughTheCaches(t *testing.T) {
+	caches := fixtures.Stack(t, "prod").Delivery.PullThroughCaches
+	require.NotEmpty(t, caches)
+	host := networkingID + ".dkr.ecr.us-east-1.amazonaws.com"
+	for env := range workloadAccounts {
+		v := workloadStack(t, env)
+		var images []string
+		for _, c := range v.byType("kubernetes:helm.sh/v4:Chart") {
+			collectImages(c.Inputs["values"], &images)
+		}
+		require.NotEmpty(t, images, env)
+		for _, img := range images {
+			for _, c := range caches {
+				assert.False(t, strings.HasPrefix(img, c.Upstream+"/"), "%s: %s bypasses the %s cache", env, img, c.Prefix)
+			}
+		}
+		assert.Contains(t, images, host+"/ecr-public/karpenter/controller", env)
+		assert.Contains(t, images, host+"/ecr-public/eks/aws-load-balancer-controller", env)
+		assert.Contains(t, images, host+"/quay/argoproj/argocd", env)
+	}
+}
+
+// collectImages gathers the repository of every map under a key "image".
+func collectImages(v any, out *[]string) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, child := range x {
+			if m, ok := child.(map[string]any); ok && k == "image" {
+				if repo, ok := m["repository"].(string); ok {
+					*out = append(*out, repo)
+				}
+			}
+			collectImages(child, out)
+		}
+	case []any:
+		for _, child := range x {
+			collectImages(child, out)
+		}
+	}
+}

@@ -65,6 +65,50 @@ type PullThroughCache struct {
 	Upstream string `json:"upstream"`
 }
 
+// Mirror is where the clusters pull public images from: the pull-through caches of the networking account's
+// registry, so nodes pull through the ECR endpoints instead of the internet.
+type Mirror struct {
+	// AccountID and Region are the registry's (the networking account, home region); Caches its cache rules.
+	AccountID, Region string
+	Caches            []PullThroughCache
+}
+
+// MirrorOf is the mirror of a delivery config (none without one, or without caches).
+func MirrorOf(d *Delivery, accountID, region string) Mirror {
+	if d == nil || accountID == "" {
+		return Mirror{}
+	}
+	return Mirror{AccountID: accountID, Region: region, Caches: d.PullThroughCaches}
+}
+
+// Host is the registry's host, "" without caches.
+func (m Mirror) Host() string {
+	if len(m.Caches) == 0 {
+		return ""
+	}
+	return m.AccountID + ".dkr.ecr." + m.Region + ".amazonaws.com"
+}
+
+// Image is the reference to pull an image by: through the cache of its registry when there is one
+// (public.ecr.aws/karpenter/controller -> <host>/ecr-public/karpenter/controller), else unchanged.
+func (m Mirror) Image(ref string) string {
+	for _, c := range m.Caches {
+		if rest, ok := strings.CutPrefix(ref, c.Upstream+"/"); ok {
+			return m.Host() + "/" + c.Prefix + "/" + rest
+		}
+	}
+	return ref
+}
+
+// RepositoryARNs are the ARN patterns of the repositories the caches create on a first pull.
+func (m Mirror) RepositoryARNs() []string {
+	var out []string
+	for _, c := range m.Caches {
+		out = append(out, "arn:aws:ecr:"+m.Region+":"+m.AccountID+":repository/"+c.Prefix+"/*")
+	}
+	return out
+}
+
 // ImageRetention is the ECR lifecycle of the application repositories.
 type ImageRetention struct {
 	// KeepReleases is how many release images (tags starting with v) are kept (default 50).

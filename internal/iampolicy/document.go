@@ -210,6 +210,14 @@ func PodIdentityTrust(accountID string) Document {
 	return doc
 }
 
+// FillPullThroughCaches lets a node role pull an image through another account's pull-through cache for the
+// first time: ECR creates the cached repository and imports the image on the caller's behalf, and a cross-account
+// caller needs both actions in its own policy as well as in the registry's.
+func FillPullThroughCaches(repositoryARNs []string) Document {
+	return New(Statement{Sid: "FillPullThroughCaches", Effect: Allow,
+		Action: []string{"ecr:CreateRepository", "ecr:BatchImportUpstreamImage"}, Resource: repositoryARNs})
+}
+
 // DenyInsecureTransport is the resource-policy statement that refuses every request not made over TLS.
 func DenyInsecureTransport(actions []string, resources ...string) Statement {
 	return Statement{Sid: "DenyInsecureTransport", Effect: Deny, Principal: &Principal{AWS: []string{"*"}},

@@ -14,6 +14,8 @@ type Request struct {
 	Resource string
 	// Context maps condition keys (aws:SourceAccount) to their values; a key that is absent is not sent.
 	Context map[string]string
+	// Identity evaluates the document as an identity policy (attached to the caller: statements name no principal).
+	Identity bool
 }
 
 // Decision is the outcome of evaluating a request against one resource policy.
@@ -63,6 +65,10 @@ func (s Statement) name(i int) string {
 // applies reports whether every element of the statement matches the request.
 func (s Statement) applies(req Request, ctx map[string]string) bool {
 	switch {
+	case req.Identity:
+		if s.Principal != nil || s.NotPrincipal != nil {
+			return false
+		}
 	case s.Principal != nil:
 		if !s.Principal.names(req.Service) {
 			return false
@@ -101,6 +107,10 @@ func (s Statement) applies(req Request, ctx map[string]string) bool {
 func (p *Principal) names(service string) bool {
 	for _, a := range p.AWS {
 		if a == "*" || strings.EqualFold(a, service) {
+			return true
+		}
+		// An account's root principal covers every IAM principal of the account.
+		if acct, ok := strings.CutSuffix(strings.TrimPrefix(a, "arn:aws:iam::"), ":root"); ok && strings.HasPrefix(service, "arn:aws:iam::"+acct+":") {
 			return true
 		}
 	}

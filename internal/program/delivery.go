@@ -104,7 +104,7 @@ func argoCDSecrets(cfg *config.Stack, home scope.Scope) []string {
 // argoCD installs Argo CD in a workload cluster when platform:delivery.argoCd is set, on the in-cluster platform:
 // its namespaces are the applications' and its repository credentials come through the platform's External
 // Secrets Operator.
-func argoCD(ctx *pulumi.Context, cfg *config.Stack, home scope.Scope, cluster *eks.Cluster, platform *apps.Applications) error {
+func argoCD(ctx *pulumi.Context, cfg *config.Stack, home scope.Scope, cluster *eks.Cluster, platform *apps.Applications, mirror config.Mirror) error {
 	d := cfg.Delivery
 	if d == nil || d.ArgoCD == nil {
 		return nil
@@ -112,7 +112,7 @@ func argoCD(ctx *pulumi.Context, cfg *config.Stack, home scope.Scope, cluster *e
 	_, err := cicd.NewArgoCD(ctx, naming.Name(cfg.Name, "argocd", ""), cicd.ArgoCDArgs{
 		Scope: home, Environment: cfg.Name, ClusterName: cluster.Name, Kubeconfig: cluster.KubeconfigJSON,
 		DependsOn: []pulumi.Resource{cluster.SystemNodeGroup}, Config: *d.ArgoCD, Namespaces: platform.Namespaces,
-		KubernetesVersion: cfg.Workload.EKS.Version, SecretsOperator: platform.SecretsOperator,
+		KubernetesVersion: cfg.Workload.EKS.Version, SecretsOperator: platform.SecretsOperator, Mirror: mirror,
 	})
 	return err
 }

@@ -48,6 +48,8 @@ type workloadInputs struct {
 	backupVaultARN   string
 	backupAccountID  string
 	deployRunnerCIDR []string
+	// mirror is where the nodes pull public images from: the networking account's pull-through caches.
+	mirror config.Mirror
 	// lbLogBucket is the Log Archive's load-balancer access-log bucket; albZoneID and nlbZoneID the region's
 	// canonical hosted zones of the two load-balancer types.
 	lbLogBucket          string
@@ -84,6 +86,7 @@ func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs
 	} else {
 		errs = append(errs, fmt.Errorf("stack %q reads %s[%q] of stack %q, which does not export it", env, stackref.SecLogBucketARNs, security.PurposeLBAccessLogs, stackref.SecurityStack))
 	}
+	in.mirror = config.MirrorOf(cfg.Delivery, up.net.NetworkingAccountID, e.HomeRegion)
 	in.deployRunnerCIDR = w.EKS.DeployRunnerCIDRs
 	if len(in.deployRunnerCIDR) == 0 {
 		in.deployRunnerCIDR = []string{up.net.HubCIDRs["shared"]}
@@ -183,10 +186,11 @@ func buildWorkloadNetworkAndCluster(ctx *pulumi.Context, cfg *config.Stack, in *
 	if c.cluster, err = eks.NewCluster(ctx, clusterName, eks.ClusterArgs{
 		Scope: home, VPCID: c.vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
 		PrivateSubnetIDs: c.vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles,
-		DeployRoleARN:     providers.Target{AccountID: home.AccountID, RoleName: in.org.AccessRoleName}.RoleARN(),
-		DeployRunnerCIDRs: in.deployRunnerCIDR,
-		VolumeBackupTag:   [2]string{in.org.BackupTagKey, in.org.BackupTagValue},
-		ControlPlaneLogs:  []pulumi.Resource{logs.ControlPlane},
+		DeployRoleARN:       providers.Target{AccountID: home.AccountID, RoleName: in.org.AccessRoleName}.RoleARN(),
+		DeployRunnerCIDRs:   in.deployRunnerCIDR,
+		VolumeBackupTag:     [2]string{in.org.BackupTagKey, in.org.BackupTagValue},
+		ControlPlaneLogs:    []pulumi.Resource{logs.ControlPlane},
+		CacheRepositoryARNs: in.mirror.RepositoryARNs(),
 	}); err != nil {
 		return nil, err
 	}
@@ -196,7 +200,7 @@ func buildWorkloadNetworkAndCluster(ctx *pulumi.Context, cfg *config.Stack, in *
 	if c.karpenter, err = karpenter.New(ctx, naming.Name(env, "karpenter", ""), karpenter.Args{
 		Scope: home, ClusterName: c.cluster.Name,
 		Kubeconfig: c.cluster.KubeconfigJSON, DependsOn: []pulumi.Resource{c.cluster.SystemNodeGroup},
-		VolumeKeyARN: c.cluster.VolumeKeyARN, Config: w.Karpenter,
+		VolumeKeyARN: c.cluster.VolumeKeyARN, Config: w.Karpenter, Mirror: in.mirror,
 	}); err != nil {
 		return nil, err
 	}
@@ -215,12 +219,12 @@ func buildWorkloadInCluster(ctx *pulumi.Context, cfg *config.Stack, in *workload
 		Config:             w.Applications,
 		PlatformSecretARNs: argoCDSecrets(cfg, home),
 		VPCID:              c.vpc.VPC.ID(), ZoneID: c.zone.Zone.ZoneId, ZoneName: c.zone.Name,
-		ALBZoneID: in.albZoneID, NLBZoneID: in.nlbZoneID, AccessLogsBucket: in.lbLogBucket, Ingress: w.Ingress, Mesh: w.Mesh,
+		ALBZoneID: in.albZoneID, NLBZoneID: in.nlbZoneID, AccessLogsBucket: in.lbLogBucket, Ingress: w.Ingress, Mesh: w.Mesh, Mirror: in.mirror,
 	})
 	if err != nil {
 		return err
 	}
-	return argoCD(ctx, cfg, home, c.cluster, platform)
+	return argoCD(ctx, cfg, home, c.cluster, platform, in.mirror)
 }
 
 func workloadOutputs(cfg *config.Stack, home scope.Scope, c *workloadComponents) pulumi.Map {

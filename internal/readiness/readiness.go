@@ -76,6 +76,7 @@ func Rules() []Rule {
 		albLogBucketSSES3.with(checkALBLogBucketSSES3),
 		lbSubnetsDiscoverable.with(checkLBSubnetsDiscoverable),
 		certificateDNSValidated.with(checkCertificateDNSValidated),
+		cachePullPermitted.with(checkCachePullPermitted),
 		// Operations (alerts and alarms): DR040 and up.
 		alertPublisherCanDeliver.with(checkAlertPublisherCanDeliver),
 		eventForwardingAdmitted.with(checkEventForwardingAdmitted),

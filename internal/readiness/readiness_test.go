@@ -13,7 +13,7 @@ import (
 
 func TestRulesAreNamedAndDocumented(t *testing.T) {
 	rules := Rules()
-	require.Len(t, rules, 44)
+	require.Len(t, rules, 45)
 	seen := map[string]bool{}
 	for i, r := range rules {
 		assert.Regexp(t, regexp.MustCompile(`^(DR|PC|WV)\d{3}$`), r.ID)
@@ -33,8 +33,8 @@ func TestRulesAreNamedAndDocumented(t *testing.T) {
 	assert.Equal(t, "DR025", rules[24].ID)
 	assert.Equal(t, "DR026", rules[25].ID)
 	assert.Equal(t, "DR029", rules[28].ID)
-	assert.Equal(t, "DR042", rules[31].ID)
-	assert.Equal(t, "DR043", rules[32].ID)
+	assert.Equal(t, "DR042", rules[32].ID)
+	assert.Equal(t, "DR043", rules[33].ID)
 	assert.Equal(t, "WV001", rules[len(rules)-1].ID)
 	assert.Equal(t, Medium, rules[9].Severity, "DR010 is medium")
 }
