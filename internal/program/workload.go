@@ -9,7 +9,6 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/apps"
@@ -252,17 +251,24 @@ func workloadOutputs(cfg *config.Stack, home scope.Scope, c *workloadComponents)
 }
 
 // loadBalancerZones reads, from the provider's table, the canonical hosted zones of the region's Application and
-// Network Load Balancers: the alias targets of the records that name them.
+// Network Load Balancers: the alias targets of the records that name them. The invoke is called by its token
+// (aws:lb/getHostedZoneId): the SDK's lb package would be compiled into every build for this one lookup.
 func loadBalancerZones(ctx *pulumi.Context, home scope.Scope) (alb, nlb string, err error) {
+	type args struct {
+		LoadBalancerType string `pulumi:"loadBalancerType"`
+	}
+	type result struct {
+		ID string `pulumi:"id"`
+	}
 	for _, z := range []struct {
 		kind string
 		out  *string
 	}{{"application", &alb}, {"network", &nlb}} {
-		res, err := lb.GetHostedZoneId(ctx, &lb.GetHostedZoneIdArgs{LoadBalancerType: pulumi.StringRef(z.kind)}, pulumi.Provider(home.Provider))
-		if err != nil {
+		var res result
+		if err := ctx.Invoke("aws:lb/getHostedZoneId:getHostedZoneId", &args{LoadBalancerType: z.kind}, &res, pulumi.Provider(home.Provider)); err != nil {
 			return "", "", fmt.Errorf("looking up the hosted zone of %s load balancers in %s: %w", z.kind, home.Region, err)
 		}
-		*z.out = res.Id
+		*z.out = res.ID
 	}
 	return alb, nlb, nil
 }
