@@ -52,6 +52,18 @@ type ClusterArgs struct {
 	// CacheRepositoryARNs are the networking account's pull-through cache repositories: the node role may create
 	// them and import into them on a first pull (iampolicy.FillPullThroughCaches).
 	CacheRepositoryARNs []string
+	// Preview gives the pull-request preview role read access (empty RoleARN: none).
+	Preview PreviewAccess
+}
+
+// PreviewAccess is what `pulumi preview` of a pull request may read in the cluster: every object but Secrets
+// (AmazonEKSViewPolicy), and Secrets only in SecretNamespaces (AmazonEKSAdminViewPolicy there), where charts look
+// up their own (the load balancer controller's webhook certificate in kube-system). A preview never reads the
+// application namespaces' Secrets (the database credentials), and it writes nothing: the Kubernetes provider
+// falls back to a client-side diff when the server-side dry run needs patch permission.
+type PreviewAccess struct {
+	RoleARN          string
+	SecretNamespaces []string
 }
 
 // Cluster creates, in the workload account: KMS keys for secrets envelope encryption and for node volumes; the
@@ -157,6 +169,9 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	}
 	c.NodeRoleARN, c.SystemNodeGroup = nodeRole.Arn, group
 	if err := addons(ctx, c.Name, args, group, onCluster...); err != nil {
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
+	}
+	if err := previewAccess(ctx, c.Name, args.Preview, onCluster...); err != nil {
 		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 	if err := accessEntries(ctx, c.Name, args, onCluster...); err != nil {
@@ -411,6 +426,39 @@ func addonValues(name string, args ClusterArgs) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
+}
+
+// previewAccess grants the preview role its entry and its two policy associations.
+func previewAccess(ctx *pulumi.Context, cluster string, p PreviewAccess, opts ...pulumi.ResourceOption) error {
+	if p.RoleARN == "" {
+		return nil
+	}
+	entry, err := awseks.NewAccessEntry(ctx, cluster+"-access-preview", &awseks.AccessEntryArgs{
+		ClusterName: pulumi.String(cluster), PrincipalArn: pulumi.String(p.RoleARN), Type: pulumi.String("STANDARD"),
+	}, opts...)
+	if err != nil {
+		return fmt.Errorf("creating the preview access entry: %w", err)
+	}
+	grants := []struct {
+		name, policy string
+		scope        awseks.AccessPolicyAssociationAccessScopeArgs
+	}{
+		{"view", "AmazonEKSViewPolicy", awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("cluster")}},
+		{"secrets", "AmazonEKSAdminViewPolicy", awseks.AccessPolicyAssociationAccessScopeArgs{Type: pulumi.String("namespace"),
+			Namespaces: pulumi.ToStringArray(p.SecretNamespaces)}},
+	}
+	for _, g := range grants {
+		if g.name == "secrets" && len(p.SecretNamespaces) == 0 {
+			continue
+		}
+		if _, err := awseks.NewAccessPolicyAssociation(ctx, cluster+"-access-preview-"+g.name, &awseks.AccessPolicyAssociationArgs{
+			ClusterName: pulumi.String(cluster), PrincipalArn: entry.PrincipalArn,
+			PolicyArn: pulumi.String("arn:aws:eks::aws:cluster-access-policy/" + g.policy), AccessScope: g.scope,
+		}, opts...); err != nil {
+			return fmt.Errorf("granting the preview role %s: %w", g.policy, err)
+		}
+	}
+	return nil
 }
 
 func accessEntries(ctx *pulumi.Context, cluster string, args ClusterArgs, opts ...pulumi.ResourceOption) error {

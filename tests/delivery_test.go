@@ -2,12 +2,15 @@ package tests
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/innovate-inc/platform/cicd"
+	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/plan"
@@ -201,4 +204,35 @@ func collectImages(v any, out *[]string) {
 			collectImages(child, out)
 		}
 	}
+}
+
+// A pull-request preview (platform:providerRole=platform-preview) reaches the cluster as the preview role, which
+// has an access entry in every cluster: view everywhere, Secrets only in kube-system (the load balancer
+// controller's chart looks its webhook certificate up while rendering), never in the application namespaces.
+func TestPreviewReachesTheClusterReadOnly(t *testing.T) {
+	proj := fixtures.Project(t)
+	for i := range proj.Stacks {
+		proj.Stacks[i].Config = maps.Clone(proj.Stacks[i].Config)
+		proj.Stacks[i].Config[config.KeyProviderRole] = cicd.PreviewRoleName
+	}
+	res, err := plan.RunProject(proj, "dev")
+	require.NoError(t, err)
+	s, ok := res.Stack("dev")
+	require.True(t, ok)
+	v := stackView{t, s}
+	preview := "arn:aws:iam::" + workloadAccounts["dev"] + ":role/" + cicd.PreviewRoleName
+	cluster := v.named("eks:index:Cluster", "dev-eks")
+	assert.Equal(t, preview, str(cluster.Inputs, "providerCredentialOpts", "roleArn"))
+	entry := v.named("aws:eks/accessEntry:AccessEntry", "dev-eks-access-preview")
+	assert.Equal(t, preview, entry.Inputs["principalArn"])
+	view := v.named("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "dev-eks-access-preview-view")
+	assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", view.Inputs["policyArn"])
+	assert.Equal(t, "cluster", str(view.Inputs, "accessScope", "type"))
+	secrets := v.named("aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "dev-eks-access-preview-secrets")
+	assert.Equal(t, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy", secrets.Inputs["policyArn"])
+	assert.Equal(t, map[string]any{"type": "namespace", "namespaces": []any{"kube-system"}}, secrets.Inputs["accessScope"])
+
+	// `pulumi up` keeps the access role.
+	deploy := workloadStack(t, "dev").named("eks:index:Cluster", "dev-eks")
+	assert.Equal(t, "arn:aws:iam::"+workloadAccounts["dev"]+":role/OrganizationAccountAccessRole", str(deploy.Inputs, "providerCredentialOpts", "roleArn"))
 }

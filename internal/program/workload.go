@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/apps"
+	"github.com/innovate-inc/platform/cicd"
 	"github.com/innovate-inc/platform/eks"
 	"github.com/innovate-inc/platform/internal/cidr"
 	"github.com/innovate-inc/platform/internal/config"
@@ -185,7 +186,10 @@ func buildWorkloadNetworkAndCluster(ctx *pulumi.Context, cfg *config.Stack, in *
 	if c.cluster, err = eks.NewCluster(ctx, clusterName, eks.ClusterArgs{
 		Scope: home, VPCID: c.vpc.VPC.ID(), VPCCIDR: w.VPC.CIDR,
 		PrivateSubnetIDs: c.vpc.PrivateSubnetIDs, Config: w.EKS, AccessRoles: in.accessRoles,
-		DeployRoleARN:       providers.Target{AccountID: home.AccountID, RoleName: in.org.AccessRoleName}.RoleARN(),
+		// The kubeconfig acts as the program's own role in the account: the access role for `pulumi up`, the preview
+		// role for pull-request previews (platform:providerRole).
+		DeployRoleARN:       providers.Target{AccountID: home.AccountID, RoleName: cfg.AssumedRole(in.org.AccessRoleName)}.RoleARN(),
+		Preview:             previewAccess(cfg, home),
 		DeployRunnerCIDRs:   in.deployRunnerCIDR,
 		VolumeBackupTag:     [2]string{in.org.BackupTagKey, in.org.BackupTagValue},
 		ControlPlaneLogs:    []pulumi.Resource{logs.ControlPlane},
@@ -248,6 +252,19 @@ func workloadOutputs(cfg *config.Stack, home scope.Scope, c *workloadComponents)
 		stackref.WorkloadKubeconfig:       c.cluster.KubeconfigJSON,
 		stackref.WorkloadPodIdentity:      pulumi.String("eks-pod-identity-agent " + cfg.Workload.EKS.Addons["eks-pod-identity-agent"]),
 	}
+}
+
+// previewAccess is what the pull-request preview role may read in the cluster, when delivery creates the role:
+// everything but Secrets, and the Secrets of the namespaces whose charts look theirs up while rendering.
+func previewAccess(cfg *config.Stack, home scope.Scope) eks.PreviewAccess {
+	if cfg.Delivery == nil {
+		return eks.PreviewAccess{}
+	}
+	namespaces := []string{apps.LBControllerNamespace}
+	if cfg.Workload.Mesh.Istio {
+		namespaces = append(namespaces, apps.IstioNamespace)
+	}
+	return eks.PreviewAccess{RoleARN: providers.Target{AccountID: home.AccountID, RoleName: cicd.PreviewRoleName}.RoleARN(), SecretNamespaces: namespaces}
 }
 
 // loadBalancerZones reads, from the provider's table, the canonical hosted zones of the region's Application and
