@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/innovate-inc/platform/apps"
+	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/crdschema"
 )
 
@@ -28,26 +29,6 @@ func lbcTestdataIn(t *testing.T, dir, name string) []byte {
 	return b
 }
 
-// unknownKeys returns the paths of set that the chart's values.yaml does not have. A key whose chart default is
-// empty or a scalar ends the walk: below it the chart takes whatever the template reads (resources, tags).
-func unknownKeys(set, chart map[string]any, prefix string) []string {
-	var out []string
-	for k, v := range set {
-		def, ok := chart[k]
-		if !ok {
-			out = append(out, prefix+k)
-			continue
-		}
-		sub, isMap := v.(map[string]any)
-		defMap, defIsMap := def.(map[string]any)
-		if isMap && defIsMap && len(defMap) > 0 {
-			out = append(out, unknownKeys(sub, defMap, prefix+k+".")...)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Every value the platform sets is a key of the pinned chart's values.yaml (the chart ships no values.schema.json),
 // so a renamed or misspelt value cannot be silently ignored by the template; a misspelt key fails the check.
 func TestLBControllerValuesAreChartValues(t *testing.T) {
@@ -58,7 +39,7 @@ func TestLBControllerValuesAreChartValues(t *testing.T) {
 
 	values, err := apps.LBControllerChartValues("dev-eks", "us-east-1", apps.LBControllerImage, true, false, map[string]string{"Environment": "dev"}).Map()
 	require.NoError(t, err)
-	assert.Empty(t, unknownKeys(values, chart, ""))
+	assert.Empty(t, chartvalues.Unknown(values, chart))
 	assert.Equal(t, "ip", values["defaultTargetType"])
 	assert.Equal(t, true, values["keepTLSSecret"])
 	assert.Equal(t, false, values["createIngressClassResource"])
@@ -69,7 +50,7 @@ func TestLBControllerValuesAreChartValues(t *testing.T) {
 
 	values["keepTlsSecret"] = true
 	values["serviceAccount"].(map[string]any)["nme"] = "x"
-	assert.Equal(t, []string{"keepTlsSecret", "serviceAccount.nme"}, unknownKeys(values, chart, ""))
+	assert.Equal(t, []string{"keepTlsSecret", "serviceAccount.nme"}, chartvalues.Unknown(values, chart))
 }
 
 func ingressParams(spec map[string]any) map[string]any {

@@ -8,6 +8,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/innovate-inc/platform/apps"
+	"github.com/innovate-inc/platform/internal/chartvalues"
 )
 
 // Every value the platform sets on an Istio chart is a value of that chart at the pinned release (the charts keep
@@ -20,7 +21,7 @@ func TestIstioValuesAreChartValues(t *testing.T) {
 		defaults["profile"] = ""
 		values, err := apps.IstioChartValues(chart).Map()
 		require.NoError(t, err)
-		assert.Empty(t, unknownKeys(values, defaults, ""), chart)
+		assert.Empty(t, chartvalues.Unknown(values, defaults), chart)
 		if chart != "base" {
 			assert.Equal(t, "ambient", values["profile"], chart)
 			assert.Equal(t, apps.IstioVersion, values["tag"], chart)
@@ -30,7 +31,7 @@ func TestIstioValuesAreChartValues(t *testing.T) {
 	values["nodeSelectors"] = map[string]any{}
 	var file map[string]any
 	require.NoError(t, yaml.Unmarshal(lbcTestdataIn(t, "istio", "istiod-values.yaml"), &file))
-	assert.Equal(t, []string{"nodeSelectors", "profile"}, unknownKeys(values, file["_internal_defaults_do_not_set"].(map[string]any), ""))
+	assert.Equal(t, []string{"nodeSelectors", "profile"}, chartvalues.Unknown(values, file["_internal_defaults_do_not_set"].(map[string]any)))
 }
 
 // STRICT for the namespace; a load-balanced workload keeps only its application port PERMISSIVE, for itself.

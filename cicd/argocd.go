@@ -142,6 +142,9 @@ const (
 	ArgoCDRedisImage = "public.ecr.aws/docker/library/redis"
 )
 
+// ArgoCDFreeFormValues are the chart's maps that take any key (their defaults only show examples).
+var ArgoCDFreeFormValues = []string{"global.nodeSelector", "configs.cm", "configs.params"}
+
 // ArgoCDValues are the argo-cd chart's values: every component on the system nodes, the server behind a ClusterIP
 // service only (reached by port-forward or, later, an internal load balancer), Dex off and argocd-cm ready for
 // an OIDC provider (IAM Identity Center), images named so the plan knows their registries.

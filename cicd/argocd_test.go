@@ -1,13 +1,17 @@
 package cicd_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
 
 	"github.com/innovate-inc/platform/cicd"
+	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/mocks"
@@ -16,7 +20,7 @@ import (
 var argoArgs = cicd.ArgoCDArgs{
 	Environment: "dev", ClusterName: "dev-eks", Namespaces: []string{"backend", "frontend"},
 	KubernetesVersion: "1.35",
-	Config: config.ArgoCD{ChartVersion: "7.8.23",
+	Config: config.ArgoCD{ChartVersion: "10.1.1",
 		Repository: "https://github.com/innovate-inc/gitops", Revision: "main", PathPrefix: "environments"},
 }
 
@@ -101,11 +105,28 @@ func TestArgoCDRegistersNoSecretValue(t *testing.T) {
 		in := mocks.Plain(c.Inputs)
 		versions = append(versions, in["chart"].(string)+"@"+in["version"].(string))
 	}
-	assert.Equal(t, []string{cicd.ArgoCDChart + "@7.8.23"}, versions, "the chart is pinned")
+	assert.Equal(t, []string{cicd.ArgoCDChart + "@10.1.1"}, versions, "the chart is pinned")
 	assert.Empty(t, mon.ByType("aws:eks/podIdentityAssociation:PodIdentityAssociation"), "no second identity for the operator")
 	ns := mon.ByType("kubernetes:core/v1:Namespace")
 	require.Len(t, ns, 1)
 	labels := mocks.Plain(ns[0].Inputs)["metadata"].(map[string]any)["labels"].(map[string]any)
 	assert.Equal(t, "baseline", labels["pod-security.kubernetes.io/enforce"])
 	assert.Equal(t, "v1.35", labels["pod-security.kubernetes.io/enforce-version"])
+}
+
+// Every value set on the argo-cd chart is a value of the pinned chart (10.1.1 ships no values.schema.json), the
+// images are the chart's own (through the caches when there are), and a misspelt key fails.
+func TestArgoCDValuesAreChartValues(t *testing.T) {
+	text, err := os.ReadFile("testdata/argo-cd/values.yaml")
+	require.NoError(t, err)
+	var chart map[string]any
+	require.NoError(t, yaml.Unmarshal(text, &chart))
+	assert.Equal(t, cicd.ArgoCDImage, chart["global"].(map[string]any)["image"].(map[string]any)["repository"])
+	mirror := config.Mirror{AccountID: "111111111111", Region: "us-east-1", Caches: []config.PullThroughCache{{Prefix: "quay", Upstream: "quay.io"}, {Prefix: "ecr-public", Upstream: "public.ecr.aws"}}}
+	values := runtime.DeepCopyJSON(cicd.ArgoCDValues(mirror))
+	assert.Empty(t, chartvalues.Unknown(values, chart, cicd.ArgoCDFreeFormValues...))
+	assert.Equal(t, "111111111111.dkr.ecr.us-east-1.amazonaws.com/quay/argoproj/argocd", values["global"].(map[string]any)["image"].(map[string]any)["repository"])
+	assert.Equal(t, "111111111111.dkr.ecr.us-east-1.amazonaws.com/ecr-public/docker/library/redis", values["redis"].(map[string]any)["image"].(map[string]any)["repository"])
+	values["server"].(map[string]any)["servce"] = map[string]any{}
+	assert.Equal(t, []string{"server.servce"}, chartvalues.Unknown(values, chart, cicd.ArgoCDFreeFormValues...))
 }
