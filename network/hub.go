@@ -21,12 +21,10 @@ const (
 	DomainInspection = "inspection"
 )
 
-// SpokeDomains are the domains workload VPCs attach to, with the environments in each.
-var SpokeDomains = map[string][]string{DomainProd: {"prod"}, DomainNonProd: {"staging", "dev"}}
-
-// DomainOf is the route domain of a workload environment.
-func DomainOf(env string) string {
-	if env == "prod" {
+// SpokeDomain is the route domain a workload environment's VPC joins: prod for a production environment,
+// nonprod for every other (the environment's tier, platform:estate.environments).
+func SpokeDomain(production bool) string {
+	if production {
 		return DomainProd
 	}
 	return DomainNonProd

@@ -103,8 +103,8 @@ func TestEndpointZoneNames(t *testing.T) {
 	assert.Equal(t, "sts.us-east-1.amazonaws.com", EndpointZoneName("sts", "us-east-1"))
 	assert.Equal(t, "dkr.ecr.us-west-2.amazonaws.com", EndpointZoneName("ecr.dkr", "us-west-2"))
 	assert.Equal(t, "eks-auth.us-east-1.api.aws", EndpointZoneName("eks-auth", "us-east-1"))
-	assert.Equal(t, "prod", DomainOf("prod"))
-	assert.Equal(t, "nonprod", DomainOf("dev"))
+	assert.Equal(t, "prod", SpokeDomain(true))
+	assert.Equal(t, "nonprod", SpokeDomain(false))
 	assert.Equal(t, 200, AllowListCapacity(16))
 	assert.Equal(t, 400, AllowListCapacity(80))
 }
@@ -119,6 +119,7 @@ func runSpoke(t *testing.T, env string, edit ...func(*WorkloadVPCArgs)) (*mocks.
 		args.TransitGatewayID, args.RouteTableIDs = "tgw-hub", routeTables
 		args.EndpointZoneIDs, args.FlowLogsBucketARN = map[string]string{"sts": "ZSTS", "ecr.dkr": "ZECR"}, "arn:aws:s3:::flow-logs"
 		args.DatabasePort, args.ClusterName = 5432, env+"-eks"
+		args.RouteDomain = SpokeDomain(env == "prod") // the shipped estate's tiers
 		for _, e := range edit {
 			e(&args)
 		}

@@ -18,8 +18,10 @@ import (
 
 // WorkloadVPCArgs configures a WorkloadVPC.
 type WorkloadVPCArgs struct {
-	// Scope is the workload account in the home region; its stack (prod, staging, dev) decides the route domain.
+	// Scope is the workload account in the home region.
 	scope.Scope
+	// RouteDomain is the route domain the VPC joins (SpokeDomain of its environment's tier).
+	RouteDomain string
 	CIDR        netip.Prefix
 	AZs         []string
 	HubProvider *aws.Provider // the networking account, for the hub side of the attachment and DNS
@@ -74,7 +76,7 @@ func NewWorkloadVPC(ctx *pulumi.Context, name string, args WorkloadVPCArgs, opts
 	if err != nil {
 		return nil, err
 	}
-	for _, d := range []string{DomainOf(args.Stack), DomainInspection, DomainShared} {
+	for _, d := range []string{args.RouteDomain, DomainInspection, DomainShared} {
 		if args.RouteTableIDs[d] == "" {
 			return nil, fmt.Errorf("workload VPC %s: the network stack exports no %q route table", args.Stack, d)
 		}
@@ -118,7 +120,7 @@ func spokeVPC(ctx *pulumi.Context, name string, args WorkloadVPCArgs, plan Spoke
 		},
 		TransitGatewayID: pulumi.String(args.TransitGatewayID),
 		HubProvider:      args.HubProvider,
-		Associate:        pulumi.String(rts[DomainOf(args.Stack)]),
+		Associate:        pulumi.String(rts[args.RouteDomain]),
 		Propagate: map[string]pulumi.StringInput{
 			DomainInspection: pulumi.String(rts[DomainInspection]), DomainShared: pulumi.String(rts[DomainShared]),
 		},

@@ -24,10 +24,10 @@ func TestWorkloadAlarmsFollowConfig(t *testing.T) {
 		}
 		return out
 	}
-	dev := observability.WorkloadAlarms(t0, config.DefaultWorkloadAlarms("dev"))
+	dev := observability.WorkloadAlarms(t0, config.DefaultWorkloadAlarms(config.TierNonProduction))
 	assert.NotContains(t, names(dev), "rds-replica-lag", "no replica, no lag alarm")
 	t0.ReplicaID = pulumi.String("dev-postgres-replica")
-	prod := observability.WorkloadAlarms(t0, config.DefaultWorkloadAlarms("prod"))
+	prod := observability.WorkloadAlarms(t0, config.DefaultWorkloadAlarms(config.TierProduction))
 	assert.Contains(t, names(prod), "rds-replica-lag")
 	assert.Equal(t, 6, dev[0].Periods, "dev waits 30 minutes of 5-minute periods")
 	assert.Equal(t, 1, prod[0].Periods)

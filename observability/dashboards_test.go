@@ -17,7 +17,7 @@ import (
 func TestWorkloadDashboardShowsEveryAlarm(t *testing.T) {
 	targets := observability.WorkloadTargets{DatabaseID: pulumi.String("dev-postgres"), QueueName: "q", ClusterName: "dev-eks",
 		BackupVault: "v", ContainerAlarm: true}
-	alarms := observability.WorkloadAlarms(targets, config.DefaultWorkloadAlarms("dev"))
+	alarms := observability.WorkloadAlarms(targets, config.DefaultWorkloadAlarms(config.TierNonProduction))
 	sections := observability.WorkloadDashboard(targets, alarms)
 	var values []any
 	graphs, thresholds := 0, 0

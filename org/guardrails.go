@@ -72,7 +72,7 @@ func NewGuardrails(ctx *pulumi.Context, name string, args GuardrailsArgs, opts .
 	}
 	c.DenyNewSpend = deny
 	tagPolicy, err := s.policy(ctx, "tag-policy", "cost-allocation", "Spelling and allowed values of the mandatory cost-allocation tags",
-		"TAG_POLICY", pulumi.String(TagPolicy()))
+		"TAG_POLICY", pulumi.String(TagPolicy(args.Estate)))
 	if err != nil {
 		return nil, fmt.Errorf("guardrails %s: %w", name, err)
 	}
@@ -127,18 +127,21 @@ func (s guardrailSteps) attach(ctx *pulumi.Context, key string, policy *organiza
 	return nil
 }
 
-// EnvironmentValues are the values the tag policy allows for the environment tag.
-var EnvironmentValues = append([]string{"shared"}, config.Environments...)
+// EnvironmentValues are the values the tag policy allows for the environment tag: "shared" (the org, security
+// and network stacks) and the estate's workload environments.
+func EnvironmentValues(e config.Estate) []string {
+	return append([]string{"shared"}, e.EnvironmentNames()...)
+}
 
 // TagPolicy is the tag policy: the cost-allocation keys with their exact spelling, and the allowed environments.
 // It reports non-compliance; it does not block tagging (enforcement would break services that tag on our behalf).
-func TagPolicy() string {
+func TagPolicy(e config.Estate) string {
 	assign := func(v any) map[string]any { return map[string]any{"@@assign": v} }
 	policyTags := map[string]any{}
 	for _, k := range tags.Keys() {
 		entry := map[string]any{"tag_key": assign(k)}
 		if k == config.TagEnvironment {
-			entry["tag_value"] = assign(EnvironmentValues)
+			entry["tag_value"] = assign(EnvironmentValues(e))
 		}
 		policyTags[k] = entry
 	}

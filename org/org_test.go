@@ -442,9 +442,16 @@ func TestDelegatedAdministrators(t *testing.T) {
 
 func TestTagPolicyNamesEveryMandatoryKey(t *testing.T) {
 	var doc map[string]map[string]map[string]any
-	require.NoError(t, json.Unmarshal([]byte(org.TagPolicy()), &doc))
+	require.NoError(t, json.Unmarshal([]byte(org.TagPolicy(orgStack(t).Estate)), &doc))
 	for _, k := range []string{"environment", "owner", "team", "cost-center", "application", "managed-by"} {
 		assert.Equal(t, map[string]any{"@@assign": k}, doc["tags"][k]["tag_key"])
 	}
 	assert.Equal(t, map[string]any{"@@assign": []any{"shared", "prod", "staging", "dev"}}, doc["tags"]["environment"]["tag_value"])
+
+	// The allowed values are the estate's environments, whatever their names.
+	e := orgStack(t).Estate
+	e.Environments = []config.Environment{{Name: "live", Tier: config.TierProduction}, {Name: "qa-eu", Tier: config.TierNonProduction}}
+	var open map[string]map[string]map[string]any
+	require.NoError(t, json.Unmarshal([]byte(org.TagPolicy(e)), &open))
+	assert.Equal(t, map[string]any{"@@assign": []any{"shared", "live", "qa-eu"}}, open["tags"]["environment"]["tag_value"])
 }

@@ -250,7 +250,16 @@ func TestWorkloadStackNamedAfterItsEnvironment(t *testing.T) {
 		}
 	}
 	_, err := plan.RunProject(proj, "all")
-	assert.ErrorContains(t, err, `stack name "qa" is not a workload environment: workload stacks are named prod, staging, dev`)
+	assert.ErrorContains(t, err, `stack name "qa" is not a workload environment: platform:estate.environments declares prod, staging, dev`)
+}
+
+// The stacks every environment reads by name cannot be environments themselves.
+func TestSharedStackNamesAreNotEnvironments(t *testing.T) {
+	for _, name := range []string{stackref.OrgStack, stackref.SecurityStack, stackref.NetworkStack} {
+		proj := badProject(t, badConfig{estate: func(e obj) { item(e, "environments", 2)["name"] = name }})
+		_, err := plan.RunProject(proj, "all")
+		assert.ErrorContains(t, err, `platform:estate.environments[2].name "`+name+`" is reserved`)
+	}
 }
 
 // The backup role the org's backup policy names is the one the security baseline creates and the workload plans use.

@@ -6,7 +6,8 @@
 //   - routes: every route stays in its AZ: a route table associated with a subnet in one AZ never targets a NAT
 //     gateway or firewall endpoint in another (a single NAT gateway for every AZ, natPerAz false, is accepted
 //     as a designed single-AZ dependency and reported as such);
-//   - database: RDS instances are Multi-AZ where the environment requires it (prod, staging);
+//   - database: RDS instances are Multi-AZ where the environment requires it (multiAz in
+//     platform:estate.environments, every production environment);
 //   - nodes: managed node groups and Karpenter NodePools (through their EC2NodeClass subnet selectors) can place
 //     nodes in the remaining AZs;
 //   - replicas: Deployments of two or more replicas spread over zones and have a PodDisruptionBudget.
@@ -43,9 +44,6 @@ const (
 
 // zoneKey is the topology key of a zone spread.
 const zoneKey = "topology.kubernetes.io/zone"
-
-// multiAZEnvironments are the environments whose database must survive the loss of an AZ.
-var multiAZEnvironments = []string{"prod", "staging"}
 
 // Analyze fills the AZFailure of every reported stack.
 func Analyze(res *plan.Result) {
@@ -281,7 +279,7 @@ func (g *graph) isInterfaceEndpoint(id string) bool {
 	return false
 }
 
-// database checks Multi-AZ on the stack's RDS instances where the environment requires it.
+// database checks Multi-AZ on the RDS instances of a workload stack whose environment requires it.
 func database(g *graph) []plan.AZVerdict {
 	const check = "database"
 	var out []plan.AZVerdict
@@ -297,7 +295,7 @@ func database(g *graph) []plan.AZVerdict {
 		}
 		v := plan.AZVerdict{Check: check, Status: plan.AZAccepted, Zone: "any", Resource: r.Name,
 			Message: fmt.Sprintf("single-AZ, allowed in %s: losing its AZ stops the database until it is restored elsewhere", env)}
-		if slices.Contains(multiAZEnvironments, env) {
+		if e := g.stack.Environment; e != nil && e.RequiresMultiAZ() {
 			v.Status = plan.AZFail
 			v.Message = fmt.Sprintf("single-AZ in %s, which requires Multi-AZ: losing its AZ stops the database", env)
 		}

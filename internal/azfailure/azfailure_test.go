@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/plan"
 )
 
@@ -99,16 +100,20 @@ func TestSubnetTierInOneAZFails(t *testing.T) {
 }
 
 func TestDatabaseMultiAZWhereTheEnvironmentRequiresIt(t *testing.T) {
+	yes, no := true, false
+	prod := &config.Environment{Name: "prod", Tier: config.TierProduction}
+	staging := &config.Environment{Name: "staging", Tier: config.TierNonProduction, MultiAZ: &yes}
+	dev := &config.Environment{Name: "dev", Tier: config.TierNonProduction, MultiAZ: &no}
 	for _, tc := range []struct {
-		env     string
+		env     *config.Environment
 		multiAZ bool
 		want    string
-	}{{"prod", true, plan.AZOK}, {"prod", false, plan.AZFail}, {"staging", false, plan.AZFail}, {"dev", false, plan.AZAccepted}} {
+	}{{prod, true, plan.AZOK}, {prod, false, plan.AZFail}, {staging, false, plan.AZFail}, {dev, false, plan.AZAccepted}, {nil, false, plan.AZAccepted}} {
 		s := egressVPC(map[string]string{"a": "nat-a", "b": "nat-b"})
-		s.Resources = append(s.Resources, res(typeDBInstance, "db", "", map[string]any{"multiAz": tc.multiAZ,
-			"tags": map[string]any{"environment": tc.env}}))
+		s.Environment = tc.env
+		s.Resources = append(s.Resources, res(typeDBInstance, "db", "", map[string]any{"multiAz": tc.multiAZ}))
 		got := Stack(s).Verdicts
-		assert.Equal(t, tc.want, got[len(got)-1].Status, "%s multiAz %v", tc.env, tc.multiAZ)
+		assert.Equal(t, tc.want, got[len(got)-1].Status, "%v multiAz %v", tc.env, tc.multiAZ)
 	}
 }
 

@@ -29,6 +29,9 @@ const (
 	dev
 )
 
+// env is the i-th workload environment of the estate (Pulumi.yaml: prod, staging, dev).
+func env(e obj, i int) obj { return item(e, "environments", i) }
+
 func ic(o obj) obj                   { return o["identityCenter"].(obj) }
 func permissionSet(o obj, i int) obj { return item(ic(o), "permissionSets", i) }
 func assignment(o obj, i int) obj    { return item(ic(o), "assignments", i) }
@@ -82,6 +85,46 @@ var badConfigs = []badConfig{
 		want: []string{`platform:estate.tags.extra["team"] "team" overrides a mandatory tag`}},
 	{name: "extra tag uses the aws prefix", estate: func(e obj) { e["tags"].(obj)["extra"] = obj{"aws:owner": "x"} },
 		want: []string{`platform:estate.tags.extra["aws:owner"] "aws:owner" uses the reserved aws: prefix`}},
+	{name: "no workload environments", estate: func(e obj) { delete(e, "environments") },
+		want: []string{"platform:estate.environments is required: the workload environments"}},
+	{name: "environment name not a DNS label", estate: func(e obj) { env(e, 2)["name"] = "Dev_1" },
+		want: []string{`platform:estate.environments[2].name "Dev_1" must be 2-30 lowercase letters, digits or single '-'`}},
+	{name: "environment name with a double hyphen", estate: func(e obj) { env(e, 2)["name"] = "dev--eu" },
+		want: []string{`platform:estate.environments[2].name "dev--eu" must be 2-30 lowercase letters, digits or single '-'`}},
+	{name: "environment name ending in a hyphen", estate: func(e obj) { env(e, 2)["name"] = "dev-" },
+		want: []string{`platform:estate.environments[2].name "dev-" must be 2-30`}},
+	{name: "environment name longer than the naming limits", estate: func(e obj) { env(e, 2)["name"] = "development-environment-europe1" },
+		want: []string{`platform:estate.environments[2].name "development-environment-europe1" must be 2-30`}},
+	{name: "environment name missing", estate: func(e obj) { delete(env(e, 2), "name") },
+		want: []string{"platform:estate.environments[2].name is required"}},
+	{name: "environment named after the network stack", estate: func(e obj) { env(e, 2)["name"] = "network" },
+		want: []string{`platform:estate.environments[2].name "network" is reserved: it is the network layer's stack`}},
+	{name: "environment named shared", estate: func(e obj) { env(e, 1)["name"] = "shared" },
+		want: []string{`platform:estate.environments[1].name "shared" is reserved: it is the environment tag value of the org, security and network stacks`}},
+	{name: "environment declared twice", estate: func(e obj) { env(e, 2)["name"] = "staging" },
+		want: []string{`platform:estate.environments[2].name "staging" is already used by platform:estate.environments[1]`}},
+	{name: "environment without a tier", estate: func(e obj) { delete(env(e, 1), "tier") },
+		want: []string{"platform:estate.environments[1].tier is required: one of production, non-production"}},
+	{name: "unknown tier", estate: func(e obj) { env(e, 1)["tier"] = "preprod" },
+		want: []string{`platform:estate.environments[1].tier "preprod" is not a tier: allowed are production, non-production`}},
+	{name: "single-AZ production environment", estate: func(e obj) { env(e, 0)["multiAz"] = false },
+		want: []string{"platform:estate.environments[0].multiAz false is not allowed in production"}},
+	{name: "no production environment", estate: func(e obj) { env(e, 0)["tier"] = "non-production" },
+		want: []string{`platform:estate.environments ["prod" "staging" "dev"] declares no environment of tier "production"`}},
+	{name: "declared environment without an account", estate: func(e obj) {
+		e["environments"] = append(list(e, "environments"), obj{"name": "qa", "tier": "non-production"})
+	}, want: []string{`platform:organization.accounts is required: a workload account with environment "qa", which platform:estate.environments declares`}},
+	{name: "workload stack of an undeclared environment", stack: "dev", estate: func(e obj) { e["environments"] = list(e, "environments")[:2] },
+		want: []string{`stack name "dev" is not a workload environment: platform:estate.environments declares prod, staging`}},
+	{name: "Multi-AZ declared for dev, single-AZ database", stack: "dev", estate: func(e obj) { env(e, 2)["multiAz"] = true },
+		want: []string{"platform:workload.database.multiAz false must be true in dev, a Multi-AZ environment"}},
+	{name: "the tier, not the name, makes production", stack: "dev", estate: func(e obj) { env(e, 2)["tier"] = "production" },
+		want: []string{
+			`platform:workload.karpenter.amiAlias "al2023@latest" must be pinned in dev, a production environment`,
+			"platform:workload.database.multiAz false must be true in dev, a Multi-AZ environment",
+			"platform:workload.database.backupRetentionDays 7 must be 35 in dev, a production environment",
+			"platform:workload.database.backup.restoreTesting false must be true in dev, a production environment",
+		}},
 	{name: "duplicate account name", org: func(o obj) { account(o, dev)["name"] = "staging" },
 		want: []string{`platform:organization.accounts[7].name "staging" is already used by platform:organization.accounts[6]`}},
 	{name: "duplicate account email", org: func(o obj) { account(o, staging)["email"] = "AWS-prod@example.com" },
@@ -106,17 +149,18 @@ var badConfigs = []badConfig{
 	{name: "workload without environment", org: func(o obj) { delete(account(o, dev), "environment") },
 		want: []string{"platform:organization.accounts[7].environment is required"}},
 	{name: "unknown environment", org: func(o obj) { account(o, dev)["environment"] = "qa" },
-		want: []string{`platform:organization.accounts[7].environment "qa" is not an environment: allowed are prod, staging, dev`}},
+		want: []string{`platform:organization.accounts[7].environment "qa" is not an environment platform:estate.environments declares: allowed are prod, staging, dev`,
+			`platform:organization.accounts is required: a workload account with environment "dev", which platform:estate.environments declares`}},
 	{name: "environment on a non-workload account", org: func(o obj) { account(o, identity)["environment"] = "prod" },
 		want: []string{`platform:organization.accounts[0].environment "prod" is only for workload accounts`}},
 	{name: "non-prod in the prod OU", org: func(o obj) { account(o, staging)["ou"] = "Prod" },
-		want: []string{`platform:organization.accounts[6].ou "Prod" is the prod account's OU`}},
+		want: []string{`platform:organization.accounts[6].ou "Prod" is the OU of platform:organization.accounts[5], the account of production environment "prod": non-production workloads must live in a different OU`}},
 	{name: "account name not a lowercase key", org: func(o obj) { account(o, dev)["name"] = "Dev_Account" },
 		want: []string{`platform:organization.accounts[7].name "Dev_Account" must be 2-32 lowercase letters, digits or '-'`}},
 	{name: "budget amount zero", org: func(o obj) { account(o, securityTooling)["budget"] = obj{"monthlyLimitUsd": 0} },
 		want: []string{"platform:organization.accounts[2].budget.monthlyLimitUsd 0 must be greater than 0"}},
 	{name: "hard limit on prod", org: func(o obj) { account(o, prod)["budget"].(obj)["hardLimit"] = true },
-		want: []string{"platform:organization.accounts[5].budget.hardLimit true is not allowed on prod"}},
+		want: []string{"platform:organization.accounts[5].budget.hardLimit true is not allowed on the account of prod, a production environment"}},
 	{name: "threshold above 100 percent", org: func(o obj) { o["budgets"].(obj)["actualThresholdsPercent"] = []any{50, 150} },
 		want: []string{"platform:organization.budgets.actualThresholdsPercent[1] 150 is outside 1-100 percent"}},
 	{name: "forecast threshold zero", org: func(o obj) { o["budgets"].(obj)["forecastThresholdsPercent"] = []any{0} },

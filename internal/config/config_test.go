@@ -16,6 +16,9 @@ func validRaw(t *testing.T, edit ...func(e, o map[string]any)) map[string]string
 		"company": "acme", "pulumiOrg": "acme", "homeRegion": "eu-west-1", "drRegion": "eu-central-1",
 		"allowedRegions": []any{"eu-west-1", "eu-central-1"},
 		"tags":           map[string]any{"owner": "ops", "team": "ops", "costCenter": "1", "application": "app"},
+		"environments": []any{
+			map[string]any{"name": "prod", "tier": "production"}, map[string]any{"name": "dev", "tier": "non-production"},
+		},
 	}
 	acct := func(name, role, env, ou string) map[string]any {
 		a := map[string]any{"name": name, "role": role, "email": name + "@acme.test", "ou": ou, "budget": map[string]any{"monthlyLimitUsd": 10}}

@@ -13,7 +13,8 @@ type Database struct {
 	// on, and a pinned minor would make the first deploy after an upgrade try a downgrade.
 	EngineVersion string `json:"engineVersion"`
 	InstanceClass string `json:"instanceClass"`
-	// MultiAZ is required in prod and staging; dev chooses (a standby doubles the instance cost).
+	// MultiAZ is required in an environment that platform:estate.environments declares Multi-AZ (every production
+	// one); another chooses (a standby doubles the instance cost).
 	MultiAZ                bool   `json:"multiAz"`
 	AllocatedStorageGiB    int    `json:"allocatedStorageGiB"`
 	MaxAllocatedStorageGiB int    `json:"maxAllocatedStorageGiB"`
@@ -34,7 +35,7 @@ type Database struct {
 type DatabaseBackup struct {
 	DailyRetentionDays  int `json:"dailyRetentionDays"`
 	WeeklyRetentionDays int `json:"weeklyRetentionDays"`
-	// RestoreTesting restores a recent recovery point on a schedule and validates it (prod).
+	// RestoreTesting restores a recent recovery point on a schedule and validates it (required in production).
 	RestoreTesting bool `json:"restoreTesting,omitempty"`
 }
 
@@ -46,9 +47,9 @@ const (
 	DefaultSecretRotationDays = 30
 )
 
-// DefaultBackupRetention is the PITR window: the RDS maximum (35 days) in prod, 7 days elsewhere.
-func DefaultBackupRetention(env string) int {
-	if env == "prod" {
+// DefaultBackupRetention is the PITR window: the RDS maximum (35 days) in production, 7 days elsewhere.
+func DefaultBackupRetention(t Tier) int {
+	if t == TierProduction {
 		return ProdBackupRetentionDays
 	}
 	return 7
@@ -64,15 +65,15 @@ var (
 	reservedUsernames = []string{"postgres", "admin", "root", "rdsadmin", "administrator", "master", "user"}
 )
 
-func (d Database) validate(p *problems, path keyPath, env string) {
+func (d Database) validate(p *problems, path keyPath, env Environment) {
 	if !engineVersionPattern.MatchString(d.EngineVersion) {
 		p.bad(path.Field("engineVersion"), d.EngineVersion, "is not a PostgreSQL major version RDS supports for new instances: 16 or 17 (the major only: RDS upgrades minor versions by itself, and a pinned minor would then read as a downgrade)")
 	}
 	if !instanceClassPattern.MatchString(d.InstanceClass) {
 		p.bad(path.Field("instanceClass"), d.InstanceClass, "is not an RDS instance class such as db.m7g.large")
 	}
-	if !d.MultiAZ && env != "dev" {
-		p.bad(path.Field("multiAz"), false, "must be true in %s: a single AZ outage would take the database down", env)
+	if !d.MultiAZ && env.RequiresMultiAZ() {
+		p.bad(path.Field("multiAz"), false, "must be true in %s, a Multi-AZ environment: a single AZ outage would take the database down", env.Name)
 	}
 	if d.AllocatedStorageGiB < 20 || d.AllocatedStorageGiB > 65536 {
 		p.bad(path.Field("allocatedStorageGiB"), d.AllocatedStorageGiB, "must be between 20 and 65536 (gp3)")
@@ -82,8 +83,8 @@ func (d Database) validate(p *problems, path keyPath, env string) {
 	}
 	switch r := d.BackupRetentionDays; {
 	case r == 0:
-	case env == "prod" && r != ProdBackupRetentionDays:
-		p.bad(path.Field("backupRetentionDays"), r, "must be %d in prod: the longest point-in-time recovery window RDS offers", ProdBackupRetentionDays)
+	case env.Production() && r != ProdBackupRetentionDays:
+		p.bad(path.Field("backupRetentionDays"), r, "must be %d in %s, a production environment: the longest point-in-time recovery window RDS offers", ProdBackupRetentionDays, env.Name)
 	case r < 7 || r > 35:
 		p.bad(path.Field("backupRetentionDays"), r, "must be between 7 and 35 days")
 	}
@@ -115,8 +116,8 @@ func (d Database) validate(p *problems, path keyPath, env string) {
 	if b.WeeklyRetentionDays < b.DailyRetentionDays {
 		p.bad(path.Field("backup").Field("weeklyRetentionDays"), b.WeeklyRetentionDays, "must be at least dailyRetentionDays %d", b.DailyRetentionDays)
 	}
-	if env == "prod" && !b.RestoreTesting {
-		p.bad(path.Field("backup").Field("restoreTesting"), false, "must be true in prod: restores are proven, not assumed")
+	if env.Production() && !b.RestoreTesting {
+		p.bad(path.Field("backup").Field("restoreTesting"), false, "must be true in %s, a production environment: restores are proven, not assumed", env.Name)
 	}
 }
 

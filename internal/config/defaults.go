@@ -12,7 +12,7 @@ func (s Stack) WithDefaults() Stack {
 	out := deepCopy(s)
 	out.Estate.fillDefaults()
 	if out.Organization != nil {
-		out.Organization.fillDefaults()
+		out.Organization.fillDefaults(out.Estate)
 	}
 	if out.Security != nil {
 		out.Security.fillDefaults(out.Estate)
@@ -22,8 +22,8 @@ func (s Stack) WithDefaults() Stack {
 		out.Network.Alarms.fillDefaults(out.Estate)
 	}
 	if out.Workload != nil {
-		out.Workload.fillDefaults(out.Name)
-		out.Workload.fillOperations(out.Name, out.Estate)
+		out.Workload.fillDefaults(out.Environment())
+		out.Workload.fillOperations(out.Environment(), out.Estate)
 	}
 	if out.Delivery != nil {
 		out.Delivery.fillDefaults()

@@ -27,6 +27,9 @@ type Estate struct {
 	BreakGlassPermissionSet string `json:"breakGlassPermissionSet,omitempty"`
 	// Tags are the values of the mandatory cost-allocation tags and any extra tags.
 	Tags Tags `json:"tags"`
+	// Environments are the workload environments: each has a workload account (organization layer) and a
+	// workload stack of its name, and its tier decides its route domain, guardrails and defaults.
+	Environments []Environment `json:"environments"`
 }
 
 // Tags holds the values of the mandatory cost-allocation tags. environment and managed-by are derived.
@@ -75,6 +78,7 @@ func (e Estate) validate(p *problems, path keyPath) {
 		p.bad(path.Field("breakGlassPermissionSet"), e.BreakGlassPermissionSet, "is not a valid permission set name (1-32 of letters, digits and +=,.@_-)")
 	}
 	e.Tags.validate(p, path.Field("tags"))
+	e.validateEnvironments(p, path.Field("environments"))
 }
 
 // validateRegions checks the home and DR regions and the allow-list the region guardrail enforces.
@@ -171,4 +175,5 @@ func (e *Estate) fillDefaults() {
 	setString(&e.AccessRoleName, DefaultAccessRoleName)
 	setString(&e.PipelineRoleName, DefaultPipelineRoleName)
 	setString(&e.BreakGlassPermissionSet, DefaultBreakGlassPermissionSet)
+	e.fillEnvironmentDefaults()
 }

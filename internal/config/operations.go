@@ -101,34 +101,25 @@ const (
 	DefaultNetworkEvaluationMinutes       = 10
 )
 
-// DefaultWorkloadAlarms are the thresholds of an environment: prod pages early, dev only when it is broken.
-func DefaultWorkloadAlarms(env string) WorkloadAlarms {
-	switch env {
-	case "prod":
+// DefaultWorkloadAlarms are the thresholds of an environment's tier: production pages early, non-production only
+// when it is broken. An environment in between (staging) sets its thresholds in its stack file.
+func DefaultWorkloadAlarms(t Tier) WorkloadAlarms {
+	if t == TierProduction {
 		return WorkloadAlarms{EvaluationMinutes: 5, DatabaseCPUPercent: 80, DatabaseFreeStorageGiB: 20,
 			DatabaseFreeableMemoryMiB: 512, DatabaseConnections: 800, ReplicaLagSeconds: 60, InterruptionQueueAgeSeconds: 120,
 			ComputeBudgetUSD: 3000}
-	case "staging":
-		return WorkloadAlarms{EvaluationMinutes: 10, DatabaseCPUPercent: 85, DatabaseFreeStorageGiB: 10,
-			DatabaseFreeableMemoryMiB: 256, DatabaseConnections: 300, ReplicaLagSeconds: 300, InterruptionQueueAgeSeconds: 300,
-			ComputeBudgetUSD: 1000}
-	default:
-		return WorkloadAlarms{EvaluationMinutes: 30, DatabaseCPUPercent: 95, DatabaseFreeStorageGiB: 5,
-			DatabaseFreeableMemoryMiB: 128, DatabaseConnections: 150, ReplicaLagSeconds: 900, InterruptionQueueAgeSeconds: 600,
-			ComputeBudgetUSD: 500}
 	}
+	return WorkloadAlarms{EvaluationMinutes: 30, DatabaseCPUPercent: 95, DatabaseFreeStorageGiB: 5,
+		DatabaseFreeableMemoryMiB: 128, DatabaseConnections: 150, ReplicaLagSeconds: 900, InterruptionQueueAgeSeconds: 600,
+		ComputeBudgetUSD: 500}
 }
 
-// DefaultLogRetention is a cluster's log retention: a year in prod, a month in staging, two weeks in dev.
-func DefaultLogRetention(env string) int {
-	switch env {
-	case "prod":
+// DefaultLogRetention is a cluster's log retention: a year in production, two weeks elsewhere.
+func DefaultLogRetention(t Tier) int {
+	if t == TierProduction {
 		return 365
-	case "staging":
-		return 30
-	default:
-		return 14
 	}
+	return 14
 }
 
 var (
@@ -200,8 +191,8 @@ func (a WorkloadAlarms) validate(p *problems, path keyPath) {
 	}
 }
 
-func (a *WorkloadAlarms) fillDefaults(env string, e Estate) {
-	d := DefaultWorkloadAlarms(env)
+func (a *WorkloadAlarms) fillDefaults(t Tier, e Estate) {
+	d := DefaultWorkloadAlarms(t)
 	setInt(&a.EvaluationMinutes, d.EvaluationMinutes)
 	setInt(&a.DatabaseCPUPercent, d.DatabaseCPUPercent)
 	setInt(&a.DatabaseFreeStorageGiB, d.DatabaseFreeStorageGiB)
@@ -236,9 +227,9 @@ func (o Observability) validate(p *problems, path keyPath) {
 	}
 }
 
-func (o *Observability) fillDefaults(env string) {
+func (o *Observability) fillDefaults(t Tier) {
 	setString(&o.AddonVersion, DefaultCloudWatchObservabilityVersion)
-	setInt(&o.LogRetentionDays, DefaultLogRetention(env))
+	setInt(&o.LogRetentionDays, DefaultLogRetention(t))
 }
 
 // positive reports every field of the map (by key) that is set and not positive, in key order.
@@ -259,7 +250,7 @@ func retentionList() string {
 }
 
 // fillOperations fills the workload stack's alarm and observability defaults.
-func (w *Workload) fillOperations(env string, e Estate) {
-	w.Alarms.fillDefaults(env, e)
-	w.Observability.fillDefaults(env)
+func (w *Workload) fillOperations(env Environment, e Estate) {
+	w.Alarms.fillDefaults(env.Tier, e)
+	w.Observability.fillDefaults(env.Tier)
 }

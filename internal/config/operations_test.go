@@ -55,12 +55,12 @@ func TestOperationsDefaults(t *testing.T) {
 	done := written.WithDefaults()
 	a := done.Workload.Alarms
 	assert.Equal(t, []string{"owner@example.com"}, a.Emails, "alarms without emails go to the owner")
-	assert.Equal(t, config.DefaultWorkloadAlarms("dev").DatabaseCPUPercent, a.DatabaseCPUPercent)
+	assert.Equal(t, config.DefaultWorkloadAlarms(config.TierNonProduction).DatabaseCPUPercent, a.DatabaseCPUPercent)
 	assert.Equal(t, 30, a.EvaluationMinutes, "dev is quieter: it waits half an hour")
 	assert.Equal(t, 14, done.Workload.Observability.LogRetentionDays)
 	assert.Equal(t, config.DefaultCloudWatchObservabilityVersion, done.Workload.Observability.AddonVersion)
-	assert.Less(t, config.DefaultWorkloadAlarms("prod").EvaluationMinutes, config.DefaultWorkloadAlarms("dev").EvaluationMinutes)
-	assert.Equal(t, 365, config.DefaultLogRetention("prod"))
+	assert.Less(t, config.DefaultWorkloadAlarms(config.TierProduction).EvaluationMinutes, config.DefaultWorkloadAlarms(config.TierNonProduction).EvaluationMinutes)
+	assert.Equal(t, 365, config.DefaultLogRetention(config.TierProduction))
 
 	sec := config.Stack{Name: "security", Layer: config.LayerSecurity, Security: &config.Security{
 		Alerts: config.SecurityAlerts{Critical: config.AlertRoute{Emails: []string{"a@example.com"}}}}}

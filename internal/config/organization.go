@@ -44,20 +44,24 @@ type Account struct {
 	Name  string      `json:"name"`
 	Email string      `json:"email"`
 	Role  AccountRole `json:"role"`
-	// Environment is set for workload accounts only: prod, staging or dev.
+	// Environment is set for workload accounts only: one of platform:estate.environments, one account each.
 	Environment string        `json:"environment,omitempty"`
 	OU          string        `json:"ou"`
 	Budget      AccountBudget `json:"budget"`
 }
 
-// IsProd reports whether the account runs the production workload.
-func (a Account) IsProd() bool { return a.Role == RoleWorkload && a.Environment == "prod" }
+// Production reports whether the account runs a workload environment of the production tier.
+func (a Account) Production(e Estate) bool {
+	env, ok := e.Environment(a.Environment)
+	return a.Role == RoleWorkload && ok && env.Production()
+}
 
 // AccountBudget is the monthly cost budget of one account.
 type AccountBudget struct {
 	MonthlyLimitUSD float64 `json:"monthlyLimitUsd"`
 	// HardLimit attaches the deny-new-spend SCP to the account when actual spend crosses
-	// budgets.hardLimitPercent of the limit. Defaults to true for non-prod workload accounts; never allowed on prod.
+	// budgets.hardLimitPercent of the limit. Defaults to true for the workload accounts of non-production
+	// environments; never allowed on a production one.
 	HardLimit *bool `json:"hardLimit,omitempty"`
 }
 
@@ -124,10 +128,10 @@ var (
 	cronPattern = regexp.MustCompile(`^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$`)
 )
 
-func (o Organization) validate(p *problems, path keyPath) {
+func (o Organization) validate(p *problems, path keyPath, e Estate) {
 	ous := o.validateOUs(p, path.Field("organizationalUnits"))
-	roles, envs := o.validateAccounts(p, path.Field("accounts"), path.Field("organizationalUnits"), ous)
-	o.validateAccountSet(p, path.Field("accounts"), roles, envs)
+	roles, envs := o.validateAccounts(p, path.Field("accounts"), path.Field("organizationalUnits"), ous, e)
+	o.validateAccountSet(p, path.Field("accounts"), roles, envs, e)
 	o.Budgets.validate(p, path.Field("budgets"))
 	o.AnomalyDetection.validate(p, path.Field("anomalyDetection"))
 	o.BackupPolicy.validate(p, path.Field("backupPolicy"), ous)
@@ -183,13 +187,13 @@ func validateParent(p *problems, key, list keyPath, ou OU, ous map[string]OU) {
 
 // validateAccounts checks every member account, and what no two accounts may share: name, root email and
 // environment. It returns the indexes of the accounts by role, and the account of each environment.
-func (o Organization) validateAccounts(p *problems, list, ouList keyPath, ous map[string]OU) (map[AccountRole][]int, map[string]int) {
+func (o Organization) validateAccounts(p *problems, list, ouList keyPath, ous map[string]OU, e Estate) (map[AccountRole][]int, map[string]int) {
 	emails := map[string]int{}
 	roles := map[AccountRole][]int{}
 	envs := map[string]int{}
 	for i, a := range o.Accounts {
 		key := list.Index(i)
-		a.validate(p, key, ouList, ous)
+		a.validate(p, key, ouList, ous, e)
 		if email := strings.ToLower(a.Email); validEmail(a.Email) {
 			if j, dup := emails[email]; dup {
 				p.bad(key.Field("email"), a.Email, "is already used by %s: every account needs its own root email", list.Index(j))
@@ -200,7 +204,7 @@ func (o Organization) validateAccounts(p *problems, list, ouList keyPath, ous ma
 		if slices.Contains(accountRoles(), a.Role) {
 			roles[a.Role] = append(roles[a.Role], i)
 		}
-		if a.Role == RoleWorkload && slices.Contains(Environments, a.Environment) {
+		if _, declared := e.Environment(a.Environment); a.Role == RoleWorkload && declared {
 			if j, dup := envs[a.Environment]; dup {
 				p.bad(key.Field("environment"), a.Environment, "is already run by %s: one account per environment", list.Index(j))
 			}
@@ -212,7 +216,7 @@ func (o Organization) validateAccounts(p *problems, list, ouList keyPath, ous ma
 }
 
 // validate checks one account's own fields.
-func (a Account) validate(p *problems, key, ouList keyPath, ous map[string]OU) {
+func (a Account) validate(p *problems, key, ouList keyPath, ous map[string]OU, e Estate) {
 	if !keyPattern.MatchString(a.Name) {
 		// With the 16-character company prefix the account name stays under AWS's 50 characters.
 		p.bad(key.Field("name"), a.Name, "must be 2-32 lowercase letters, digits or '-', starting with a letter")
@@ -233,9 +237,13 @@ func (a Account) validate(p *problems, key, ouList keyPath, ous map[string]OU) {
 		p.bad(key.Field("environment"), a.Environment, "is only for workload accounts (role %q has none)", a.Role)
 	case a.Role != RoleWorkload:
 	case a.Environment == "":
-		p.missing(key.Field("environment"), "workload accounts name their environment: one of "+strings.Join(Environments, ", "))
-	case !slices.Contains(Environments, a.Environment):
-		p.bad(key.Field("environment"), a.Environment, "is not an environment: allowed are %s", strings.Join(Environments, ", "))
+		p.missing(key.Field("environment"), "workload accounts name their environment: one of "+e.environmentList())
+	case len(e.Environments) == 0:
+		// The estate's own error says the environments are missing.
+	default:
+		if _, declared := e.Environment(a.Environment); !declared {
+			p.bad(key.Field("environment"), a.Environment, "is not an environment %s declares: allowed are %s", keyPath(KeyEstate).Field("environments"), e.environmentList())
+		}
 	}
 	if a.OU == "" {
 		p.missing(key.Field("ou"), "the OU the account is placed in")
@@ -245,14 +253,15 @@ func (a Account) validate(p *problems, key, ouList keyPath, ous map[string]OU) {
 	if a.Budget.MonthlyLimitUSD <= 0 {
 		p.bad(key.Field("budget").Field("monthlyLimitUsd"), a.Budget.MonthlyLimitUSD, "must be greater than 0")
 	}
-	if a.IsProd() && a.Budget.HardLimit != nil && *a.Budget.HardLimit {
-		p.bad(key.Field("budget").Field("hardLimit"), true, "is not allowed on prod: the deny-new-spend guardrail would stop production from scaling")
+	if a.Production(e) && a.Budget.HardLimit != nil && *a.Budget.HardLimit {
+		p.bad(key.Field("budget").Field("hardLimit"), true, "is not allowed on the account of %s, a production environment: the deny-new-spend guardrail would stop production from scaling", a.Environment)
 	}
 }
 
 // validateAccountSet checks what the accounts must hold together: exactly one account of each singleton role, a
-// prod workload account, and no non-prod workload in the prod account's OU.
-func (o Organization) validateAccountSet(p *problems, list keyPath, roles map[AccountRole][]int, envs map[string]int) {
+// workload account for every declared environment, and no OU holding both a production and a non-production
+// workload account.
+func (o Organization) validateAccountSet(p *problems, list keyPath, roles map[AccountRole][]int, envs map[string]int, e Estate) {
 	for _, r := range SingletonRoles {
 		switch idx := roles[r]; {
 		case len(idx) == 0:
@@ -261,18 +270,28 @@ func (o Organization) validateAccountSet(p *problems, list keyPath, roles map[Ac
 			p.bad(list.Index(idx[1]).Field("role"), string(r), "is already held by %s: exactly one account has this role", list.Index(idx[0]))
 		}
 	}
-	i, ok := envs["prod"]
-	if !ok {
-		if len(o.Accounts) > 0 {
-			p.missing(list, "a workload account with environment \"prod\"")
+	for _, env := range e.Environments {
+		if _, ok := envs[env.Name]; !ok && len(o.Accounts) > 0 {
+			p.missing(list, fmt.Sprintf("a workload account with environment %q, which %s declares", env.Name, keyPath(KeyEstate).Field("environments")))
 		}
-		return
 	}
-	// Prod is kept apart from non-prod: they never share an OU, so guardrails can differ.
-	prodOU := o.Accounts[i].OU
-	for _, env := range Environments {
-		if j, ok := envs[env]; ok && env != "prod" && o.Accounts[j].OU == prodOU {
-			p.bad(list.Index(j).Field("ou"), prodOU, "is the prod account's OU: non-prod workloads must live in a different OU than prod")
+	// Production is kept apart from non-production: they never share an OU, so guardrails can differ.
+	productionOU := map[string]int{}
+	for _, env := range e.Environments {
+		if i, ok := envs[env.Name]; ok && env.Production() {
+			if _, seen := productionOU[o.Accounts[i].OU]; !seen {
+				productionOU[o.Accounts[i].OU] = i
+			}
+		}
+	}
+	for _, env := range e.Environments {
+		j, ok := envs[env.Name]
+		if !ok || env.Production() {
+			continue
+		}
+		if i, shared := productionOU[o.Accounts[j].OU]; shared {
+			p.bad(list.Index(j).Field("ou"), o.Accounts[j].OU, "is the OU of %s, the account of production environment %q: non-production workloads must live in a different OU than production ones",
+				list.Index(i), o.Accounts[i].Environment)
 		}
 	}
 }
@@ -384,7 +403,7 @@ func (b BackupPolicy) validate(p *problems, path keyPath, ous map[string]OU) {
 	}
 }
 
-func (o *Organization) fillDefaults() {
+func (o *Organization) fillDefaults(e Estate) {
 	b := &o.Budgets
 	if len(b.ActualThresholdsPercent) == 0 {
 		b.ActualThresholdsPercent = []float64{50, 80, 100}
@@ -398,7 +417,7 @@ func (o *Organization) fillDefaults() {
 	for i := range o.Accounts {
 		a := &o.Accounts[i]
 		if a.Budget.HardLimit == nil {
-			hard := a.Role == RoleWorkload && !a.IsProd()
+			hard := a.Role == RoleWorkload && !a.Production(e)
 			a.Budget.HardLimit = &hard
 		}
 	}

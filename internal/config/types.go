@@ -33,7 +33,8 @@ func (l Layer) Rank() int {
 
 // Stack is everything one stack's config holds.
 type Stack struct {
-	// Name is the Pulumi stack name (org, security, network, dev, staging, prod).
+	// Name is the Pulumi stack name: org, security, network, or a workload environment of
+	// platform:estate.environments (prod, staging, dev).
 	Name string
 	// Layer comes from platform:layer.
 	Layer Layer
@@ -59,9 +60,6 @@ type Stack struct {
 	// layers. Absent, nothing of delivery is built.
 	Delivery *Delivery
 }
-
-// Environments a workload account can run.
-var Environments = []string{"prod", "staging", "dev"}
 
 // EnvironmentTag is the value of the environment tag for a stack: the workload environment, or "shared".
 func (s Stack) EnvironmentTag() string {

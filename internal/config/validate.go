@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -84,7 +83,7 @@ func (s Stack) Validate() error {
 	s.section(&p, KeyOrganization, LayerOrganization, s.Organization != nil, "the organization layer needs its OUs, accounts and budgets")
 	s.section(&p, KeySecurity, LayerSecurity, s.Security != nil, "the security layer needs its log retention, vaults and Identity Center settings")
 	if s.Organization != nil && s.Layer == LayerOrganization {
-		s.Organization.validate(&p, KeyOrganization)
+		s.Organization.validate(&p, KeyOrganization, s.Estate)
 	}
 	if s.Security != nil && s.Layer == LayerSecurity {
 		s.Security.validate(&p, KeySecurity, s.Estate)
@@ -94,11 +93,11 @@ func (s Stack) Validate() error {
 		s.Network.validate(&p, KeyNetwork, s.Estate)
 	}
 	s.section(&p, KeyWorkload, LayerWorkload, s.Workload != nil, "a workload stack needs its VPC and EKS settings")
-	if s.Layer == LayerWorkload && !slices.Contains(Environments, s.Name) {
-		p.bad("stack name", s.Name, "is not a workload environment: workload stacks are named %s", strings.Join(Environments, ", "))
+	if _, declared := s.Estate.Environment(s.Name); s.Layer == LayerWorkload && !declared && len(s.Estate.Environments) > 0 {
+		p.bad("stack name", s.Name, "is not a workload environment: %s declares %s", keyPath(KeyEstate).Field("environments"), s.Estate.environmentList())
 	}
 	if s.Workload != nil && s.Layer == LayerWorkload {
-		s.Workload.validate(&p, KeyWorkload, s.Name, s.Estate)
+		s.Workload.validate(&p, KeyWorkload, s.Environment(), s.Estate)
 	}
 	validateWaivers(&p, KeyWaivers, s.Waivers)
 	if s.Delivery != nil {

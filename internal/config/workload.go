@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// Workload configures a workload stack (dev, staging, prod): the environment is the stack name.
+// Workload configures a workload stack: the stack name is the environment, one of platform:estate.environments.
 type Workload struct {
 	VPC       WorkloadVPC `json:"vpc"`
 	EKS       EKS         `json:"eks"`
@@ -72,7 +72,8 @@ type ClusterAccess struct {
 type Karpenter struct {
 	// Version is the Karpenter chart version.
 	Version string `json:"version"`
-	// AMIAlias selects the AL2023 AMI: "al2023@v20251120" pins a release (required in prod); "al2023@latest" follows.
+	// AMIAlias selects the AL2023 AMI: "al2023@v20251120" pins a release (required in production);
+	// "al2023@latest" follows.
 	AMIAlias string `json:"amiAlias"`
 	// Graviton and AMD64 are the node pools by architecture; AMD64 is split into a Spot and an On-Demand pool.
 	Graviton NodePool `json:"graviton"`
@@ -127,7 +128,7 @@ var (
 	namespacePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 )
 
-func (w Workload) validate(p *problems, path keyPath, env string, e Estate) {
+func (w Workload) validate(p *problems, path keyPath, env Environment, e Estate) {
 	if _, ok := parseCIDR(p, path.Field("vpc").Field("cidr"), w.VPC.CIDR, 16, 20); ok && w.VPC.AZCount != 0 {
 		if w.VPC.AZCount < 2 || w.VPC.AZCount > 3 || w.VPC.AZCount > RegionAZCount(e.HomeRegion) {
 			p.bad(path.Field("vpc").Field("azCount"), w.VPC.AZCount, "must be 2 or 3 (and at most the AZs of %s)", e.HomeRegion)
@@ -249,17 +250,18 @@ func (k EKS) validateAccess(p *problems, path keyPath) {
 	}
 }
 
-func (w *Workload) fillDefaults(env string) {
+func (w *Workload) fillDefaults(env Environment) {
 	if w.VPC.AZCount == 0 {
-		// Prod and staging span three AZs; dev saves a TGW subnet, a NAT-free spoke AZ and cross-AZ traffic with two.
+		// A Multi-AZ environment spans three AZs; another saves a TGW subnet, a spoke AZ and cross-AZ traffic
+		// with two.
 		w.VPC.AZCount = 3
-		if env == "dev" {
+		if !env.RequiresMultiAZ() {
 			w.VPC.AZCount = 2
 		}
 	}
 	setInt(&w.DatabasePort, DefaultDatabasePort)
 	setInt(&w.EKS.SystemNodeGroup.DiskSizeGiB, DefaultNodeDiskSizeGB)
-	setInt(&w.Database.BackupRetentionDays, DefaultBackupRetention(env))
+	setInt(&w.Database.BackupRetentionDays, DefaultBackupRetention(env.Tier))
 	setString(&w.Database.BackupWindow, DefaultBackupWindow)
 	setString(&w.Database.MaintenanceWindow, DefaultMaintenanceWindow)
 	setInt(&w.Database.SecretRotationDays, DefaultSecretRotationDays)
@@ -292,15 +294,15 @@ var (
 	cron5Pattern    = regexp.MustCompile(`^(\S+\s+){4}\S+$`)
 )
 
-func (k Karpenter) validate(p *problems, path keyPath, env string) {
+func (k Karpenter) validate(p *problems, path keyPath, env Environment) {
 	if k.Version != KarpenterVersion {
 		p.bad(path.Field("version"), k.Version, "is not the Karpenter version the platform is validated against: %s", KarpenterVersion)
 	}
 	switch {
 	case !amiAliasPattern.MatchString(k.AMIAlias):
 		p.bad(path.Field("amiAlias"), k.AMIAlias, "must be al2023@latest or a pinned al2023@vYYYYMMDD")
-	case env == "prod" && k.AMIAlias == "al2023@latest":
-		p.bad(path.Field("amiAlias"), k.AMIAlias, "must be pinned in prod: new AMIs reach prod after dev and staging")
+	case env.Production() && k.AMIAlias == "al2023@latest":
+		p.bad(path.Field("amiAlias"), k.AMIAlias, "must be pinned in %s, a production environment: new AMIs reach production after the non-production environments", env.Name)
 	}
 	k.Graviton.validate(p, path.Field("graviton"), true)
 	k.AMD64.validate(p, path.Field("amd64"), false)

@@ -53,6 +53,13 @@ const (
 	MaxEventRuleName = 64
 )
 
+// MaxEnvironmentName is the longest workload environment name. A workload stack's names start with it, and the
+// tightest that carry no hash suffix are the restore-testing plan "<env>_backup_restore_test" (AWS Backup allows
+// 50 characters) and the Karpenter controller role "<env>-eks-karpenter-controller", which must fit the 64
+// characters of an IAM role name with its hash suffix before Limited would cut into the part
+// KarpenterControllerRolePattern matches.
+const MaxEnvironmentName = 30
+
 // KarpenterControllerRole is the name of a cluster's Karpenter controller role. The deny-new-spend guardrail
 // recognises every such role by KarpenterControllerRolePattern (the hash suffix is always there).
 func KarpenterControllerRole(cluster string) string {

@@ -42,3 +42,11 @@ func TestSlug(t *testing.T) {
 		assert.Equal(t, want, Slug(in), in)
 	}
 }
+
+func TestLongestEnvironmentNameFitsTheNamesWithoutHash(t *testing.T) {
+	env := strings.Repeat("e", MaxEnvironmentName)
+	role := KarpenterControllerRole(Name(env, "eks", ""))
+	assert.True(t, strings.HasPrefix(role, env+"-eks-karpenter-controller-"), "the deny-new-spend pattern still matches %s", role)
+	assert.LessOrEqual(t, len(env+"_backup_restore_test"), 50, "AWS Backup's limit on restore testing plan names")
+	assert.Greater(t, len(env+"e_backup_restore_test"), 50, "MaxEnvironmentName is the tightest limit, not below it")
+}

@@ -50,6 +50,9 @@ type StackPlan struct {
 	CriticalPath *CriticalPath `json:"criticalPath,omitempty"`
 	// Waivers are the stack's accepted policy-pack findings (platform:waivers); the rule engine reads them.
 	Waivers []config.Waiver `json:"-"`
+	// Environment is the workload environment the stack builds, as platform:estate.environments declares it (the
+	// AZ-failure analysis reads whether it must be Multi-AZ); nil for the stacks every environment shares.
+	Environment *config.Environment `json:"-"`
 }
 
 // Finding is one deploy-readiness problem: something `pulumi up` would fail on, or deploy broken, that a
@@ -279,6 +282,10 @@ func PlanStack(project string, s StackFile, upstream map[string]map[string]any) 
 
 	sp := StackPlan{Name: s.Name, Layer: string(cfg.Layer), References: []string{}, Resources: []Resource{},
 		Outputs: map[string]any{}, Findings: []Finding{}, Waivers: cfg.Waivers}
+	if cfg.Layer == config.LayerWorkload {
+		env := cfg.Environment()
+		sp.Environment = &env
+	}
 	for _, ref := range mon.References() {
 		sp.References = append(sp.References, ref[strings.LastIndex(ref, "/")+1:])
 	}

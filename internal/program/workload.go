@@ -27,7 +27,7 @@ import (
 	"github.com/innovate-inc/platform/security"
 )
 
-// workloadLayer builds a workload stack (dev, staging, prod) in its account, with the hub side of its network
+// workloadLayer builds a workload stack (an environment of platform:estate.environments) in its account, with the hub side of its network
 // attachment in the networking account, and returns its outputs. It reads its upstream stacks, runs its invokes
 // and every cross-stack check before it registers any resource (only providers, which the invokes need): a
 // failed check leaves no half-built stack.
@@ -43,6 +43,7 @@ func workloadLayer(ctx *pulumi.Context, cfg *config.Stack) (pulumi.Map, error) {
 type workloadInputs struct {
 	*upstream
 	vpcCIDR          netip.Prefix
+	routeDomain      string
 	azs              []string
 	accessRoles      map[string]string
 	backupVaultARN   string
@@ -71,7 +72,8 @@ func readWorkloadInputs(ctx *pulumi.Context, cfg *config.Stack) (*workloadInputs
 		errs = append(errs, fmt.Errorf("stack %q: the org stack has no workload account for environment %q", env, env))
 	}
 	in.vpcCIDR = netip.MustParsePrefix(w.VPC.CIDR)
-	domain := network.DomainOf(env)
+	in.routeDomain = network.SpokeDomain(cfg.Environment().Production())
+	domain := in.routeDomain
 	if d, err := cidr.Parse(up.net.RouteDomainCIDRs[domain]); err == nil && !cidr.Contains(d, in.vpcCIDR) {
 		errs = append(errs, fmt.Errorf("%s.vpc.cidr %q is outside the %s route domain %s of the network stack", config.KeyWorkload, w.VPC.CIDR, domain, d))
 	}
@@ -168,7 +170,7 @@ func buildWorkloadNetworkAndCluster(ctx *pulumi.Context, cfg *config.Stack, in *
 	c := &workloadComponents{}
 	var err error
 	if c.vpc, err = network.NewWorkloadVPC(ctx, naming.Name(env, "vpc", ""), network.WorkloadVPCArgs{
-		Scope: home, CIDR: in.vpcCIDR, AZs: in.azs, HubProvider: in.hub.Provider,
+		Scope: home, RouteDomain: in.routeDomain, CIDR: in.vpcCIDR, AZs: in.azs, HubProvider: in.hub.Provider,
 		TransitGatewayID: in.net.TransitGatewayID, RouteTableIDs: in.net.RouteTableIDs, EndpointZoneIDs: in.net.EndpointZoneIDs,
 		FlowLogsBucketARN: in.sec.LogBucketARNs[security.PurposeFlowLogs], DatabasePort: w.DatabasePort, ClusterName: clusterName,
 	}); err != nil {
