@@ -81,7 +81,7 @@ func Estimate(res *plan.Result, t Table) error {
 		sum.Assumptions = append(sum.Assumptions, fmt.Sprintf("%s egress %v GB/month through TGW, firewall and NAT", env, t.Assumptions.EgressGBPerMonth[env]))
 	}
 	sum.Assumptions = append(sum.Assumptions, "GuardDuty, Security Hub and Config per account as stated in the price table",
-		"application nodes (Karpenter), load balancers the cluster creates, log storage and traffic beyond the egress assumption are not counted")
+		"application nodes (Karpenter), load balancer capacity units, WAF requests, log storage and traffic beyond the egress assumption are not counted")
 	for i := range res.Stacks {
 		sc, err := stackCost(&res.Stacks[i], res, t)
 		if err != nil {
@@ -145,6 +145,27 @@ func stackCost(s *plan.StackPlan, res *plan.Result, t Table) (*plan.StackCost, e
 		env = s.Name
 	}
 	c := &counter{t: t}
+	c.compute(s)
+	c.network(s, t)
+	c.loadBalancing(s)
+	c.data(s)
+	c.security(s)
+	if c.err != nil {
+		return nil, c.err
+	}
+	sc := &plan.StackCost{Environment: env, Lines: c.lines}
+	if sc.Lines == nil {
+		sc.Lines = []plan.CostLine{}
+	}
+	for _, l := range sc.Lines {
+		sc.Monthly += l.Monthly
+	}
+	sc.Monthly = round(sc.Monthly)
+	return sc, nil
+}
+
+// compute is the EKS control planes and the managed node groups (Karpenter's nodes depend on load: not planned).
+func (c *counter) compute(s *plan.StackPlan) {
 	c.add("eks-cluster", float64(len(ofType(s, "eks:index:Cluster"))), "EKS control plane")
 	for _, ng := range ofType(s, "aws:eks/nodeGroup:NodeGroup") {
 		types, _ := in(ng, "instanceTypes").([]any)
@@ -154,6 +175,10 @@ func stackCost(s *plan.StackPlan, res *plan.Result, t Table) (*plan.StackCost, e
 			c.add("ec2:"+types[0].(string), size, fmt.Sprintf("node group %s: %v x %s On-Demand", ng.Name, size, types[0]))
 		}
 	}
+}
+
+// network is NAT, the firewall, the Transit Gateway, interface endpoints and public addresses.
+func (c *counter) network(s *plan.StackPlan, t Table) {
 	nats := float64(len(ofType(s, "aws:ec2/natGateway:NatGateway")))
 	c.add("nat-gateway", nats, fmt.Sprintf("%v NAT gateways", nats))
 	endpoints := 0.0
@@ -182,6 +207,10 @@ func stackCost(s *plan.StackPlan, res *plan.Result, t Table) (*plan.StackCost, e
 		}
 	}
 	c.add("interface-endpoint", azHours, "interface endpoints x AZs")
+}
+
+// loadBalancing is the load balancers (the program's and the controller's) and web ACLs.
+func (c *counter) loadBalancing(s *plan.StackPlan) {
 	c.add("load-balancer", float64(len(ofType(s, "aws:lb/loadBalancer:LoadBalancer"))), "load balancers")
 	// The load balancer controller's: one ALB per IngressClassParams group, one NLB per LoadBalancer Service.
 	albs, nlbs := float64(len(ofType(s, "kubernetes:elbv2.k8s.aws/v1beta1:IngressClassParams"))), 0.0
@@ -197,6 +226,10 @@ func stackCost(s *plan.StackPlan, res *plan.Result, t Table) (*plan.StackCost, e
 		c.add("waf-web-acl", 1, "web ACL "+acl.Name)
 		c.add("waf-rule", float64(len(rules)), fmt.Sprintf("%d rules of %s (plus $0.60 per million requests)", len(rules), acl.Name))
 	}
+}
+
+// data is the databases, secrets, keys and zones.
+func (c *counter) data(s *plan.StackPlan) {
 	secrets := float64(len(ofType(s, "aws:secretsmanager/secret:Secret")))
 	for _, db := range ofType(s, "aws:rds/instance:Instance") {
 		class, _ := in(db, "instanceClass").(string)
@@ -216,20 +249,12 @@ func stackCost(s *plan.StackPlan, res *plan.Result, t Table) (*plan.StackCost, e
 	c.add("kms-key", float64(len(ofType(s, "aws:kms/key:Key"))), "customer-managed KMS keys")
 	c.add("public-ipv4", float64(len(ofType(s, "aws:ec2/eip:Eip"))), "Elastic IPs")
 	c.add("hosted-zone", float64(len(ofType(s, "aws:route53/zone:Zone"))), "Route 53 hosted zones")
+}
+
+// security is the per-account security services.
+func (c *counter) security(s *plan.StackPlan) {
 	accounts := float64(len(ofType(s, "aws:cfg/recorder:Recorder")))
 	c.add("guardduty", accounts, "account-regions with GuardDuty (one per Config recorder)")
 	c.add("security-hub", accounts, "account-regions with Security Hub")
 	c.add("config", accounts, "account-regions recording AWS Config")
-	if c.err != nil {
-		return nil, c.err
-	}
-	sc := &plan.StackCost{Environment: env, Lines: c.lines}
-	if sc.Lines == nil {
-		sc.Lines = []plan.CostLine{}
-	}
-	for _, l := range sc.Lines {
-		sc.Monthly += l.Monthly
-	}
-	sc.Monthly = round(sc.Monthly)
-	return sc, nil
 }
