@@ -120,27 +120,9 @@ func Validate(obj Object) field.ErrorList {
 	spec := field.NewPath("spec")
 	switch o := obj.(type) {
 	case *corev1.ResourceQuota:
-		for name, q := range o.Spec.Hard {
-			errs = append(errs, resourceName(string(name), spec.Child("hard").Key(string(name)))...)
-			errs = append(errs, nonNegative(q, spec.Child("hard").Key(string(name)))...)
-		}
+		errs = append(errs, resourceQuota(o, spec)...)
 	case *corev1.LimitRange:
-		for i, l := range o.Spec.Limits {
-			p := spec.Child("limits").Index(i)
-			for name, max := range l.Max {
-				if d, ok := l.Default[name]; ok && d.Cmp(max) > 0 {
-					errs = append(errs, field.Invalid(p.Child("default").Key(string(name)), d.String(), "must be less than or equal to max "+max.String()))
-				}
-				if d, ok := l.DefaultRequest[name]; ok && d.Cmp(max) > 0 {
-					errs = append(errs, field.Invalid(p.Child("defaultRequest").Key(string(name)), d.String(), "must be less than or equal to max "+max.String()))
-				}
-			}
-			for name, r := range l.DefaultRequest {
-				if d, ok := l.Default[name]; ok && r.Cmp(d) > 0 {
-					errs = append(errs, field.Invalid(p.Child("defaultRequest").Key(string(name)), r.String(), "must be less than or equal to default limit "+d.String()))
-				}
-			}
-		}
+		errs = append(errs, limitRange(o, spec)...)
 	case *corev1.ServiceAccount:
 	case *corev1.Service:
 		for i, port := range o.Spec.Ports {
@@ -152,64 +134,118 @@ func Validate(obj Object) field.ErrorList {
 	case *networkingv1.Ingress:
 		errs = append(errs, ingress(o, spec)...)
 	case *appsv1.Deployment:
-		errs = append(errs, selectorMatches(o.Spec.Selector, o.Spec.Template.Labels, spec)...)
-		errs = append(errs, podSpec(&o.Spec.Template.Spec, spec.Child("template", "spec"))...)
-		if o.Spec.Replicas != nil && *o.Spec.Replicas < 0 {
-			errs = append(errs, field.Invalid(spec.Child("replicas"), *o.Spec.Replicas, "must be greater than or equal to 0"))
-		}
+		errs = append(errs, deployment(o, spec)...)
 	case *policyv1.PodDisruptionBudget:
-		if o.Spec.MinAvailable != nil && o.Spec.MaxUnavailable != nil {
-			errs = append(errs, field.Invalid(spec, o.Spec, "minAvailable and maxUnavailable cannot be both set"))
-		}
-		errs = append(errs, metav1validation.ValidateLabelSelector(o.Spec.Selector, metav1validation.LabelSelectorValidationOptions{}, spec.Child("selector"))...)
+		errs = append(errs, disruptionBudget(o, spec)...)
 	case *autoscalingv2.HorizontalPodAutoscaler:
-		if o.Spec.MinReplicas != nil && *o.Spec.MinReplicas < 1 {
-			errs = append(errs, field.Invalid(spec.Child("minReplicas"), *o.Spec.MinReplicas, "must be greater than or equal to 1"))
-		}
-		if o.Spec.MinReplicas != nil && o.Spec.MaxReplicas < *o.Spec.MinReplicas {
-			errs = append(errs, field.Invalid(spec.Child("maxReplicas"), o.Spec.MaxReplicas, "must be greater than or equal to `minReplicas`"))
-		}
-		if o.Spec.ScaleTargetRef.Kind == "" || o.Spec.ScaleTargetRef.Name == "" {
-			errs = append(errs, field.Required(spec.Child("scaleTargetRef"), "kind and name"))
-		}
-		for i, m := range o.Spec.Metrics {
-			if m.Type == autoscalingv2.ResourceMetricSourceType && (m.Resource == nil || m.Resource.Target.AverageUtilization == nil || *m.Resource.Target.AverageUtilization < 1) {
-				errs = append(errs, field.Invalid(spec.Child("metrics").Index(i), m, "a Utilization target needs averageUtilization of at least 1"))
-			}
-		}
+		errs = append(errs, autoscaler(o, spec)...)
 	case *networkingv1.NetworkPolicy:
-		errs = append(errs, metav1validation.ValidateLabelSelector(&o.Spec.PodSelector, metav1validation.LabelSelectorValidationOptions{}, spec.Child("podSelector"))...)
-		for i, t := range o.Spec.PolicyTypes {
-			if t != networkingv1.PolicyTypeIngress && t != networkingv1.PolicyTypeEgress {
-				errs = append(errs, field.NotSupported(spec.Child("policyTypes").Index(i), t, []string{"Ingress", "Egress"}))
+		errs = append(errs, networkPolicy(o, spec)...)
+	}
+	return errs
+}
+
+func resourceQuota(o *corev1.ResourceQuota, spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for name, q := range o.Spec.Hard {
+		errs = append(errs, resourceName(string(name), spec.Child("hard").Key(string(name)))...)
+		errs = append(errs, nonNegative(q, spec.Child("hard").Key(string(name)))...)
+	}
+	return errs
+}
+
+func limitRange(o *corev1.LimitRange, spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, l := range o.Spec.Limits {
+		p := spec.Child("limits").Index(i)
+		for name, max := range l.Max {
+			if d, ok := l.Default[name]; ok && d.Cmp(max) > 0 {
+				errs = append(errs, field.Invalid(p.Child("default").Key(string(name)), d.String(), "must be less than or equal to max "+max.String()))
+			}
+			if d, ok := l.DefaultRequest[name]; ok && d.Cmp(max) > 0 {
+				errs = append(errs, field.Invalid(p.Child("defaultRequest").Key(string(name)), d.String(), "must be less than or equal to max "+max.String()))
 			}
 		}
-		rule := func(p *field.Path, ports []networkingv1.NetworkPolicyPort, peers []networkingv1.NetworkPolicyPeer) {
-			for j, port := range ports {
-				if port.Protocol != nil {
-					errs = append(errs, protocol(*port.Protocol, p.Child("ports").Index(j).Child("protocol"))...)
-				}
-				if port.Port != nil && port.Port.IntValue() != 0 {
-					errs = append(errs, portNumber(int32(port.Port.IntValue()), p.Child("ports").Index(j).Child("port"))...)
-				}
-			}
-			for j, peer := range peers {
-				if peer.IPBlock != nil {
-					if _, err := netip.ParsePrefix(peer.IPBlock.CIDR); err != nil {
-						errs = append(errs, field.Invalid(p.Child("peers").Index(j).Child("ipBlock", "cidr"), peer.IPBlock.CIDR, err.Error()))
-					}
-					if peer.PodSelector != nil || peer.NamespaceSelector != nil {
-						errs = append(errs, field.Forbidden(p.Child("peers").Index(j), "ipBlock cannot be combined with selectors"))
-					}
-				}
+		for name, r := range l.DefaultRequest {
+			if d, ok := l.Default[name]; ok && r.Cmp(d) > 0 {
+				errs = append(errs, field.Invalid(p.Child("defaultRequest").Key(string(name)), r.String(), "must be less than or equal to default limit "+d.String()))
 			}
 		}
-		for i, r := range o.Spec.Ingress {
-			rule(spec.Child("ingress").Index(i), r.Ports, r.From)
+	}
+	return errs
+}
+
+func deployment(o *appsv1.Deployment, spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, selectorMatches(o.Spec.Selector, o.Spec.Template.Labels, spec)...)
+	errs = append(errs, podSpec(&o.Spec.Template.Spec, spec.Child("template", "spec"))...)
+	if o.Spec.Replicas != nil && *o.Spec.Replicas < 0 {
+		errs = append(errs, field.Invalid(spec.Child("replicas"), *o.Spec.Replicas, "must be greater than or equal to 0"))
+	}
+	return errs
+}
+
+func disruptionBudget(o *policyv1.PodDisruptionBudget, spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if o.Spec.MinAvailable != nil && o.Spec.MaxUnavailable != nil {
+		errs = append(errs, field.Invalid(spec, o.Spec, "minAvailable and maxUnavailable cannot be both set"))
+	}
+	errs = append(errs, metav1validation.ValidateLabelSelector(o.Spec.Selector, metav1validation.LabelSelectorValidationOptions{}, spec.Child("selector"))...)
+	return errs
+}
+
+func autoscaler(o *autoscalingv2.HorizontalPodAutoscaler, spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if o.Spec.MinReplicas != nil && *o.Spec.MinReplicas < 1 {
+		errs = append(errs, field.Invalid(spec.Child("minReplicas"), *o.Spec.MinReplicas, "must be greater than or equal to 1"))
+	}
+	if o.Spec.MinReplicas != nil && o.Spec.MaxReplicas < *o.Spec.MinReplicas {
+		errs = append(errs, field.Invalid(spec.Child("maxReplicas"), o.Spec.MaxReplicas, "must be greater than or equal to `minReplicas`"))
+	}
+	if o.Spec.ScaleTargetRef.Kind == "" || o.Spec.ScaleTargetRef.Name == "" {
+		errs = append(errs, field.Required(spec.Child("scaleTargetRef"), "kind and name"))
+	}
+	for i, m := range o.Spec.Metrics {
+		if m.Type == autoscalingv2.ResourceMetricSourceType && (m.Resource == nil || m.Resource.Target.AverageUtilization == nil || *m.Resource.Target.AverageUtilization < 1) {
+			errs = append(errs, field.Invalid(spec.Child("metrics").Index(i), m, "a Utilization target needs averageUtilization of at least 1"))
 		}
-		for i, r := range o.Spec.Egress {
-			rule(spec.Child("egress").Index(i), r.Ports, r.To)
+	}
+	return errs
+}
+
+func networkPolicy(o *networkingv1.NetworkPolicy, spec *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, metav1validation.ValidateLabelSelector(&o.Spec.PodSelector, metav1validation.LabelSelectorValidationOptions{}, spec.Child("podSelector"))...)
+	for i, t := range o.Spec.PolicyTypes {
+		if t != networkingv1.PolicyTypeIngress && t != networkingv1.PolicyTypeEgress {
+			errs = append(errs, field.NotSupported(spec.Child("policyTypes").Index(i), t, []string{"Ingress", "Egress"}))
 		}
+	}
+	rule := func(p *field.Path, ports []networkingv1.NetworkPolicyPort, peers []networkingv1.NetworkPolicyPeer) {
+		for j, port := range ports {
+			if port.Protocol != nil {
+				errs = append(errs, protocol(*port.Protocol, p.Child("ports").Index(j).Child("protocol"))...)
+			}
+			if port.Port != nil && port.Port.IntValue() != 0 {
+				errs = append(errs, portNumber(int32(port.Port.IntValue()), p.Child("ports").Index(j).Child("port"))...)
+			}
+		}
+		for j, peer := range peers {
+			if peer.IPBlock != nil {
+				if _, err := netip.ParsePrefix(peer.IPBlock.CIDR); err != nil {
+					errs = append(errs, field.Invalid(p.Child("peers").Index(j).Child("ipBlock", "cidr"), peer.IPBlock.CIDR, err.Error()))
+				}
+				if peer.PodSelector != nil || peer.NamespaceSelector != nil {
+					errs = append(errs, field.Forbidden(p.Child("peers").Index(j), "ipBlock cannot be combined with selectors"))
+				}
+			}
+		}
+	}
+	for i, r := range o.Spec.Ingress {
+		rule(spec.Child("ingress").Index(i), r.Ports, r.From)
+	}
+	for i, r := range o.Spec.Egress {
+		rule(spec.Child("egress").Index(i), r.Ports, r.To)
 	}
 	return errs
 }
