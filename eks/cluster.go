@@ -102,22 +102,9 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 	n := func(role string) string { return scope.Child(name, role) }
 	k := args.Config
 
-	// KMS refuses a key policy that names a principal that does not exist yet: the Auto Scaling service-linked
-	// role, which the volume key names, only appears with an account's first Auto Scaling group.
-	autoScaling, err := iam.NewServiceLinkedRole(ctx, n("autoscaling-service-role"), &iam.ServiceLinkedRoleArgs{
-		AwsServiceName: pulumi.String("autoscaling.amazonaws.com"),
-	}, child...)
+	secretsKey, volumeKey, err := keys(ctx, c, args, n, child)
 	if err != nil {
-		return nil, fmt.Errorf("cluster %s: creating the Auto Scaling service-linked role: %w", name, err)
-	}
-	secretsKey, err := kmskey.New(ctx, n("secrets-key"), pulumi.String("Envelope encryption of Kubernetes secrets in "+c.Name), pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), child...)
-	if err != nil {
-		return nil, fmt.Errorf("cluster %s: creating the secrets key: %w", name, err)
-	}
-	volumeKey, err := kmskey.New(ctx, n("volume-key"), pulumi.String("Encrypts the EBS volumes of "+c.Name+"'s nodes"),
-		pulumi.String(VolumeKeyPolicy(args.AccountID, args.Region).MustJSON()), append(child, pulumi.DependsOn([]pulumi.Resource{autoScaling}))...)
-	if err != nil {
-		return nil, fmt.Errorf("cluster %s: creating the volume key: %w", name, err)
+		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 	c.VolumeKeyARN = volumeKey.Arn
 
@@ -178,6 +165,28 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		return nil, fmt.Errorf("cluster %s: %w", name, err)
 	}
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"clusterName": clusterName, "endpoint": c.Endpoint})
+}
+
+// keys creates the cluster's KMS keys: envelope encryption of Kubernetes secrets, and the node volumes' key.
+// KMS refuses a key policy that names a principal that does not exist yet: the Auto Scaling service-linked role,
+// which the volume key names, only appears with an account's first Auto Scaling group, so it is created first.
+func keys(ctx *pulumi.Context, c *Cluster, args ClusterArgs, n func(string) string, child []pulumi.ResourceOption) (secrets, volumes *kms.Key, err error) {
+	autoScaling, err := iam.NewServiceLinkedRole(ctx, n("autoscaling-service-role"), &iam.ServiceLinkedRoleArgs{
+		AwsServiceName: pulumi.String("autoscaling.amazonaws.com"),
+	}, child...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating the Auto Scaling service-linked role: %w", err)
+	}
+	secrets, err = kmskey.New(ctx, n("secrets-key"), pulumi.String("Envelope encryption of Kubernetes secrets in "+c.Name), pulumi.String(iampolicy.New(iampolicy.AccountAdministers(args.AccountID)).MustJSON()), child...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating the secrets key: %w", err)
+	}
+	volumes, err = kmskey.New(ctx, n("volume-key"), pulumi.String("Encrypts the EBS volumes of "+c.Name+"'s nodes"),
+		pulumi.String(VolumeKeyPolicy(args.AccountID, args.Region).MustJSON()), append(child, pulumi.DependsOn([]pulumi.Resource{autoScaling}))...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating the volume key: %w", err)
+	}
+	return secrets, volumes, nil
 }
 
 // VolumeKeyPolicy lets the account administer the key and EC2 Auto Scaling (which launches the managed node
