@@ -2,7 +2,6 @@ package apps
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -10,6 +9,7 @@ import (
 	helmv4 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/helm/v4"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
 )
@@ -102,14 +102,7 @@ func LBControllerChartValues(cluster, region, image string, waf, shield bool, ta
 }
 
 // Map is the values as the Helm chart resource takes them.
-func (v LBControllerValues) Map() (map[string]any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out map[string]any
-	return out, json.Unmarshal(b, &out)
-}
+func (v LBControllerValues) Map() (map[string]any, error) { return chartvalues.Map(v) }
 
 // loadBalancerController installs the AWS Load Balancer Controller in kube-system with a Pod Identity role that
 // carries the project's published policy for the pinned version.

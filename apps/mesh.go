@@ -1,7 +1,6 @@
 package apps
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -11,6 +10,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/config"
 )
 
@@ -76,14 +76,7 @@ func IstioChartValues(chart string) IstioValues {
 }
 
 // Map is the values as the Helm chart resource takes them.
-func (v IstioValues) Map() (map[string]any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out map[string]any
-	return out, json.Unmarshal(b, &out)
-}
+func (v IstioValues) Map() (map[string]any, error) { return chartvalues.Map(v) }
 
 // PeerAuthenticationSpec is STRICT mTLS for the namespace; for a workload behind a load balancer (ALB, NLB: outside
 // the mesh, plaintext to the pod inside the VPC) the application port stays PERMISSIVE for that workload only.

@@ -1,7 +1,6 @@
 package apps
 
 import (
-	"encoding/json"
 	"fmt"
 
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
@@ -13,6 +12,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
@@ -95,14 +95,7 @@ func ESOChartValues() ESOValues {
 }
 
 // Map is the values as the Helm chart resource takes them.
-func (v ESOValues) Map() (map[string]any, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out map[string]any
-	return out, json.Unmarshal(b, &out)
-}
+func (v ESOValues) Map() (map[string]any, error) { return chartvalues.Map(v) }
 
 // SecretStoreSpec reads AWS Secrets Manager in the region with the controller's own credentials (its Pod
 // Identity role): no static keys, no token in the store.
