@@ -14,14 +14,14 @@ import (
 	"time"
 
 	"github.com/innovate-inc/platform/internal/fixtures"
-	"github.com/innovate-inc/platform/internal/plan"
+	"github.com/innovate-inc/platform/internal/offline"
 )
 
 // BenchmarkPlanAll measures the offline plan of every stack (scripts/measure runs it with -benchmem).
 func BenchmarkPlanAll(b *testing.B) {
 	proj := fixtures.Project(b)
 	for b.Loop() {
-		if _, err := plan.RunProject(proj, "all"); err != nil {
+		if _, err := offline.RunProject(proj, "all"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -49,7 +49,7 @@ func BenchmarkPlanEstate(b *testing.B) {
 			rssReset := resetPeakRSS()
 			heap := sampleHeap(time.Millisecond)
 			for b.Loop() {
-				if _, err := plan.RunProject(proj, "all"); err != nil {
+				if _, err := offline.RunProject(proj, "all"); err != nil {
 					b.Fatal(err)
 				}
 			}

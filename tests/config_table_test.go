@@ -9,6 +9,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/fixtures"
+	"github.com/innovate-inc/platform/internal/offline"
 	"github.com/innovate-inc/platform/internal/plan"
 )
 
@@ -86,7 +87,7 @@ func badProject(t *testing.T, c badConfig) *plan.Project {
 func TestBadConfigsAreRejectedNamingTheKey(t *testing.T) {
 	for _, c := range badConfigs {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := plan.RunProject(badProject(t, c), "all")
+			res, err := offline.RunProject(badProject(t, c), "all")
 			require.Error(t, err)
 			assert.Nil(t, res, "nothing is planned when config is bad")
 			stack := c.stack
@@ -125,7 +126,7 @@ func TestProgramRegistersNothingWithBadConfig(t *testing.T) {
 			proj := badProject(t, c)
 			j := slices.IndexFunc(proj.Stacks, func(sf plan.StackFile) bool { return sf.Name == stack })
 			require.GreaterOrEqual(t, j, 0, "no stack file %q", stack)
-			mon, err := fixtures.RunStack(t, proj.Stacks[j], upstream)
+			mon, err := runStack(t, proj.Stacks[j], upstream)
 			require.Error(t, err)
 			for _, want := range c.want {
 				assert.ErrorContains(t, err, want)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/mocks"
+	"github.com/innovate-inc/platform/internal/offline"
 	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/stackref"
 )
@@ -116,7 +117,7 @@ func TestOrgExportsEveryKeyTheAdapterNames(t *testing.T) {
 func TestSecurityConfigIsCheckedAgainstTheOrgStack(t *testing.T) {
 	proj := badProject(t, badConfig{stack: "security", security: func(o obj) { assignment(o, 2)["accounts"] = []any{"qa"} },
 		estate: func(e obj) { e["allowedRegions"] = []any{"us-east-1", "us-west-2", "eu-west-1"} }})
-	_, err := plan.RunProject(proj, "security")
+	_, err := offline.RunProject(proj, "security")
 	require.Error(t, err)
 	assert.ErrorContains(t, err, `platform:security.identityCenter.assignments[2].accounts[0] "qa" is not an account of the org stack`)
 	assert.ErrorContains(t, err, `platform:estate.allowedRegions ["us-east-1" "us-west-2" "eu-west-1"] differ from the org stack's ["us-east-1" "us-west-2"]`)
@@ -194,7 +195,7 @@ func TestVPNWhenConfigured(t *testing.T) {
 	proj := badProject(t, badConfig{stack: "network", network: func(o obj) {
 		o["vpn"] = obj{"customerGatewayIp": "203.0.113.10", "bgpAsn": 65010, "onPremCidr": "172.16.0.0/16"}
 	}})
-	res, err := plan.RunProject(proj, "network")
+	res, err := offline.RunProject(proj, "network")
 	require.NoError(t, err)
 	v := stackView{t, res.Stacks[0]}
 	cgw := v.byType("aws:ec2/customerGateway:CustomerGateway")
@@ -237,7 +238,7 @@ func fullPlanWithoutVPN(t *testing.T) []plan.Resource {
 // A workload VPC outside its route domain is refused at plan time, naming the key.
 func TestWorkloadVPCOutsideItsDomainIsRefused(t *testing.T) {
 	proj := badProject(t, badConfig{stack: "prod", workload: func(o obj) { o["vpc"].(obj)["cidr"] = "10.48.0.0/16" }})
-	_, err := plan.RunProject(proj, "prod")
+	_, err := offline.RunProject(proj, "prod")
 	assert.ErrorContains(t, err, `platform:workload.vpc.cidr "10.48.0.0/16" is outside the prod route domain 10.16.0.0/12 of the network stack`)
 }
 
@@ -249,7 +250,7 @@ func TestWorkloadStackNamedAfterItsEnvironment(t *testing.T) {
 			proj.Stacks[i].Name = "qa"
 		}
 	}
-	_, err := plan.RunProject(proj, "all")
+	_, err := offline.RunProject(proj, "all")
 	assert.ErrorContains(t, err, `stack name "qa" is not a workload environment: platform:estate.environments declares prod, staging, dev`)
 }
 
@@ -257,7 +258,7 @@ func TestWorkloadStackNamedAfterItsEnvironment(t *testing.T) {
 func TestSharedStackNamesAreNotEnvironments(t *testing.T) {
 	for _, name := range []string{stackref.OrgStack, stackref.SecurityStack, stackref.NetworkStack} {
 		proj := badProject(t, badConfig{estate: func(e obj) { item(e, "environments", 2)["name"] = name }})
-		_, err := plan.RunProject(proj, "all")
+		_, err := offline.RunProject(proj, "all")
 		assert.ErrorContains(t, err, `platform:estate.environments[2].name "`+name+`" is reserved`)
 	}
 }
@@ -265,7 +266,7 @@ func TestSharedStackNamesAreNotEnvironments(t *testing.T) {
 // The backup role the org's backup policy names is the one the security baseline creates and the workload plans use.
 func TestBackupRoleNameFlowsFromTheOrgStack(t *testing.T) {
 	proj := badProject(t, badConfig{org: func(o obj) { o["backupPolicy"].(obj)["roleName"] = "innovate-backup" }})
-	res, err := plan.RunProject(proj, "all")
+	res, err := offline.RunProject(proj, "all")
 	require.NoError(t, err)
 	sec, _ := res.Stack("security")
 	var roles int

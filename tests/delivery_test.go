@@ -13,6 +13,7 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/iampolicy"
+	"github.com/innovate-inc/platform/internal/offline"
 	"github.com/innovate-inc/platform/internal/plan"
 )
 
@@ -144,7 +145,7 @@ func TestPreviewReachesMembersThroughPreviewRoles(t *testing.T) {
 	for i := range proj.Stacks {
 		proj.Stacks[i].Config["platform:providerRole"] = "platform-preview"
 	}
-	res, err := plan.RunProject(proj, "network")
+	res, err := offline.RunProject(proj, "network")
 	require.NoError(t, err)
 	net, _ := res.Stack("network")
 	assumed := 0
@@ -215,7 +216,7 @@ func TestPreviewReachesTheClusterReadOnly(t *testing.T) {
 		proj.Stacks[i].Config = maps.Clone(proj.Stacks[i].Config)
 		proj.Stacks[i].Config[config.KeyProviderRole] = cicd.PreviewRoleName
 	}
-	res, err := plan.RunProject(proj, "dev")
+	res, err := offline.RunProject(proj, "dev")
 	require.NoError(t, err)
 	s, ok := res.Stack("dev")
 	require.True(t, ok)

@@ -16,6 +16,7 @@ import (
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/crdschema"
 	"github.com/innovate-inc/platform/internal/fixtures"
+	"github.com/innovate-inc/platform/internal/offline"
 	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/readiness"
 )
@@ -54,7 +55,7 @@ func optionsProject(t *testing.T, allowIstio bool) *plan.Project {
 // load balancers reach), network policies that admit HBONE and the ambient probes, the web ACL on the public class,
 // Shield Advanced asked of the controller; and the plan stays deploy-ready.
 func TestOptionsOnInProd(t *testing.T) {
-	res, err := plan.RunProject(optionsProject(t, true), "prod")
+	res, err := offline.RunProject(optionsProject(t, true), "prod")
 	require.NoError(t, err)
 	readiness.Evaluate(res)
 	assert.Zero(t, readiness.Count(res), "unwaived findings")
@@ -117,7 +118,7 @@ func TestOptionsOnInProd(t *testing.T) {
 
 // Without the mesh's chart repository on the allow-list, the plan says so (DR021) instead of the install failing.
 func TestMeshNeedsItsChartRepositoryAllowed(t *testing.T) {
-	res, err := plan.RunProject(optionsProject(t, false), "prod")
+	res, err := offline.RunProject(optionsProject(t, false), "prod")
 	require.NoError(t, err)
 	readiness.Evaluate(res)
 	s, _ := res.Stack("prod")

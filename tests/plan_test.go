@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/innovate-inc/platform/internal/fixtures"
+	"github.com/innovate-inc/platform/internal/offline"
 	"github.com/innovate-inc/platform/internal/plan"
 )
 
@@ -25,7 +26,7 @@ var (
 // fullPlan plans every stack of the repository once per test binary.
 func fullPlan(t *testing.T) *plan.Result {
 	t.Helper()
-	planOnce.Do(func() { planResult, planErr = plan.RunProject(fixtures.Project(t), "all") })
+	planOnce.Do(func() { planResult, planErr = offline.RunProject(fixtures.Project(t), "all") })
 	require.NoError(t, planErr)
 	return planResult
 }
@@ -47,10 +48,10 @@ func TestEveryStackPlans(t *testing.T) {
 
 func TestPlanIsDeterministic(t *testing.T) {
 	var first, second bytes.Buffer
-	res1, err := plan.RunProject(fixtures.Project(t), "all")
+	res1, err := offline.RunProject(fixtures.Project(t), "all")
 	require.NoError(t, err)
 	require.NoError(t, plan.WriteText(&first, res1))
-	res2, err := plan.RunProject(fixtures.Project(t), "all")
+	res2, err := offline.RunProject(fixtures.Project(t), "all")
 	require.NoError(t, err)
 	require.NoError(t, plan.WriteText(&second, res2))
 	assert.Equal(t, first.String(), second.String())
@@ -92,12 +93,12 @@ func TestPlanJSONContract(t *testing.T) {
 }
 
 func TestSingleStackPlanReportsOnlyThatStack(t *testing.T) {
-	res, err := plan.RunProject(fixtures.Project(t), "org")
+	res, err := offline.RunProject(fixtures.Project(t), "org")
 	require.NoError(t, err)
 	require.Len(t, res.Stacks, 1)
 	assert.Equal(t, "org", res.Stacks[0].Name)
 
-	_, err = plan.RunProject(fixtures.Project(t), "orgg")
+	_, err = offline.RunProject(fixtures.Project(t), "orgg")
 	assert.ErrorContains(t, err, `no stack "orgg": the project has org`)
 }
 

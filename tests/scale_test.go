@@ -8,7 +8,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/fixtures"
-	"github.com/innovate-inc/platform/internal/plan"
+	"github.com/innovate-inc/platform/internal/offline"
 	"github.com/innovate-inc/platform/internal/readiness"
 	"github.com/innovate-inc/platform/internal/stackref"
 )
@@ -18,7 +18,7 @@ import (
 // account, VPC range and tier's route domain. Without this test the generator could rot into measuring failures.
 func TestGeneratedEstateOf30IsDeployReady(t *testing.T) {
 	proj, envs := fixtures.GenerateEstate(t, 30)
-	res, err := plan.RunProject(proj, "all")
+	res, err := offline.RunProject(proj, "all")
 	require.NoError(t, err)
 	require.Len(t, res.Stacks, 3+len(envs), "org, security, network and one stack per environment")
 

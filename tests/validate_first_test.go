@@ -5,13 +5,30 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/innovate-inc/platform/internal/fixtures"
 	"github.com/innovate-inc/platform/internal/mocks"
+	"github.com/innovate-inc/platform/internal/offline"
+	"github.com/innovate-inc/platform/internal/plan"
+	"github.com/innovate-inc/platform/internal/program"
 	"github.com/innovate-inc/platform/internal/stackref"
 )
+
+// runStack runs the real program for a stack file under a fresh mock monitor, its stack references reading the
+// given outputs of upstream stacks (by stack name), and returns the monitor with every registration.
+func runStack(t testing.TB, sf plan.StackFile, upstream map[string]map[string]any, opts ...mocks.Option) (*mocks.Monitor, error) {
+	t.Helper()
+	for name, outs := range upstream {
+		opts = append(opts, mocks.WithStackOutputs("innovate-inc/platform/"+name, outs))
+	}
+	mon := mocks.New("platform", sf.Name, sf.Region(), opts...)
+	err := pulumi.RunErr(program.Run, pulumi.WithMocksWithOrganization("innovate-inc", "platform", sf.Name, mon),
+		offline.WithConfig(sf.Config, sf.SecretKeys))
+	return mon, err
+}
 
 // upstreamOutputs are the planned outputs of every stack, by name, to edit.
 func upstreamOutputs(t *testing.T) map[string]map[string]any {
@@ -69,7 +86,7 @@ func TestCrossStackFailuresRegisterNothing(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(upstream)
 			}
-			mon, err := fixtures.RunStack(t, fixtures.StackFile(t, tc.stack), upstream, tc.opts...)
+			mon, err := runStack(t, fixtures.StackFile(t, tc.stack), upstream, tc.opts...)
 			require.Error(t, err)
 			assert.ErrorContains(t, err, tc.want)
 			registeredNothing(t, mon)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/fixtures"
+	"github.com/innovate-inc/platform/internal/offline"
 	"github.com/innovate-inc/platform/internal/plan"
 )
 
@@ -22,7 +23,7 @@ func writePlan(t *testing.T, path string, edit func(*plan.Project)) {
 	if edit != nil {
 		edit(proj)
 	}
-	res, err := plan.RunProject(proj, "network")
+	res, err := offline.RunProject(proj, "network")
 	require.NoError(t, err)
 	var b bytes.Buffer
 	require.NoError(t, plan.WriteJSON(&b, res))

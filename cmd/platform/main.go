@@ -18,6 +18,7 @@ import (
 	"github.com/innovate-inc/platform/internal/cost"
 	"github.com/innovate-inc/platform/internal/critpath"
 	"github.com/innovate-inc/platform/internal/diagram"
+	"github.com/innovate-inc/platform/internal/offline"
 	"github.com/innovate-inc/platform/internal/plan"
 	"github.com/innovate-inc/platform/internal/readiness"
 )
@@ -41,7 +42,7 @@ func newRoot() *cobra.Command {
 }
 
 func newPlan() *cobra.Command {
-	var opts plan.Options
+	var opts offline.Options
 	var format string
 	cmd := &cobra.Command{
 		Use:   "plan",
@@ -99,8 +100,8 @@ func newRules() *cobra.Command {
 
 // planned runs the offline plan and everything read from it: the rules, the cost, the AZ-failure verdicts and the
 // critical path. Every subcommand that reads a plan reads this one.
-func planned(opts plan.Options) (*plan.Result, error) {
-	res, err := plan.Run(opts)
+func planned(opts offline.Options) (*plan.Result, error) {
+	res, err := offline.Run(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func estimate(res *plan.Result) error {
 }
 
 func newCost() *cobra.Command {
-	var opts plan.Options
+	var opts offline.Options
 	var format string
 	cmd := &cobra.Command{
 		Use:   "cost",
@@ -168,7 +169,7 @@ func newCost() *cobra.Command {
 }
 
 func newDiagram() *cobra.Command {
-	var opts plan.Options
+	var opts offline.Options
 	var format string
 	cmd := &cobra.Command{
 		Use:   "diagram",
@@ -181,7 +182,7 @@ func newDiagram() *cobra.Command {
 			if opts.Stack == "" || opts.Stack == "all" {
 				return fmt.Errorf("--stack: name one stack (a diagram draws one stack)")
 			}
-			res, err := plan.Run(opts)
+			res, err := offline.Run(opts)
 			if err != nil {
 				return err
 			}
