@@ -12,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/apps"
+	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/scope"
 )
@@ -106,9 +107,13 @@ func NewArgoCD(ctx *pulumi.Context, name string, args ArgoCDArgs, opts ...pulumi
 	if err != nil {
 		return nil, fmt.Errorf("creating the argocd namespace: %w", err)
 	}
+	values, err := ArgoCDValues(args.Mirror).Map()
+	if err != nil {
+		return nil, fmt.Errorf("encoding the argo-cd values: %w", err)
+	}
 	argo, err := helmv4.NewChart(ctx, scope.Child(name, "chart"), &helmv4.ChartArgs{
 		Chart: pulumi.String(ArgoCDChart), Version: pulumi.String(args.Config.ChartVersion),
-		Namespace: pulumi.String(ArgoCDNamespace), Values: pulumi.ToMap(ArgoCDValues(args.Mirror)),
+		Namespace: pulumi.String(ArgoCDNamespace), Values: pulumi.ToMap(values),
 	}, in(ns)...)
 	if err != nil {
 		return nil, fmt.Errorf("installing argo-cd: %w", err)
@@ -130,12 +135,6 @@ func NewArgoCD(ctx *pulumi.Context, name string, args ArgoCDArgs, opts ...pulumi
 	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"secretArn": secret.Arn})
 }
 
-// onSystemNodes places a component on the system node group (tainted CriticalAddonsOnly).
-var onSystemNodes = map[string]any{
-	"tolerations":  []any{map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists"}},
-	"nodeSelector": map[string]any{"platform.innovate.io/pool": "system"},
-}
-
 // Argo CD's images (the chart's defaults for its version), pulled through the estate's caches when there are.
 const (
 	ArgoCDImage      = "quay.io/argoproj/argocd"
@@ -148,27 +147,73 @@ var ArgoCDFreeFormValues = []string{"global.nodeSelector", "configs.cm", "config
 // ArgoCDValues are the argo-cd chart's values: every component on the system nodes, the server behind a ClusterIP
 // service only (reached by port-forward or, later, an internal load balancer), Dex off and argocd-cm ready for
 // an OIDC provider (IAM Identity Center), images named so the plan knows their registries.
-func ArgoCDValues(m config.Mirror) map[string]any {
-	return map[string]any{
-		"global": map[string]any{
-			"image":        map[string]any{"repository": m.Image(ArgoCDImage)},
-			"tolerations":  onSystemNodes["tolerations"],
-			"nodeSelector": onSystemNodes["nodeSelector"],
-		},
-		"redis":  map[string]any{"image": map[string]any{"repository": m.Image(ArgoCDRedisImage)}},
-		"dex":    map[string]any{"enabled": false},
-		"server": map[string]any{"service": map[string]any{"type": "ClusterIP"}, "ingress": map[string]any{"enabled": false}},
-		"configs": map[string]any{
-			"cm": map[string]any{
-				// SSO: set oidc.config (issuer, clientID, clientSecret: $oidc.clientSecret) and turn admin off.
-				"admin.enabled":       true,
-				"exec.enabled":        false,
-				"statusbadge.enabled": false,
-			},
-			"params": map[string]any{"server.insecure": false},
+func ArgoCDValues(m config.Mirror) ArgoValues {
+	return ArgoValues{
+		Global: ArgoGlobal{Image: ArgoImage{Repository: m.Image(ArgoCDImage)},
+			Tolerations:  []apps.Toleration{{Key: "CriticalAddonsOnly", Operator: "Exists"}},
+			NodeSelector: apps.SystemNodeSelector},
+		Redis:  ArgoRedis{Image: ArgoImage{Repository: m.Image(ArgoCDRedisImage)}},
+		Dex:    ArgoEnabled{Enabled: false},
+		Server: ArgoServer{Service: ArgoService{Type: "ClusterIP"}, Ingress: ArgoEnabled{Enabled: false}},
+		Configs: ArgoConfigs{
+			// SSO: set oidc.config (issuer, clientID, clientSecret: $oidc.clientSecret) and turn admin off.
+			CM:     map[string]any{"admin.enabled": true, "exec.enabled": false, "statusbadge.enabled": false},
+			Params: map[string]any{"server.insecure": false},
 		},
 	}
 }
+
+// ArgoValues are the argo-cd chart values the platform sets (typed; checked against the chart's values.yaml in
+// tests). argocd-cm and argocd-cmd-params-cm take any key, so they stay maps.
+type ArgoValues struct {
+	Global  ArgoGlobal  `json:"global"`
+	Redis   ArgoRedis   `json:"redis"`
+	Dex     ArgoEnabled `json:"dex"`
+	Server  ArgoServer  `json:"server"`
+	Configs ArgoConfigs `json:"configs"`
+}
+
+// ArgoGlobal places every component and names the image.
+type ArgoGlobal struct {
+	Image        ArgoImage         `json:"image"`
+	Tolerations  []apps.Toleration `json:"tolerations"`
+	NodeSelector map[string]string `json:"nodeSelector"`
+}
+
+// ArgoImage is an image repository (the chart keeps the tag of its version).
+type ArgoImage struct {
+	Repository string `json:"repository"`
+}
+
+// ArgoRedis is Redis's image.
+type ArgoRedis struct {
+	Image ArgoImage `json:"image"`
+}
+
+// ArgoEnabled turns a component on or off.
+type ArgoEnabled struct {
+	Enabled bool `json:"enabled"`
+}
+
+// ArgoServer is the API server's Service and Ingress.
+type ArgoServer struct {
+	Service ArgoService `json:"service"`
+	Ingress ArgoEnabled `json:"ingress"`
+}
+
+// ArgoService is a Service type.
+type ArgoService struct {
+	Type string `json:"type"`
+}
+
+// ArgoConfigs are argocd-cm and argocd-cmd-params-cm.
+type ArgoConfigs struct {
+	CM     map[string]any `json:"cm"`
+	Params map[string]any `json:"params"`
+}
+
+// Map is the values as the Helm chart resource takes them.
+func (v ArgoValues) Map() (map[string]any, error) { return chartvalues.Map(v) }
 
 // Object is one Kubernetes object ArgoCD registers, as plain data (the tests read the very same values).
 type Object struct {

@@ -7,7 +7,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
 
 	"github.com/innovate-inc/platform/cicd"
@@ -67,7 +66,8 @@ func TestRepositoryCredentialsComeFromSecretsManager(t *testing.T) {
 }
 
 func TestArgoCDOnSystemNodesWithoutPublicEndpoint(t *testing.T) {
-	v := cicd.ArgoCDValues(config.Mirror{})
+	v, err := cicd.ArgoCDValues(config.Mirror{}).Map()
+	require.NoError(t, err)
 	global := v["global"].(map[string]any)
 	assert.Equal(t, []any{map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists"}}, global["tolerations"])
 	assert.Equal(t, map[string]any{"platform.innovate.io/pool": "system"}, global["nodeSelector"])
@@ -123,7 +123,8 @@ func TestArgoCDValuesAreChartValues(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal(text, &chart))
 	assert.Equal(t, cicd.ArgoCDImage, chart["global"].(map[string]any)["image"].(map[string]any)["repository"])
 	mirror := config.Mirror{AccountID: "111111111111", Region: "us-east-1", Caches: []config.PullThroughCache{{Prefix: "quay", Upstream: "quay.io"}, {Prefix: "ecr-public", Upstream: "public.ecr.aws"}}}
-	values := runtime.DeepCopyJSON(cicd.ArgoCDValues(mirror))
+	values, err := cicd.ArgoCDValues(mirror).Map()
+	require.NoError(t, err)
 	assert.Empty(t, chartvalues.Unknown(values, chart, cicd.ArgoCDFreeFormValues...))
 	assert.Equal(t, "111111111111.dkr.ecr.us-east-1.amazonaws.com/quay/argoproj/argocd", values["global"].(map[string]any)["image"].(map[string]any)["repository"])
 	assert.Equal(t, "111111111111.dkr.ecr.us-east-1.amazonaws.com/ecr-public/docker/library/redis", values["redis"].(map[string]any)["image"].(map[string]any)["repository"])

@@ -15,6 +15,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
@@ -294,12 +295,16 @@ func (s steps) charts(ctx *pulumi.Context, identity *awseks.PodIdentityAssociati
 	if err != nil {
 		return nil, fmt.Errorf("installing the CRD chart: %w", err)
 	}
+	values, err := chartvalues.Map(ChartValues(a.ClusterName, s.c.QueueName, a.Mirror.Image(ControllerImage)))
+	if err != nil {
+		return nil, fmt.Errorf("encoding the chart values: %w", err)
+	}
 	chart, err := helmv4.NewChart(ctx, s.n("chart"), &helmv4.ChartArgs{
 		Chart:     pulumi.String(ControllerChart),
 		Version:   pulumi.String(a.Config.Version),
 		Namespace: pulumi.String("kube-system"),
 		SkipCrds:  pulumi.Bool(true),
-		Values:    pulumi.ToMap(ChartValues(a.ClusterName, s.c.QueueName, a.Mirror.Image(ControllerImage))),
+		Values:    pulumi.ToMap(values),
 	}, append(inCluster, pulumi.DependsOn([]pulumi.Resource{crds, identity}))...)
 	if err != nil {
 		return nil, fmt.Errorf("installing the controller chart: %w", err)
@@ -347,23 +352,65 @@ const (
 	ControllerImage = "public.ecr.aws/karpenter/controller"
 )
 
+// Values are the karpenter chart's values the platform sets (typed; every key is checked against the chart's
+// values.yaml in tests).
+type Values struct {
+	Settings       Settings          `json:"settings"`
+	ServiceAccount ServiceAccount    `json:"serviceAccount"`
+	Replicas       int               `json:"replicas"`
+	Tolerations    []Toleration      `json:"tolerations"`
+	NodeSelector   map[string]string `json:"nodeSelector"`
+	Controller     Controller        `json:"controller"`
+}
+
+// Settings are the controller's cluster and interruption queue.
+type Settings struct {
+	ClusterName       string `json:"clusterName"`
+	InterruptionQueue string `json:"interruptionQueue"`
+}
+
+// ServiceAccount names the controller's ServiceAccount, which the Pod Identity association binds.
+type ServiceAccount struct {
+	Name string `json:"name"`
+}
+
+// Toleration is a pod toleration.
+type Toleration struct {
+	Key      string `json:"key"`
+	Operator string `json:"operator"`
+}
+
+// Controller is the controller container's image and resources.
+type Controller struct {
+	Image     Image     `json:"image"`
+	Resources Resources `json:"resources"`
+}
+
+// Image is the controller image's repository; the chart keeps its tag and digest.
+type Image struct {
+	Repository string `json:"repository"`
+}
+
+// Resources are container requests and limits.
+type Resources struct {
+	Requests map[string]string `json:"requests"`
+	Limits   map[string]string `json:"limits"`
+}
+
 // ChartValues are the karpenter chart's values: the cluster and queue, two replicas on the system nodes (they
-// tolerate the CriticalAddonsOnly taint; Karpenter must never run on nodes it manages).
-func ChartValues(clusterName, queue, image string) map[string]any {
-	return map[string]any{
-		"settings":       map[string]any{"clusterName": clusterName, "interruptionQueue": queue},
-		"serviceAccount": map[string]any{"name": "karpenter"},
-		"replicas":       2,
-		"tolerations":    []any{map[string]any{"key": "CriticalAddonsOnly", "operator": "Exists"}},
-		"nodeSelector":   map[string]any{"platform.innovate.io/pool": "system"},
-		"controller": map[string]any{
-			// The chart's image (its digest stays the chart's), through the estate's cache when there is one;
-			// said here so the plan knows which registry the nodes pull from.
-			"image": map[string]any{"repository": image},
-			"resources": map[string]any{
-				"requests": map[string]any{"cpu": "500m", "memory": "512Mi"},
-				"limits":   map[string]any{"memory": "1Gi"},
-			},
+// tolerate the CriticalAddonsOnly taint; Karpenter must never run on nodes it manages), the controller image
+// through the estate's cache when there is one (its digest stays the chart's; said here so the plan knows which
+// registry the nodes pull from).
+func ChartValues(clusterName, queue, image string) Values {
+	return Values{
+		Settings:       Settings{ClusterName: clusterName, InterruptionQueue: queue},
+		ServiceAccount: ServiceAccount{Name: "karpenter"},
+		Replicas:       2,
+		Tolerations:    []Toleration{{Key: "CriticalAddonsOnly", Operator: "Exists"}},
+		NodeSelector:   map[string]string{"platform.innovate.io/pool": "system"},
+		Controller: Controller{
+			Image:     Image{Repository: image},
+			Resources: Resources{Requests: map[string]string{"cpu": "500m", "memory": "512Mi"}, Limits: map[string]string{"memory": "1Gi"}},
 		},
 	}
 }

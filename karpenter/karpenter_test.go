@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"sigs.k8s.io/yaml"
 
+	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/crdschema"
 	"github.com/innovate-inc/platform/internal/fixtures"
@@ -218,4 +219,19 @@ func TestConfigDefaults(t *testing.T) {
 			assert.Positive(t, pools, "the dev stack has NodePools")
 		})
 	}
+}
+
+// Every value set on the karpenter chart is a value of the chart at the pinned version (its values.yaml, copied
+// from the shared reference), and a misspelt key fails.
+func TestChartValuesAreChartValues(t *testing.T) {
+	text, err := os.ReadFile("testdata/helm-values.yaml")
+	require.NoError(t, err)
+	var chart map[string]any
+	require.NoError(t, yaml.Unmarshal(text, &chart))
+	values, err := chartvalues.Map(karpenter.ChartValues("prod-eks", "prod-eks", karpenter.ControllerImage))
+	require.NoError(t, err)
+	assert.Empty(t, chartvalues.Unknown(values, chart, "nodeSelector"))
+	assert.Equal(t, karpenter.ControllerImage, chart["controller"].(map[string]any)["image"].(map[string]any)["repository"], "the chart's own image")
+	values["settings"].(map[string]any)["interruptionQueueName"] = "x"
+	assert.Equal(t, []string{"settings.interruptionQueueName"}, chartvalues.Unknown(values, chart, "nodeSelector"))
 }

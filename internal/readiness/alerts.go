@@ -54,6 +54,27 @@ type publisher struct {
 // plan asks, as SNS and KMS would: does the topic policy let this service publish for this rule or alarm (its
 // aws:SourceArn), and does the topic's key let the service generate a data key and decrypt.
 func checkAlertPublisherCanDeliver(res *plan.Result) []plan.Finding {
+	pubs := alertPublishers(res)
+	topics := map[string]located{}
+	for _, l := range ofType(res, typeTopic) {
+		topics[fmt.Sprintf("arn:aws:sns:%s:%s:%s", l.res.Region, l.res.Account, str(inputs(l.res), "name"))] = l
+	}
+	policies := map[string]iampolicy.Document{}
+	for _, l := range ofType(res, typeTopicPolicy) {
+		if doc, err := iampolicy.Parse(str(inputs(l.res), "policy")); err == nil {
+			policies[str(inputs(l.res), "arn")] = doc
+		}
+	}
+	keys := keysByReference(res)
+	var out []plan.Finding
+	for _, p := range pubs {
+		out = append(out, publisherProblems(p, topics, policies, keys)...)
+	}
+	return out
+}
+
+// alertPublishers are the EventBridge rules, alarms and budgets that publish to SNS topics.
+func alertPublishers(res *plan.Result) []publisher {
 	var pubs []publisher
 	rules := map[string]located{} // account/region/name -> rule
 	for _, l := range ofType(res, typeEventRule) {
@@ -98,60 +119,52 @@ func checkAlertPublisherCanDeliver(res *plan.Result) []plan.Finding {
 			}
 		}
 	}
-	topics := map[string]located{}
-	for _, l := range ofType(res, typeTopic) {
-		topics[fmt.Sprintf("arn:aws:sns:%s:%s:%s", l.res.Region, l.res.Account, str(inputs(l.res), "name"))] = l
-	}
-	policies := map[string]iampolicy.Document{}
-	for _, l := range ofType(res, typeTopicPolicy) {
-		if doc, err := iampolicy.Parse(str(inputs(l.res), "policy")); err == nil {
-			policies[str(inputs(l.res), "arn")] = doc
-		}
-	}
-	keys := keysByReference(res)
+	return pubs
+}
+
+// publisherProblems checks one publisher against its topic's policy and key.
+func publisherProblems(p publisher, topics map[string]located, policies map[string]iampolicy.Document, keys map[string]located) []plan.Finding {
 	var out []plan.Finding
-	for _, p := range pubs {
-		report := func(format string, args ...any) {
-			out = append(out, alertPublisherCanDeliver.finding(p.at.res.URN, fmt.Sprintf("%s publishes to %s: ", p.at.res.Name, p.topic)+fmt.Sprintf(format, args...)))
+	report := func(format string, args ...any) {
+		out = append(out, alertPublisherCanDeliver.finding(p.at.res.URN, fmt.Sprintf("%s publishes to %s: ", p.at.res.Name, p.topic)+fmt.Sprintf(format, args...)))
+	}
+	acct := p.at.res.Account
+	doc, ok := policies[p.topic]
+	if !ok {
+		if _, planned := topics[p.topic]; planned {
+			report("the topic has no topic policy, and the default one does not admit %s", p.service)
 		}
-		acct := p.at.res.Account
-		doc, ok := policies[p.topic]
-		if !ok {
-			if _, planned := topics[p.topic]; planned {
-				report("the topic has no topic policy, and the default one does not admit %s", p.service)
-			}
-			continue
+		return out
+	}
+	d := iampolicy.Evaluate(doc, iampolicy.Request{Service: p.service, Action: "sns:Publish", Resource: p.topic,
+		Context: map[string]string{"aws:SourceArn": p.arn, "aws:SourceAccount": acct, "aws:SecureTransport": "true"}})
+	if !d.Allowed {
+		report("the topic policy does not let %s publish for %s (%s)", p.service, p.arn, d.Reason)
+	}
+	topic, ok := topics[p.topic]
+	if !ok {
+		return out
+	}
+	keyRef := str(inputs(topic.res), "kmsMasterKeyId")
+	if keyRef == "" || strings.HasPrefix(keyRef, "alias/aws/") {
+		if keyRef != "" {
+			report("the topic is encrypted with the AWS managed key %s, whose policy cannot admit %s: use a customer managed key", keyRef, p.service)
 		}
-		d := iampolicy.Evaluate(doc, iampolicy.Request{Service: p.service, Action: "sns:Publish", Resource: p.topic,
-			Context: map[string]string{"aws:SourceArn": p.arn, "aws:SourceAccount": acct, "aws:SecureTransport": "true"}})
+		return out
+	}
+	key, ok := keys[keyRef]
+	if !ok {
+		return out
+	}
+	kdoc, err := iampolicy.Parse(str(inputs(key.res), "policy"))
+	if err != nil {
+		return out
+	}
+	for _, action := range []string{"kms:GenerateDataKey", "kms:Decrypt"} {
+		d := iampolicy.Evaluate(kdoc, iampolicy.Request{Service: p.service, Action: action, Resource: "*",
+			Context: map[string]string{"aws:SourceArn": p.arn, "aws:SourceAccount": acct}})
 		if !d.Allowed {
-			report("the topic policy does not let %s publish for %s (%s)", p.service, p.arn, d.Reason)
-		}
-		topic, ok := topics[p.topic]
-		if !ok {
-			continue
-		}
-		keyRef := str(inputs(topic.res), "kmsMasterKeyId")
-		if keyRef == "" || strings.HasPrefix(keyRef, "alias/aws/") {
-			if keyRef != "" {
-				report("the topic is encrypted with the AWS managed key %s, whose policy cannot admit %s: use a customer managed key", keyRef, p.service)
-			}
-			continue
-		}
-		key, ok := keys[keyRef]
-		if !ok {
-			continue
-		}
-		kdoc, err := iampolicy.Parse(str(inputs(key.res), "policy"))
-		if err != nil {
-			continue
-		}
-		for _, action := range []string{"kms:GenerateDataKey", "kms:Decrypt"} {
-			d := iampolicy.Evaluate(kdoc, iampolicy.Request{Service: p.service, Action: action, Resource: "*",
-				Context: map[string]string{"aws:SourceArn": p.arn, "aws:SourceAccount": acct}})
-			if !d.Allowed {
-				report("the topic's key %s does not let %s %s (%s)", key.res.Name, p.service, action, d.Reason)
-			}
+			report("the topic's key %s does not let %s %s (%s)", key.res.Name, p.service, action, d.Reason)
 		}
 	}
 	return out
