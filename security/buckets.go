@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/internal/elblogs"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -20,7 +21,7 @@ const (
 	WriterConfig          Writer = "config.amazonaws.com"
 	WriterLogDelivery     Writer = "delivery.logs.amazonaws.com" // VPC flow logs and Network Firewall logs
 	WriterGuardDuty       Writer = "guardduty.amazonaws.com"
-	WriterELB             Writer = "logdelivery.elasticloadbalancing.amazonaws.com"
+	WriterELB             Writer = elblogs.ServicePrincipal
 	WriterS3ServerLogging Writer = "logging.s3.amazonaws.com"
 )
 
@@ -67,26 +68,6 @@ var Buckets = []BucketSpec{
 	{Purpose: PurposeNetworkFirewall, Writer: WriterLogDelivery, KMS: true},
 	{Purpose: PurposeGuardDuty, Writer: WriterGuardDuty, KMS: true},
 	{Purpose: PurposeLBAccessLogs, Writer: WriterELB},
-}
-
-// elbAccounts are the Elastic Load Balancing accounts that write access logs in regions older than August 2022;
-// newer regions use the log-delivery service principal.
-var elbAccounts = map[string]string{
-	"us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
-	"eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-west-3": "009996457667", "eu-central-1": "054676820928",
-	"eu-north-1": "897822967062", "ap-northeast-1": "582318560864", "ap-northeast-2": "600734575887",
-	"ap-southeast-1": "114774131450", "ap-southeast-2": "783225319266", "ap-south-1": "718504428378",
-	"ca-central-1": "985666609251", "sa-east-1": "507241528517",
-}
-
-// ELBLogAccount is the principal that writes load-balancer access logs in a region older than August 2022 (the
-// region's Elastic Load Balancing account); false in newer regions, where WriterELB writes.
-func ELBLogAccount(region string) (string, bool) {
-	acct, ok := elbAccounts[region]
-	if !ok {
-		return "", false
-	}
-	return "arn:aws:iam::" + acct + ":root", true
 }
 
 // BucketName is the physical name of a log bucket: globally unique names are capped at 63 characters.
@@ -169,7 +150,7 @@ func BucketPolicy(a BucketPolicyArgs) iampolicy.Document {
 		// Load balancers write under their own account's path only; older regions write as the regional ELB account.
 		principal := service
 		var cond iampolicy.Condition
-		if acct, ok := ELBLogAccount(a.Region); ok {
+		if acct, ok := elblogs.Account(a.Region); ok {
 			principal = &iampolicy.Principal{AWS: []string{acct}}
 		} else {
 			cond = fromAccounts

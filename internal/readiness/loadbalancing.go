@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/innovate-inc/platform/internal/elblogs"
 	"github.com/innovate-inc/platform/internal/plan"
-	"github.com/innovate-inc/platform/security"
 )
 
 const (
@@ -45,10 +45,10 @@ func albLogWriters(l located) []writer {
 	w := writer{at: l, what: "load balancer access logging", bucket: attrs["access_logs.s3.bucket"],
 		keys: []string{objectKey(attrs["access_logs.s3.prefix"], "AWSLogs", acct, "elasticloadbalancing", region, "2026", "01", "01", "x.log.gz")},
 		doc:  docALBAccessLogs}
-	if principal, ok := security.ELBLogAccount(region); ok {
+	if principal, ok := elblogs.Account(region); ok {
 		w.service = principal
 	} else {
-		w.service = string(security.WriterELB)
+		w.service = elblogs.ServicePrincipal
 		w.context = map[string]string{"aws:SourceAccount": acct}
 	}
 	return []writer{w}
