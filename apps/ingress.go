@@ -13,7 +13,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
-	"github.com/innovate-inc/platform/internal/naming"
 )
 
 // The platform's public ingress: one IngressClass whose IngressClassParams fix what an internet-facing ALB may be
@@ -198,6 +197,3 @@ func (s steps) alias(ctx *pulumi.Context, app, label string, hostname pulumi.Str
 	}
 	return nil
 }
-
-// webACLName is the web ACL's name: letters, digits, hyphens and underscores, at most 128.
-func (s steps) webACLName() string { return naming.Limited(s.n("frontend-waf"), 128) }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/innovate-inc/platform/internal/naming"
 )
 
 // WebACLType is the AWS provider's regional/CloudFront web ACL. It is registered by its type token rather than
@@ -64,6 +66,12 @@ func WebACLInputs(name string, tags map[string]string) map[string]any {
 		"tags":             tagMap,
 	}
 }
+
+// MaxWebACLName is AWS WAF's limit on a web ACL's name (letters, digits, hyphens and underscores).
+const MaxWebACLName = 128
+
+// webACLName is the frontend web ACL's name.
+func (s steps) webACLName() string { return naming.Limited(s.n("frontend-waf"), MaxWebACLName) }
 
 // webACL creates the frontend's web ACL when the ingress config asks for one, and returns its ARN ("" without).
 func (s steps) webACL(ctx *pulumi.Context) (pulumi.StringOutput, error) {
