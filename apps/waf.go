@@ -11,7 +11,7 @@ import (
 // WebACLType is the AWS provider's regional/CloudFront web ACL. It is registered by its type token rather than
 // through the SDK's wafv2 package: that package is 12 MB of generated Go, compiled into every build of the
 // program for a resource the shipped config leaves off (see docs/PERFORMANCE.md). The inputs below are the
-// provider schema's (pulumi-aws v6 wafv2.WebAclArgs), checked against the planned graph in tests.
+// provider schema's (pulumi-aws v6 wafv2.WebAclArgs): tests check every key against the SDK's wafv2 Go types.
 const WebACLType = "aws:wafv2/webAcl:WebAcl"
 
 // ManagedRuleGroups are the AWS managed rule groups of the frontend's web ACL, in priority order: the core rule
