@@ -1,8 +1,10 @@
 // Package apps builds the in-cluster platform the product runs on in a workload cluster: namespaces under Pod
 // Security Admission with quotas and default limits, the priority classes, the application scaffolding product
 // teams start from (backend, frontend, a flexible worker: Deployment, Service, PodDisruptionBudget, ServiceAccount
-// with its Pod Identity association, the backend's HPA) placed on Karpenter v1's pools by preference, and the
-// NetworkPolicies that fence each application namespace.
+// with its Pod Identity association, the backend's HPA) placed on Karpenter v1's pools by preference, the
+// NetworkPolicies that fence each application namespace, the External Secrets Operator, the path to users (the AWS
+// Load Balancer Controller, the public IngressClass, the frontend's ALB with its certificate and optional web ACL,
+// the backend's internal NLB, their Route 53 aliases) and, optionally, Istio in ambient mode.
 //
 // Only the Kubernetes API-group packages it registers are imported (core/v1, apps/v1, policy/v1, networking/v1,
 // autoscaling/v2, scheduling/v1): the v1 yaml package and helm/v3 pull in every API group and double the build.
@@ -64,12 +66,14 @@ type Args struct {
 }
 
 // Applications creates, in the workload cluster: the platform and application namespaces (Pod Security
-// Admission labels, a ResourceQuota and a LimitRange per application namespace), the priority classes, the
-// backend, frontend and worker scaffolding, the network policies, and the External Secrets Operator (helm/v4,
-// pinned) with the backend's SecretStore and the ExternalSecret of the database credentials; in the workload
-// account, the backend's and the operator's Pod Identity roles, each reading the database master secret only.
+// Admission labels, a ResourceQuota and a LimitRange per application namespace), the priority classes, the mesh
+// when configured, the load balancer controller, the backend, frontend and worker scaffolding, the network
+// policies, the External Secrets Operator (helm/v4, pinned) with the backend's SecretStore and the ExternalSecret
+// of the database credentials, and the public ingress; in the workload account, the Pod Identity roles (backend,
+// operator, controller), the frontend's certificate, the optional web ACL and the alias records.
 //
-// Cost: nothing of its own; the pods' requests decide what Karpenter launches.
+// Cost: one ALB and one NLB (about $16.50 a month each plus capacity units), the web ACL when on (about $10 a
+// month plus requests); the pods' requests decide what Karpenter launches.
 //
 // It exports the application namespaces.
 type Applications struct {
