@@ -247,6 +247,19 @@ func (d *drawing) vpcs() {
 			g.Nodes = append(g.Nodes, Node{id(a.Name), "TGW attachment"})
 		}
 	}
+	d.routes()
+	// AZ boxes in zone order, and subnets by name inside them.
+	for _, g := range groups {
+		sort.Slice(g.Groups, func(i, j int) bool { return g.Groups[i].Label < g.Groups[j].Label })
+		for _, a := range g.Groups {
+			sort.Slice(a.Nodes, func(i, j int) bool { return a.Nodes[i].Label+a.Nodes[i].ID < a.Nodes[j].Label+a.Nodes[j].ID })
+		}
+	}
+}
+
+// routes draws each subnet's routes to its NAT gateway, endpoint, gateway or the Transit Gateway, one edge per
+// target labelled with the destinations.
+func (d *drawing) routes() {
 	tgw := false
 	labels := map[[2]string][]string{}
 	for _, r := range d.byType["aws:ec2/route:Route"] {
@@ -274,13 +287,6 @@ func (d *drawing) vpcs() {
 	for k, l := range labels {
 		sort.Strings(l)
 		d.g.edge(k[0], k[1], strings.Join(l, ", "), false)
-	}
-	// AZ boxes in zone order, and subnets by name inside them.
-	for _, g := range groups {
-		sort.Slice(g.Groups, func(i, j int) bool { return g.Groups[i].Label < g.Groups[j].Label })
-		for _, a := range g.Groups {
-			sort.Slice(a.Nodes, func(i, j int) bool { return a.Nodes[i].Label+a.Nodes[i].ID < a.Nodes[j].Label+a.Nodes[j].ID })
-		}
 	}
 }
 
