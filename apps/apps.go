@@ -4,8 +4,9 @@
 // with its Pod Identity association, the backend's HPA) placed on Karpenter v1's pools by preference, and the
 // NetworkPolicies that fence each application namespace.
 //
-// Only the Kubernetes API-group packages it registers are imported (core/v1, apps/v1, policy/v1, networking/v1,
-// autoscaling/v2, scheduling/v1): the v1 yaml package and helm/v3 pull in every API group and double the build.
+// Of pulumi-kubernetes' API-group packages only core/v1 and meta/v1 are imported: the objects of the other groups
+// are registered by type token (objects.go), and the v1 yaml package and helm/v3, which pull in every API group
+// and double the build, are not used.
 package apps
 
 import (
