@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
+	"github.com/innovate-inc/platform/network"
 )
 
 // The platform's public ingress: one IngressClass whose IngressClassParams fix what an internet-facing ALB may be
@@ -100,20 +100,21 @@ func (s steps) certificate(ctx *pulumi.Context) (pulumi.StringOutput, error) {
 	}
 	// One domain, so one validation option: its record is known without creating resources inside an apply.
 	option := cert.DomainValidationOptions.Index(pulumi.Int(0))
-	record, err := route53.NewRecord(ctx, s.n("frontend", "certificate-validation-record"), &route53.RecordArgs{
-		ZoneId:         a.ZoneID,
+	ttl, overwrite := 300, true
+	record, err := network.NewRecord(ctx, s.n("frontend", "certificate-validation-record"), network.Record{
+		ZoneID:         a.ZoneID,
 		Name:           option.ResourceRecordName().Elem(),
 		Type:           option.ResourceRecordType().Elem(),
 		Records:        pulumi.StringArray{option.ResourceRecordValue().Elem()},
-		Ttl:            pulumi.Int(300),
-		AllowOverwrite: pulumi.Bool(true),
+		TTL:            &ttl,
+		AllowOverwrite: &overwrite,
 	}, a.In(s.c)...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("creating the validation record of %s: %w", host, err)
 	}
 	validation, err := acm.NewCertificateValidation(ctx, s.n("frontend", "certificate-validation"), &acm.CertificateValidationArgs{
 		CertificateArn:        cert.Arn,
-		ValidationRecordFqdns: pulumi.StringArray{record.Fqdn},
+		ValidationRecordFqdns: pulumi.StringArray{record.FQDN},
 	}, a.In(s.c)...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("validating the certificate of %s: %w", host, err)
@@ -244,11 +245,9 @@ func (s steps) frontendIngress(ctx *pulumi.Context, class pulumi.Resource, ns *c
 func (s steps) alias(ctx *pulumi.Context, app, label string, hostname pulumi.StringOutput, lbZoneID string) error {
 	a := s.args
 	host := Host(label, a.ZoneName)
-	if _, err := route53.NewRecord(ctx, s.n(app, "dns"), &route53.RecordArgs{
-		ZoneId: a.ZoneID, Name: pulumi.String(host), Type: pulumi.String("A"),
-		Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
-			Name: hostname, ZoneId: pulumi.String(lbZoneID), EvaluateTargetHealth: pulumi.Bool(true),
-		}},
+	if _, err := network.NewRecord(ctx, s.n(app, "dns"), network.Record{
+		ZoneID: a.ZoneID, Name: pulumi.String(host), Type: pulumi.String("A"),
+		Aliases: []network.RecordAlias{{Name: hostname, ZoneID: pulumi.String(lbZoneID), EvaluateTargetHealth: true}},
 	}, a.In(s.c)...); err != nil {
 		return fmt.Errorf("creating the record %s: %w", host, err)
 	}
