@@ -40,6 +40,15 @@ func compare(local, sdk reflect.Type, path string, required bool) []string {
 		// The provider takes any value here (an int-or-string, say), or the program reads it untyped.
 		return nil
 	}
+	if lk == "map" && sk == "object" && !required {
+		// An output read as a map of one shape (a list of string maps, say): every field must have that shape.
+		var out []string
+		for name, t := range Fields(sdk) {
+			out = append(out, compare(local.Elem(), t, path+name+".", required)...)
+		}
+		slices.Sort(out)
+		return out
+	}
 	if lk != sk {
 		return []string{fmt.Sprintf("%s: %s (%s), the provider takes %s (%s)", strings.TrimSuffix(path, "."), lk, local, sk, sdk)}
 	}

@@ -29,9 +29,21 @@ type sdkRule struct {
 type sdkResource struct {
 	pulumi.CustomResourceState
 
-	Arn  pulumi.StringOutput    `pulumi:"arn"`
-	Tags pulumi.StringMapOutput `pulumi:"tags"`
+	Arn     pulumi.StringOutput    `pulumi:"arn"`
+	Tags    pulumi.StringMapOutput `pulumi:"tags"`
+	Secrets sdkSecretArrayOutput   `pulumi:"secrets"`
 }
+
+type sdkSecret struct {
+	SecretArn *string `pulumi:"secretArn"`
+	Status    *string `pulumi:"status"`
+	Version   *int    `pulumi:"version"`
+}
+
+// sdkSecretArrayOutput is an SDK's output of a list of objects.
+type sdkSecretArrayOutput struct{ *pulumi.OutputState }
+
+func (sdkSecretArrayOutput) ElementType() reflect.Type { return reflect.TypeFor[[]sdkSecret]() }
 
 type rule struct {
 	Port  int                     `pulumi:"port"`
@@ -84,4 +96,15 @@ func TestOutputsAreTheResources(t *testing.T) {
 	}
 	assert.Equal(t, []string{"ARN: not an output of the resource", "tags: string (string), the provider takes map (map[string]string)"},
 		inputschema.Outputs(reflect.TypeFor[misspelt](), reflect.TypeFor[sdkResource]()))
+}
+
+// A list of objects can be read as a list of string maps when every field of the objects is a string.
+func TestOutputsReadObjectsAsMaps(t *testing.T) {
+	type state struct {
+		pulumi.CustomResourceState
+
+		Secrets pulumi.StringMapArrayOutput `pulumi:"secrets"`
+	}
+	assert.Equal(t, []string{"secrets.version: string (string), the provider takes number (int)"},
+		inputschema.Outputs(reflect.TypeFor[state](), reflect.TypeFor[sdkResource]()))
 }
