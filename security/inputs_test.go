@@ -8,14 +8,16 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/identitystore"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssoadmin"
 	"github.com/stretchr/testify/assert"
 
 	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/inputschema"
 )
 
-// The security services' resources registered by type token send only inputs the SDK's own types have, in their
+// The security services' and Identity Center's resources registered by type token send only inputs the SDK's own types have, in their
 // shapes, and every input those require; the outputs read are the resources'.
 func TestSecurityServiceInputsMatchTheProviderSchema(t *testing.T) {
 	for _, c := range []struct {
@@ -39,9 +41,17 @@ func TestSecurityServiceInputsMatchTheProviderSchema(t *testing.T) {
 		{deliveryChannelType, reflect.TypeFor[deliveryChannel](), cfg.DeliveryChannelArgs{}.ElementType()},
 		{recorderStatusType, reflect.TypeFor[recorderStatus](), cfg.RecorderStatusArgs{}.ElementType()},
 		{encryptionByDefaultType, reflect.TypeFor[encryptionByDefault](), ebs.EncryptionByDefaultArgs{}.ElementType()},
+		{groupType, reflect.TypeFor[group](), identitystore.GroupArgs{}.ElementType()},
+		{permissionSetType, reflect.TypeFor[permissionSet](), ssoadmin.PermissionSetArgs{}.ElementType()},
+		{managedPolicyAttachmentType, reflect.TypeFor[managedPolicyAttachment](), ssoadmin.ManagedPolicyAttachmentArgs{}.ElementType()},
+		{accountAssignmentType, reflect.TypeFor[accountAssignment](), ssoadmin.AccountAssignmentArgs{}.ElementType()},
 	} {
 		assert.Empty(t, inputschema.Inputs(c.local, c.sdk), c.token)
 	}
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithARN](), reflect.TypeFor[cfg.ConfigurationAggregator]()))
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[configRecorderState](), reflect.TypeFor[cfg.Recorder]()))
+	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[groupState](), reflect.TypeFor[identitystore.Group]()))
+	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithARN](), reflect.TypeFor[ssoadmin.PermissionSet]()))
+	// The invoke's result is read the same way.
+	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[instances](), reflect.TypeFor[ssoadmin.GetInstancesResult]()))
 }
