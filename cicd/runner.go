@@ -3,11 +3,11 @@ package cicd
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/bytoken"
+	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -60,8 +60,8 @@ func NewDeployRunner(ctx *pulumi.Context, name string, args DeployRunnerArgs, op
 	if err != nil {
 		return nil, fmt.Errorf("creating the GitHub connection: %w", err)
 	}
-	logs, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, "logs"), &cloudwatch.LogGroupArgs{
-		Name: pulumi.String("/platform/" + RunnerProjectName), RetentionInDays: pulumi.Int(365),
+	logs, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, "logs"), cloudwatch.LogGroupArgs{
+		Name: "/platform/" + RunnerProjectName, RetentionInDays: 365,
 	}, args.In(c)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the log group: %w", err)
