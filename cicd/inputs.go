@@ -80,13 +80,6 @@ type projectCloudwatchLogs struct {
 	Status    string             `pulumi:"status"`
 }
 
-// buildProjectState is the project's name, which its webhook names.
-type buildProjectState struct {
-	pulumi.CustomResourceState
-
-	Name pulumi.StringOutput `pulumi:"name"`
-}
-
 type webhook struct {
 	ProjectName  pulumi.StringInput   `pulumi:"projectName"`
 	BuildType    string               `pulumi:"buildType"`

@@ -21,6 +21,6 @@ func TestDeliveryInputsMatchTheProviderSchema(t *testing.T) {
 	assert.Empty(t, inputschema.Inputs(reflect.TypeFor[webhook](), codebuild.WebhookArgs{}.ElementType()))
 	assert.Empty(t, inputschema.Inputs(reflect.TypeFor[repositorySecret](), secretsmanager.SecretArgs{}.ElementType()))
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithARN](), reflect.TypeFor[codeconnections.Connection]()))
-	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[buildProjectState](), reflect.TypeFor[codebuild.Project]()))
+	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithName](), reflect.TypeFor[codebuild.Project]()))
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithARN](), reflect.TypeFor[secretsmanager.Secret]()))
 }

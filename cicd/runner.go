@@ -74,7 +74,7 @@ func NewDeployRunner(ctx *pulumi.Context, name string, args DeployRunnerArgs, op
 	if err != nil {
 		return nil, err
 	}
-	project, err := bytoken.Register[buildProjectState](ctx, projectType, scope.Child(name, "project"), buildProject{
+	project, err := bytoken.Register[bytoken.WithName](ctx, projectType, scope.Child(name, "project"), buildProject{
 		Name:        RunnerProjectName,
 		Description: "Ephemeral GitHub Actions runners for " + args.GitHub.Owner + "/" + args.GitHub.Repository + " inside the shared-services VPC",
 		ServiceRole: roleARN,

@@ -137,9 +137,9 @@ type dbScope struct {
 type dbKeys struct{ home, dr *kms.Key }
 
 type dbDependencies struct {
-	subnets    *named
+	subnets    *bytoken.WithName
 	sg         *ec2.SecurityGroup
-	parameters *named
+	parameters *bytoken.WithName
 	monitoring *iam.Role
 }
 
@@ -164,7 +164,7 @@ func (s dbScope) dependencies(ctx *pulumi.Context) (dbDependencies, error) {
 	a, n, in := s.args, func(role string) string { return scope.Child(s.c.name, role) }, s.args.In(s.c)
 	var d dbDependencies
 	var err error
-	if d.subnets, err = bytoken.Register[named](ctx, subnetGroupType, n("subnets"), subnetGroup{
+	if d.subnets, err = bytoken.Register[bytoken.WithName](ctx, subnetGroupType, n("subnets"), subnetGroup{
 		Name:        s.identifier,
 		Description: "Database subnets of " + a.Stack + " (no route out)",
 		SubnetIDs:   a.DatabaseSubnetIDs,
@@ -190,7 +190,7 @@ func (s dbScope) dependencies(ctx *pulumi.Context) (dbDependencies, error) {
 		params = append(params, parameter{Name: k, Value: Parameters[k], ApplyMethod: "pending-reboot"})
 	}
 	family := config.PostgresFamily(a.Config.EngineVersion)
-	if d.parameters, err = bytoken.Register[named](ctx, parameterGroupType, n("parameters"), parameterGroup{
+	if d.parameters, err = bytoken.Register[bytoken.WithName](ctx, parameterGroupType, n("parameters"), parameterGroup{
 		Name:        s.identifier + "-" + family,
 		Family:      family,
 		Description: "TLS only and incident logging",

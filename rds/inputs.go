@@ -97,13 +97,6 @@ type replicaInstance struct {
 
 func (replicaInstance) ElementType() reflect.Type { return reflect.TypeFor[replicaInstance]() }
 
-// named is a registered subnet group or parameter group: the name instances refer to it by.
-type named struct {
-	pulumi.CustomResourceState
-
-	Name pulumi.StringOutput `pulumi:"name"`
-}
-
 type subnetGroup struct {
 	Name        string                  `pulumi:"name"`
 	Description string                  `pulumi:"description"`

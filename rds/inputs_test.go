@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/stretchr/testify/assert"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/inputschema"
 )
 
@@ -21,6 +22,6 @@ func TestDatabaseInputsMatchTheProviderSchema(t *testing.T) {
 	assert.Empty(t, inputschema.Inputs(reflect.TypeFor[backupsReplication](), rds.InstanceAutomatedBackupsReplicationArgs{}.ElementType()))
 	assert.Empty(t, inputschema.Inputs(reflect.TypeFor[secretRotation](), secretsmanager.SecretRotationArgs{}.ElementType()))
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[Instance](), reflect.TypeFor[rds.Instance]()))
-	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[named](), reflect.TypeFor[rds.SubnetGroup]()))
-	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[named](), reflect.TypeFor[rds.ParameterGroup]()))
+	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithName](), reflect.TypeFor[rds.SubnetGroup]()))
+	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithName](), reflect.TypeFor[rds.ParameterGroup]()))
 }

@@ -129,7 +129,7 @@ func (c *AccountBaseline) regional(ctx *pulumi.Context, name string, args Accoun
 		encryptionByDefault{Enabled: true}, c.in(args, region)...); err != nil {
 		return fmt.Errorf("EBS encryption by default: %w", err)
 	}
-	recorder, err := bytoken.Register[configRecorderState](ctx, configRecorderType, scope.Child(name, "config-recorder", region), configRecorder{
+	recorder, err := bytoken.Register[bytoken.WithName](ctx, configRecorderType, scope.Child(name, "config-recorder", region), configRecorder{
 		Name:    "default",
 		RoleARN: slr.Arn,
 		RecordingGroup: recordingGroup{

@@ -175,13 +175,6 @@ type recordingGroup struct {
 	IncludeGlobalResourceTypes bool `pulumi:"includeGlobalResourceTypes"`
 }
 
-// configRecorderState is the recorder's name, which its status names.
-type configRecorderState struct {
-	pulumi.CustomResourceState
-
-	Name pulumi.StringOutput `pulumi:"name"`
-}
-
 type deliveryChannel struct {
 	Name                       string                     `pulumi:"name"`
 	S3BucketName               string                     `pulumi:"s3BucketName"`

@@ -49,7 +49,7 @@ func TestSecurityServiceInputsMatchTheProviderSchema(t *testing.T) {
 		assert.Empty(t, inputschema.Inputs(c.local, c.sdk), c.token)
 	}
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithARN](), reflect.TypeFor[cfg.ConfigurationAggregator]()))
-	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[configRecorderState](), reflect.TypeFor[cfg.Recorder]()))
+	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithName](), reflect.TypeFor[cfg.Recorder]()))
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[groupState](), reflect.TypeFor[identitystore.Group]()))
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithARN](), reflect.TypeFor[ssoadmin.PermissionSet]()))
 	// The invoke's result is read the same way.

@@ -24,8 +24,15 @@ type WithARN struct {
 	Arn pulumi.StringOutput `pulumi:"arn"`
 }
 
+// WithName is a resource whose name the program reads (the name another resource refers to it by).
+type WithName struct {
+	pulumi.CustomResourceState
+
+	Name pulumi.StringOutput `pulumi:"name"`
+}
+
 // Register registers a resource of type token with the given inputs and returns its state, a Resource, a WithARN
-// or the caller's own struct of the outputs it reads (each a pulumi.XOutput field tagged with the output's name).
+// WithName, or the caller's own struct of the outputs it reads (each a pulumi.XOutput field tagged with the output's name).
 func Register[State any, P interface {
 	*State
 	pulumi.CustomResource

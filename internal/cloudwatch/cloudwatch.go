@@ -92,16 +92,9 @@ type EventRuleArgs struct {
 
 func (EventRuleArgs) ElementType() reflect.Type { return reflect.TypeFor[EventRuleArgs]() }
 
-// EventRule is a registered rule: the name its targets name.
-type EventRule struct {
-	pulumi.CustomResourceState
-
-	Name pulumi.StringOutput `pulumi:"name"`
-}
-
-// NewEventRule registers an EventBridge rule.
-func NewEventRule(ctx *pulumi.Context, name string, args EventRuleArgs, opts ...pulumi.ResourceOption) (*EventRule, error) {
-	return bytoken.Register[EventRule](ctx, EventRuleType, name, args, opts...)
+// NewEventRule registers an EventBridge rule; its targets name it by its Name.
+func NewEventRule(ctx *pulumi.Context, name string, args EventRuleArgs, opts ...pulumi.ResourceOption) (*bytoken.WithName, error) {
+	return bytoken.Register[bytoken.WithName](ctx, EventRuleType, name, args, opts...)
 }
 
 // EventTargetArgs are a rule target's inputs; RoleARN is optional (a bus in another account needs one).

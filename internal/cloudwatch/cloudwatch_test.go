@@ -7,6 +7,7 @@ import (
 	sdk "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/stretchr/testify/assert"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/inputschema"
 )
@@ -28,5 +29,5 @@ func TestInputsMatchTheProviderSchema(t *testing.T) {
 		assert.Empty(t, inputschema.Inputs(c.local, c.sdk), c.token)
 	}
 	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[cloudwatch.LogGroup](), reflect.TypeFor[sdk.LogGroup]()))
-	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[cloudwatch.EventRule](), reflect.TypeFor[sdk.EventRule]()))
+	assert.Empty(t, inputschema.Outputs(reflect.TypeFor[bytoken.WithName](), reflect.TypeFor[sdk.EventRule]()))
 }
