@@ -8,8 +8,8 @@ import (
 
 // The deploy runner's CodeBuild project, webhook and GitHub connection, and Argo CD's repository secret, are
 // registered by type token with the local input types below rather than through the SDK's codebuild,
-// codeconnections and secretsmanager packages: together those are 0.7 MB of generated Go, about 9 CPU-seconds of
-// every cold build of the program (docs/PERFORMANCE.md), for four resource types. The input names are the
+// codeconnections and secretsmanager packages: together those are 0.7 MB of generated Go, about 8 s of the
+// program's cold build (codebuild 5.3 s; docs/PERFORMANCE.md), for four resource types. The input names are the
 // provider's, checked against the SDK's types in tests.
 const (
 	connectionType = "aws:codeconnections/connection:Connection"

@@ -130,7 +130,7 @@ func chatChannel(ctx *pulumi.Context, s scope.Scope, parent pulumi.Resource, nam
 }
 
 // slackChannelType is AWS Chatbot's Slack channel, registered by type token with the local inputs below rather than
-// through the SDK's chatbot package (about 1.5 CPU-seconds of every cold build, docs/PERFORMANCE.md, for one
+// through the SDK's chatbot package (about 1.5 s of the program's cold build, docs/PERFORMANCE.md, for one
 // resource type). The input names are the provider's, checked against the SDK's types in tests.
 const slackChannelType = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration"
 

@@ -8,8 +8,8 @@ import (
 
 // The security services' and IAM Identity Center's resources are registered by type token with the local input
 // types below rather than through the SDK's securityhub, guardduty, accessanalyzer, cfg, ebs, ssoadmin and
-// identitystore packages: together those are 3.3 MB of generated Go, about 30 CPU-seconds of every cold build of
-// the program (docs/PERFORMANCE.md), for the few resource types below. The input names are the provider's,
+// identitystore packages: together those are 3.3 MB of generated Go and about 40 s of the program's cold build
+// (securityhub alone 19.5 s; docs/PERFORMANCE.md), for the few resource types below. The input names are the provider's,
 // checked against the SDK's types in tests.
 const (
 	securityHubAccountType             = "aws:securityhub/account:Account"

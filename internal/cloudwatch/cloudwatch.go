@@ -1,8 +1,7 @@
 // Package cloudwatch registers the CloudWatch and EventBridge resources the platform uses (log groups, metric
 // alarms, a dashboard, event rules, targets and a bus policy) by their type tokens, aws:cloudwatch/<name>:<Type>,
 // with the typed inputs below rather than through the provider SDK's cloudwatch package: that package is 1.3 MB
-// of generated Go, about 14 CPU-seconds of every cold build of the program (docs/PERFORMANCE.md), for these six
-// types. The constructors and input names follow the SDK's (cloudwatch.NewLogGroup, LogGroupArgs), and the input
+// of generated Go, 14.7 s of the program's cold build (docs/PERFORMANCE.md), for these six types. The constructors and input names follow the SDK's (cloudwatch.NewLogGroup, LogGroupArgs), and the input
 // types are checked against the SDK's in this package's tests. An optional input left nil is not sent.
 package cloudwatch
 
