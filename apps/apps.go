@@ -6,8 +6,9 @@
 // Load Balancer Controller, the public IngressClass, the frontend's ALB with its certificate and optional web ACL,
 // the backend's internal NLB, their Route 53 aliases) and, optionally, Istio in ambient mode.
 //
-// Only the Kubernetes API-group packages it registers are imported (core/v1, apps/v1, policy/v1, networking/v1,
-// autoscaling/v2, scheduling/v1): the v1 yaml package and helm/v3 pull in every API group and double the build.
+// Of pulumi-kubernetes' API-group packages only core/v1 and meta/v1 are imported: the objects of the other groups
+// are registered by type token (objects.go), and the v1 yaml package and helm/v3, which pull in every API group
+// and double the build, are not used.
 package apps
 
 import (

@@ -4,15 +4,14 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
+	"github.com/innovate-inc/platform/network"
 )
 
 // The platform's public ingress: one IngressClass whose IngressClassParams fix what an internet-facing ALB may be
@@ -100,20 +99,21 @@ func (s steps) certificate(ctx *pulumi.Context) (pulumi.StringOutput, error) {
 	}
 	// One domain, so one validation option: its record is known without creating resources inside an apply.
 	option := cert.DomainValidationOptions.Index(pulumi.Int(0))
-	record, err := route53.NewRecord(ctx, s.n("frontend", "certificate-validation-record"), &route53.RecordArgs{
-		ZoneId:         a.ZoneID,
+	ttl, overwrite := 300, true
+	record, err := network.NewRecord(ctx, s.n("frontend", "certificate-validation-record"), network.Record{
+		ZoneID:         a.ZoneID,
 		Name:           option.ResourceRecordName().Elem(),
 		Type:           option.ResourceRecordType().Elem(),
 		Records:        pulumi.StringArray{option.ResourceRecordValue().Elem()},
-		Ttl:            pulumi.Int(300),
-		AllowOverwrite: pulumi.Bool(true),
+		TTL:            &ttl,
+		AllowOverwrite: &overwrite,
 	}, a.In(s.c)...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("creating the validation record of %s: %w", host, err)
 	}
 	validation, err := acm.NewCertificateValidation(ctx, s.n("frontend", "certificate-validation"), &acm.CertificateValidationArgs{
 		CertificateArn:        cert.Arn,
-		ValidationRecordFqdns: pulumi.StringArray{record.Fqdn},
+		ValidationRecordFqdns: pulumi.StringArray{record.FQDN},
 	}, a.In(s.c)...)
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("validating the certificate of %s: %w", host, err)
@@ -137,13 +137,12 @@ func (s steps) publicIngressClass(ctx *pulumi.Context, controller pulumi.Resourc
 	if err != nil {
 		return nil, fmt.Errorf("creating the public IngressClassParams: %w", err)
 	}
-	class, err := networkingv1.NewIngressClass(ctx, s.n("ingress-class"), &networkingv1.IngressClassArgs{
+	class, err := registerObject(ctx, s.n("ingress-class"), object[ingressClassSpec]{
+		APIVersion: "networking.k8s.io/v1", Kind: "IngressClass",
 		Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(PublicIngressClass)},
-		Spec: networkingv1.IngressClassSpecArgs{
-			Controller: pulumi.String(ALBController),
-			Parameters: networkingv1.IngressClassParametersReferenceArgs{
-				ApiGroup: pulumi.String("elbv2.k8s.aws"), Kind: pulumi.String("IngressClassParams"), Name: pulumi.String(PublicIngressParams),
-			},
+		Spec: ingressClassSpec{
+			Controller: ALBController,
+			Parameters: ingressClassParametersReference{APIGroup: "elbv2.k8s.aws", Kind: "IngressClassParams", Name: PublicIngressParams},
 		},
 	}, s.in(params)...)
 	if err != nil {
@@ -152,34 +151,92 @@ func (s steps) publicIngressClass(ctx *pulumi.Context, controller pulumi.Resourc
 	return class, nil
 }
 
+// The networking.k8s.io/v1 IngressClassSpec's and IngressSpec's inputs (see objects.go).
+type (
+	ingressClassSpec struct {
+		Controller string                          `pulumi:"controller"`
+		Parameters ingressClassParametersReference `pulumi:"parameters"`
+	}
+	ingressClassParametersReference struct {
+		APIGroup string `pulumi:"apiGroup"`
+		Kind     string `pulumi:"kind"`
+		Name     string `pulumi:"name"`
+	}
+	ingressSpec struct {
+		IngressClassName string        `pulumi:"ingressClassName"`
+		Rules            []ingressRule `pulumi:"rules"`
+	}
+	ingressRule struct {
+		Host string               `pulumi:"host"`
+		HTTP httpIngressRuleValue `pulumi:"http"`
+	}
+	httpIngressRuleValue struct {
+		Paths []httpIngressPath `pulumi:"paths"`
+	}
+	httpIngressPath struct {
+		Path     string         `pulumi:"path"`
+		PathType string         `pulumi:"pathType"`
+		Backend  ingressBackend `pulumi:"backend"`
+	}
+	ingressBackend struct {
+		Service ingressServiceBackend `pulumi:"service"`
+	}
+	ingressServiceBackend struct {
+		Name string             `pulumi:"name"`
+		Port serviceBackendPort `pulumi:"port"`
+	}
+	serviceBackendPort struct {
+		Number int `pulumi:"number"`
+	}
+)
+
+// ingressState is an Ingress's status, which the load balancer controller fills in: status.loadBalancer.ingress[].hostname.
+type ingressState struct {
+	pulumi.CustomResourceState
+
+	Status pulumi.AnyOutput `pulumi:"status"`
+}
+
+// firstHostname is status.loadBalancer.ingress[0].hostname of an Ingress's status, "" while there is none.
+func firstHostname(status any) string {
+	st, _ := status.(map[string]any)
+	lb, _ := st["loadBalancer"].(map[string]any)
+	ingress, _ := lb["ingress"].([]any)
+	if len(ingress) == 0 {
+		return ""
+	}
+	first, _ := ingress[0].(map[string]any)
+	hostname, _ := first["hostname"].(string)
+	return hostname
+}
+
 // frontendIngress routes the frontend's name to its Service through the public class and returns the hostname
 // the controller gives the ALB (the Ingress's status; Pulumi waits for it).
 func (s steps) frontendIngress(ctx *pulumi.Context, class pulumi.Resource, ns *corev1.Namespace) (pulumi.StringOutput, error) {
 	a := s.args
 	svc := a.Config.Frontend
-	ing, err := networkingv1.NewIngress(ctx, s.n(config.AppFrontend, "ingress"), &networkingv1.IngressArgs{
+	ing := object[ingressSpec]{
+		APIVersion: "networking.k8s.io/v1", Kind: "Ingress",
 		Metadata: metav1.ObjectMetaArgs{
 			Name: pulumi.String(config.AppFrontend), Namespace: pulumi.String(config.AppFrontend),
 			Labels: labels(config.AppFrontend), Annotations: pulumi.ToStringMap(FrontendIngressAnnotations(a.Ingress.ShieldAdvanced)),
 		},
-		Spec: networkingv1.IngressSpecArgs{
-			IngressClassName: pulumi.String(PublicIngressClass),
-			Rules: networkingv1.IngressRuleArray{networkingv1.IngressRuleArgs{
-				Host: pulumi.String(Host(a.Ingress.FrontendHost, a.ZoneName)),
-				Http: networkingv1.HTTPIngressRuleValueArgs{Paths: networkingv1.HTTPIngressPathArray{networkingv1.HTTPIngressPathArgs{
-					Path: pulumi.String("/"), PathType: pulumi.String("Prefix"),
-					Backend: networkingv1.IngressBackendArgs{Service: networkingv1.IngressServiceBackendArgs{
-						Name: pulumi.String(config.AppFrontend),
-						Port: networkingv1.ServiceBackendPortArgs{Number: pulumi.Int(svc.Port)},
-					}},
+		Spec: ingressSpec{
+			IngressClassName: PublicIngressClass,
+			Rules: []ingressRule{{
+				Host: Host(a.Ingress.FrontendHost, a.ZoneName),
+				HTTP: httpIngressRuleValue{Paths: []httpIngressPath{{
+					Path: "/", PathType: "Prefix",
+					Backend: ingressBackend{Service: ingressServiceBackend{Name: config.AppFrontend, Port: serviceBackendPort{Number: svc.Port}}},
 				}}},
 			}},
 		},
-	}, s.in(class, ns)...)
-	if err != nil {
+	}
+	var state ingressState
+	if err := ctx.RegisterResource(ing.token(), s.n(config.AppFrontend, "ingress"), ing, &state, s.in(class, ns)...); err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("creating the frontend Ingress: %w", err)
 	}
-	return ing.Status.LoadBalancer().Ingress().Index(pulumi.Int(0)).Hostname().Elem(), nil
+	return state.Status.ApplyT(firstHostname).(pulumi.StringOutput), nil
 }
 
 // alias names a load balancer in the environment's zone: an alias A record to the controller's hostname, in the
@@ -187,11 +244,9 @@ func (s steps) frontendIngress(ctx *pulumi.Context, class pulumi.Resource, ns *c
 func (s steps) alias(ctx *pulumi.Context, app, label string, hostname pulumi.StringOutput, lbZoneID string) error {
 	a := s.args
 	host := Host(label, a.ZoneName)
-	if _, err := route53.NewRecord(ctx, s.n(app, "dns"), &route53.RecordArgs{
-		ZoneId: a.ZoneID, Name: pulumi.String(host), Type: pulumi.String("A"),
-		Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
-			Name: hostname, ZoneId: pulumi.String(lbZoneID), EvaluateTargetHealth: pulumi.Bool(true),
-		}},
+	if _, err := network.NewRecord(ctx, s.n(app, "dns"), network.Record{
+		ZoneID: a.ZoneID, Name: pulumi.String(host), Type: pulumi.String("A"),
+		Aliases: []network.RecordAlias{{Name: hostname, ZoneID: pulumi.String(lbZoneID), EvaluateTargetHealth: true}},
 	}, a.In(s.c)...); err != nil {
 		return fmt.Errorf("creating the record %s: %w", host, err)
 	}

@@ -3,14 +3,15 @@ package apps
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"strconv"
 	"strings"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	schedulingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/scheduling/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/config"
 )
 
@@ -187,6 +188,19 @@ var PriorityClasses = []PriorityClass{
 	{PriorityBatchLow, 100, false, false, "Batch and flexible work: scheduled when there is room, never preempting."},
 }
 
+// priorityClassObject is a scheduling.k8s.io/v1 PriorityClass's inputs (see objects.go): it has no spec.
+type priorityClassObject struct {
+	APIVersion       string                 `pulumi:"apiVersion"`
+	Kind             string                 `pulumi:"kind"`
+	Metadata         metav1.ObjectMetaInput `pulumi:"metadata"`
+	Value            int                    `pulumi:"value"`
+	GlobalDefault    bool                   `pulumi:"globalDefault"`
+	PreemptionPolicy string                 `pulumi:"preemptionPolicy"`
+	Description      string                 `pulumi:"description"`
+}
+
+func (priorityClassObject) ElementType() reflect.Type { return reflect.TypeFor[priorityClassObject]() }
+
 func (s steps) priorityClasses(ctx *pulumi.Context) ([]pulumi.Resource, error) {
 	var out []pulumi.Resource
 	for _, pc := range PriorityClasses {
@@ -194,12 +208,13 @@ func (s steps) priorityClasses(ctx *pulumi.Context) ([]pulumi.Resource, error) {
 		if !pc.Preempts {
 			policy = "Never"
 		}
-		r, err := schedulingv1.NewPriorityClass(ctx, s.n("priority", pc.Name), &schedulingv1.PriorityClassArgs{
+		r, err := bytoken.Register[bytoken.Resource](ctx, "kubernetes:scheduling.k8s.io/v1:PriorityClass", s.n("priority", pc.Name), priorityClassObject{
+			APIVersion: "scheduling.k8s.io/v1", Kind: "PriorityClass",
 			Metadata:         metav1.ObjectMetaArgs{Name: pulumi.String(pc.Name)},
-			Value:            pulumi.Int(pc.Value),
-			GlobalDefault:    pulumi.Bool(pc.GlobalDefault),
-			PreemptionPolicy: pulumi.String(policy),
-			Description:      pulumi.String(pc.Description),
+			Value:            pc.Value,
+			GlobalDefault:    pc.GlobalDefault,
+			PreemptionPolicy: policy,
+			Description:      pc.Description,
 		}, s.in()...)
 		if err != nil {
 			return nil, fmt.Errorf("creating %s: %w", pc.Name, err)

@@ -6,7 +6,6 @@ import (
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/config"
@@ -88,22 +87,57 @@ func Policies(apps config.Applications, vpc netip.Prefix, azs, dbPort int, endpo
 	return out, nil
 }
 
-func peers(p Peer) networkingv1.NetworkPolicyPeerArray {
-	if p.App != "" {
-		return networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
-			NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(p.App)}},
-			PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelApp: pulumi.String(p.App)}},
-		}}
+// The networking.k8s.io/v1 NetworkPolicySpec's inputs (see objects.go).
+type (
+	networkPolicySpec struct {
+		PodSelector metav1.LabelSelectorInput `pulumi:"podSelector"`
+		PolicyTypes []string                  `pulumi:"policyTypes"`
+		Ingress     []networkPolicyIngress    `pulumi:"ingress"`
+		Egress      []networkPolicyEgress     `pulumi:"egress"`
 	}
-	var out networkingv1.NetworkPolicyPeerArray
+	networkPolicyIngress struct {
+		From  []networkPolicyPeer `pulumi:"from"`
+		Ports []networkPolicyPort `pulumi:"ports"`
+	}
+	networkPolicyEgress struct {
+		To    []networkPolicyPeer `pulumi:"to"`
+		Ports []networkPolicyPort `pulumi:"ports"`
+	}
+	networkPolicyPeer struct {
+		NamespaceSelector metav1.LabelSelectorInput `pulumi:"namespaceSelector"`
+		PodSelector       metav1.LabelSelectorInput `pulumi:"podSelector"`
+		IPBlock           *ipBlock                  `pulumi:"ipBlock"`
+	}
+	ipBlock struct {
+		CIDR string `pulumi:"cidr"`
+	}
+	networkPolicyPort struct {
+		Protocol string `pulumi:"protocol"`
+		Port     int    `pulumi:"port"`
+	}
+)
+
+// appPeer is the pods of an application, in its namespace.
+func appPeer(namespace, labelKey, app string) networkPolicyPeer {
+	return networkPolicyPeer{
+		NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(namespace)}},
+		PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{labelKey: pulumi.String(app)}},
+	}
+}
+
+func peers(p Peer) []networkPolicyPeer {
+	if p.App != "" {
+		return []networkPolicyPeer{appPeer(p.App, LabelApp, p.App)}
+	}
+	var out []networkPolicyPeer
 	for _, c := range p.CIDRs {
-		out = append(out, networkingv1.NetworkPolicyPeerArgs{IpBlock: networkingv1.IPBlockArgs{Cidr: pulumi.String(c)}})
+		out = append(out, networkPolicyPeer{IPBlock: &ipBlock{CIDR: c}})
 	}
 	return out
 }
 
-func tcp(port int) networkingv1.NetworkPolicyPortArray {
-	return networkingv1.NetworkPolicyPortArray{networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(port)}}
+func tcp(port int) []networkPolicyPort {
+	return []networkPolicyPort{{Protocol: "TCP", Port: port}}
 }
 
 // networkPolicies creates, in every application namespace, default deny of ingress and egress, DNS to CoreDNS,
@@ -117,8 +151,9 @@ func (s steps) networkPolicies(ctx *pulumi.Context, namespaces map[string]*corev
 	all := metav1.LabelSelectorArgs{}
 	for _, svc := range a.Config.Services() {
 		ns := namespaces[svc.Name]
-		create := func(name string, spec networkingv1.NetworkPolicySpecArgs) error {
-			if _, err := networkingv1.NewNetworkPolicy(ctx, s.n(svc.Name, "netpol", name), &networkingv1.NetworkPolicyArgs{
+		create := func(name string, spec networkPolicySpec) error {
+			if _, err := registerObject(ctx, s.n(svc.Name, "netpol", name), object[networkPolicySpec]{
+				APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy",
 				Metadata: metav1.ObjectMetaArgs{Name: pulumi.String(name), Namespace: pulumi.String(svc.Name)},
 				Spec:     spec,
 			}, s.in(ns)...); err != nil {
@@ -126,37 +161,26 @@ func (s steps) networkPolicies(ctx *pulumi.Context, namespaces map[string]*corev
 			}
 			return nil
 		}
-		if err := create("default-deny", networkingv1.NetworkPolicySpecArgs{PodSelector: all,
-			PolicyTypes: pulumi.ToStringArray([]string{"Ingress", "Egress"})}); err != nil {
+		if err := create("default-deny", networkPolicySpec{PodSelector: all, PolicyTypes: []string{"Ingress", "Egress"}}); err != nil {
 			return err
 		}
-		dns := networkingv1.NetworkPolicyPortArray{
-			networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(53)},
-			networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(53)},
-		}
-		if err := create("allow-dns", networkingv1.NetworkPolicySpecArgs{PodSelector: all,
-			PolicyTypes: pulumi.ToStringArray([]string{"Egress"}),
-			Egress: networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{Ports: dns,
-				To: networkingv1.NetworkPolicyPeerArray{networkingv1.NetworkPolicyPeerArgs{
-					NamespaceSelector: metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String("kube-system")}},
-					PodSelector:       metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{"k8s-app": pulumi.String("kube-dns")}},
-				}}}},
+		dns := []networkPolicyPort{{Protocol: "UDP", Port: 53}, {Protocol: "TCP", Port: 53}}
+		if err := create("allow-dns", networkPolicySpec{PodSelector: all, PolicyTypes: []string{"Egress"},
+			Egress: []networkPolicyEgress{{Ports: dns, To: []networkPolicyPeer{appPeer("kube-system", "k8s-app", "kube-dns")}}},
 		}); err != nil {
 			return err
 		}
 		self := metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelApp: pulumi.String(svc.Name)}}
 		for _, f := range policies[svc.Name].Ingress {
-			if err := create("allow-from-"+f.Name, networkingv1.NetworkPolicySpecArgs{PodSelector: self,
-				PolicyTypes: pulumi.ToStringArray([]string{"Ingress"}),
-				Ingress:     networkingv1.NetworkPolicyIngressRuleArray{networkingv1.NetworkPolicyIngressRuleArgs{From: peers(f.Peer), Ports: tcp(f.Port)}},
+			if err := create("allow-from-"+f.Name, networkPolicySpec{PodSelector: self, PolicyTypes: []string{"Ingress"},
+				Ingress: []networkPolicyIngress{{From: peers(f.Peer), Ports: tcp(f.Port)}},
 			}); err != nil {
 				return err
 			}
 		}
 		for _, f := range policies[svc.Name].Egress {
-			if err := create("allow-to-"+f.Name, networkingv1.NetworkPolicySpecArgs{PodSelector: self,
-				PolicyTypes: pulumi.ToStringArray([]string{"Egress"}),
-				Egress:      networkingv1.NetworkPolicyEgressRuleArray{networkingv1.NetworkPolicyEgressRuleArgs{To: peers(f.Peer), Ports: tcp(f.Port)}},
+			if err := create("allow-to-"+f.Name, networkPolicySpec{PodSelector: self, PolicyTypes: []string{"Egress"},
+				Egress: []networkPolicyEgress{{To: peers(f.Peer), Ports: tcp(f.Port)}},
 			}); err != nil {
 				return err
 			}

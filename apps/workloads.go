@@ -6,13 +6,11 @@ import (
 
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
-	autoscalingv2 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/autoscaling/v2"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
@@ -245,15 +243,35 @@ func (s steps) podSpec(svc config.NamedService) corev1.PodSpecArgs {
 	}
 }
 
-func (s steps) deployment(ctx *pulumi.Context, svc config.NamedService, after []pulumi.Resource) (*appsv1.Deployment, error) {
-	d, err := appsv1.NewDeployment(ctx, s.n(svc.Name, "deployment"), &appsv1.DeploymentArgs{
+// deploymentSpec is an apps/v1 DeploymentSpec's inputs.
+type deploymentSpec struct {
+	Replicas             int                         `pulumi:"replicas"`
+	RevisionHistoryLimit int                         `pulumi:"revisionHistoryLimit"`
+	Selector             metav1.LabelSelectorInput   `pulumi:"selector"`
+	Strategy             deploymentStrategy          `pulumi:"strategy"`
+	Template             corev1.PodTemplateSpecInput `pulumi:"template"`
+}
+
+type deploymentStrategy struct {
+	Type          string                  `pulumi:"type"`
+	RollingUpdate rollingUpdateDeployment `pulumi:"rollingUpdate"`
+}
+
+type rollingUpdateDeployment struct {
+	MaxSurge       string `pulumi:"maxSurge"`
+	MaxUnavailable int    `pulumi:"maxUnavailable"`
+}
+
+func (s steps) deployment(ctx *pulumi.Context, svc config.NamedService, after []pulumi.Resource) (*bytoken.Resource, error) {
+	d, err := registerObject(ctx, s.n(svc.Name, "deployment"), object[deploymentSpec]{
+		APIVersion: "apps/v1", Kind: "Deployment",
 		Metadata: meta(svc.Name, svc.Name),
-		Spec: appsv1.DeploymentSpecArgs{
-			Replicas:             pulumi.Int(svc.Replicas),
-			RevisionHistoryLimit: pulumi.Int(5),
+		Spec: deploymentSpec{
+			Replicas:             svc.Replicas,
+			RevisionHistoryLimit: 5,
 			Selector:             metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelApp: pulumi.String(svc.Name)}},
-			Strategy: appsv1.DeploymentStrategyArgs{Type: pulumi.String("RollingUpdate"),
-				RollingUpdate: appsv1.RollingUpdateDeploymentArgs{MaxSurge: pulumi.String("25%"), MaxUnavailable: pulumi.Int(0)}},
+			Strategy: deploymentStrategy{Type: "RollingUpdate",
+				RollingUpdate: rollingUpdateDeployment{MaxSurge: "25%", MaxUnavailable: 0}},
 			Template: corev1.PodTemplateSpecArgs{
 				Metadata: metav1.ObjectMetaArgs{Labels: labels(svc.Name)},
 				Spec:     s.podSpec(svc),
@@ -310,14 +328,22 @@ func (s steps) backendSources() []string {
 	return []string{s.args.VPCCIDR.String()}
 }
 
+// podDisruptionBudgetSpec is a policy/v1 PodDisruptionBudgetSpec's inputs.
+type podDisruptionBudgetSpec struct {
+	MaxUnavailable             int                       `pulumi:"maxUnavailable"`
+	Selector                   metav1.LabelSelectorInput `pulumi:"selector"`
+	UnhealthyPodEvictionPolicy string                    `pulumi:"unhealthyPodEvictionPolicy"`
+}
+
 // disruptionBudget lets voluntary disruption (Karpenter consolidation, node expiry, drains) take one pod at a time.
 func (s steps) disruptionBudget(ctx *pulumi.Context, svc config.NamedService, ns *corev1.Namespace) error {
-	if _, err := policyv1.NewPodDisruptionBudget(ctx, s.n(svc.Name, "pdb"), &policyv1.PodDisruptionBudgetArgs{
+	if _, err := registerObject(ctx, s.n(svc.Name, "pdb"), object[podDisruptionBudgetSpec]{
+		APIVersion: "policy/v1", Kind: "PodDisruptionBudget",
 		Metadata: meta(svc.Name, svc.Name),
-		Spec: policyv1.PodDisruptionBudgetSpecArgs{
-			MaxUnavailable:             pulumi.Int(1),
+		Spec: podDisruptionBudgetSpec{
+			MaxUnavailable:             1,
 			Selector:                   metav1.LabelSelectorArgs{MatchLabels: pulumi.StringMap{LabelApp: pulumi.String(svc.Name)}},
-			UnhealthyPodEvictionPolicy: pulumi.String("AlwaysAllow"),
+			UnhealthyPodEvictionPolicy: "AlwaysAllow",
 		},
 	}, s.in(ns)...); err != nil {
 		return fmt.Errorf("creating the %s disruption budget: %w", svc.Name, err)
@@ -331,31 +357,70 @@ const (
 	TargetMemoryUtilization = 80
 )
 
+// The autoscaling/v2 HorizontalPodAutoscalerSpec's inputs the backend's autoscaler sets.
+type (
+	hpaSpec struct {
+		ScaleTargetRef crossVersionObjectReference `pulumi:"scaleTargetRef"`
+		MinReplicas    int                         `pulumi:"minReplicas"`
+		MaxReplicas    int                         `pulumi:"maxReplicas"`
+		Metrics        []metricSpec                `pulumi:"metrics"`
+		Behavior       hpaBehavior                 `pulumi:"behavior"`
+	}
+	crossVersionObjectReference struct {
+		APIVersion string `pulumi:"apiVersion"`
+		Kind       string `pulumi:"kind"`
+		Name       string `pulumi:"name"`
+	}
+	metricSpec struct {
+		Type     string               `pulumi:"type"`
+		Resource resourceMetricSource `pulumi:"resource"`
+	}
+	resourceMetricSource struct {
+		Name   string       `pulumi:"name"`
+		Target metricTarget `pulumi:"target"`
+	}
+	metricTarget struct {
+		Type               string `pulumi:"type"`
+		AverageUtilization int    `pulumi:"averageUtilization"`
+	}
+	hpaBehavior struct {
+		ScaleUp   hpaScalingRules `pulumi:"scaleUp"`
+		ScaleDown hpaScalingRules `pulumi:"scaleDown"`
+	}
+	hpaScalingRules struct {
+		StabilizationWindowSeconds int                `pulumi:"stabilizationWindowSeconds"`
+		SelectPolicy               string             `pulumi:"selectPolicy"`
+		Policies                   []hpaScalingPolicy `pulumi:"policies"`
+	}
+	hpaScalingPolicy struct {
+		Type          string `pulumi:"type"`
+		Value         int    `pulumi:"value"`
+		PeriodSeconds int    `pulumi:"periodSeconds"`
+	}
+)
+
 // autoscaler scales the backend on CPU and memory between replicas and maxReplicas: up fast (double, or four
 // pods, every 30 seconds), down slowly (a tenth every minute after five quiet minutes) so a burst does not flap.
-func (s steps) autoscaler(ctx *pulumi.Context, svc config.NamedService, d *appsv1.Deployment) error {
-	metric := func(resource string, target int) autoscalingv2.MetricSpecArgs {
-		return autoscalingv2.MetricSpecArgs{Type: pulumi.String("Resource"), Resource: autoscalingv2.ResourceMetricSourceArgs{
-			Name:   pulumi.String(resource),
-			Target: autoscalingv2.MetricTargetArgs{Type: pulumi.String("Utilization"), AverageUtilization: pulumi.Int(target)},
+func (s steps) autoscaler(ctx *pulumi.Context, svc config.NamedService, d *bytoken.Resource) error {
+	metric := func(resource string, target int) metricSpec {
+		return metricSpec{Type: "Resource", Resource: resourceMetricSource{
+			Name:   resource,
+			Target: metricTarget{Type: "Utilization", AverageUtilization: target},
 		}}
 	}
-	policy := func(kind string, value, period int) autoscalingv2.HPAScalingPolicyArgs {
-		return autoscalingv2.HPAScalingPolicyArgs{Type: pulumi.String(kind), Value: pulumi.Int(value), PeriodSeconds: pulumi.Int(period)}
-	}
-	if _, err := autoscalingv2.NewHorizontalPodAutoscaler(ctx, s.n(svc.Name, "hpa"), &autoscalingv2.HorizontalPodAutoscalerArgs{
+	if _, err := registerObject(ctx, s.n(svc.Name, "hpa"), object[hpaSpec]{
+		APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler",
 		Metadata: meta(svc.Name, svc.Name),
-		Spec: autoscalingv2.HorizontalPodAutoscalerSpecArgs{
-			ScaleTargetRef: autoscalingv2.CrossVersionObjectReferenceArgs{ApiVersion: pulumi.String("apps/v1"),
-				Kind: pulumi.String("Deployment"), Name: pulumi.String(svc.Name)},
-			MinReplicas: pulumi.Int(svc.Replicas),
-			MaxReplicas: pulumi.Int(svc.MaxReplicas),
-			Metrics:     autoscalingv2.MetricSpecArray{metric("cpu", TargetCPUUtilization), metric("memory", TargetMemoryUtilization)},
-			Behavior: autoscalingv2.HorizontalPodAutoscalerBehaviorArgs{
-				ScaleUp: autoscalingv2.HPAScalingRulesArgs{StabilizationWindowSeconds: pulumi.Int(0), SelectPolicy: pulumi.String("Max"),
-					Policies: autoscalingv2.HPAScalingPolicyArray{policy("Percent", 100, 30), policy("Pods", 4, 30)}},
-				ScaleDown: autoscalingv2.HPAScalingRulesArgs{StabilizationWindowSeconds: pulumi.Int(300), SelectPolicy: pulumi.String("Min"),
-					Policies: autoscalingv2.HPAScalingPolicyArray{policy("Percent", 10, 60)}},
+		Spec: hpaSpec{
+			ScaleTargetRef: crossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: svc.Name},
+			MinReplicas:    svc.Replicas,
+			MaxReplicas:    svc.MaxReplicas,
+			Metrics:        []metricSpec{metric("cpu", TargetCPUUtilization), metric("memory", TargetMemoryUtilization)},
+			Behavior: hpaBehavior{
+				ScaleUp: hpaScalingRules{StabilizationWindowSeconds: 0, SelectPolicy: "Max",
+					Policies: []hpaScalingPolicy{{"Percent", 100, 30}, {"Pods", 4, 30}}},
+				ScaleDown: hpaScalingRules{StabilizationWindowSeconds: 300, SelectPolicy: "Min",
+					Policies: []hpaScalingPolicy{{"Percent", 10, 60}}},
 			},
 		},
 	}, s.in(d)...); err != nil {

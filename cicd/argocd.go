@@ -3,7 +3,6 @@ package cicd
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -12,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/apps"
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/chartvalues"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -83,9 +83,9 @@ func NewArgoCD(ctx *pulumi.Context, name string, args ArgoCDArgs, opts ...pulumi
 	if err := ctx.RegisterComponentResource("platform:cicd:ArgoCD", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering: %w", err)
 	}
-	secret, err := secretsmanager.NewSecret(ctx, scope.Child(name, "repository-secret"), &secretsmanager.SecretArgs{
-		Name:        pulumi.String(RepositorySecretName(args.Environment)),
-		Description: pulumi.String("Credentials of " + args.Config.Repository + " for Argo CD: {\"username\", \"password\"}; set by hand, never by Pulumi"),
+	secret, err := bytoken.Register[bytoken.WithARN](ctx, secretType, scope.Child(name, "repository-secret"), repositorySecret{
+		Name:        RepositorySecretName(args.Environment),
+		Description: "Credentials of " + args.Config.Repository + " for Argo CD: {\"username\", \"password\"}; set by hand, never by Pulumi",
 	}, args.In(c)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the repository secret: %w", err)

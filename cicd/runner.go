@@ -3,12 +3,11 @@ package cicd
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codebuild"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/codeconnections"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
+	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -55,14 +54,14 @@ func NewDeployRunner(ctx *pulumi.Context, name string, args DeployRunnerArgs, op
 	if err := ctx.RegisterComponentResource("platform:cicd:DeployRunner", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering: %w", err)
 	}
-	conn, err := codeconnections.NewConnection(ctx, scope.Child(name, "github"), &codeconnections.ConnectionArgs{
-		Name: pulumi.String("platform-github"), ProviderType: pulumi.String("GitHub"),
+	conn, err := bytoken.Register[bytoken.WithARN](ctx, connectionType, scope.Child(name, "github"), connection{
+		Name: "platform-github", ProviderType: "GitHub",
 	}, args.In(c)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the GitHub connection: %w", err)
 	}
-	logs, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, "logs"), &cloudwatch.LogGroupArgs{
-		Name: pulumi.String("/platform/" + RunnerProjectName), RetentionInDays: pulumi.Int(365),
+	logs, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, "logs"), cloudwatch.LogGroupArgs{
+		Name: "/platform/" + RunnerProjectName, RetentionInDays: 365,
 	}, args.In(c)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the log group: %w", err)
@@ -75,38 +74,36 @@ func NewDeployRunner(ctx *pulumi.Context, name string, args DeployRunnerArgs, op
 	if err != nil {
 		return nil, err
 	}
-	project, err := codebuild.NewProject(ctx, scope.Child(name, "project"), &codebuild.ProjectArgs{
-		Name:        pulumi.String(RunnerProjectName),
-		Description: pulumi.String("Ephemeral GitHub Actions runners for " + args.GitHub.Owner + "/" + args.GitHub.Repository + " inside the shared-services VPC"),
+	project, err := bytoken.Register[bytoken.WithName](ctx, projectType, scope.Child(name, "project"), buildProject{
+		Name:        RunnerProjectName,
+		Description: "Ephemeral GitHub Actions runners for " + args.GitHub.Owner + "/" + args.GitHub.Repository + " inside the shared-services VPC",
 		ServiceRole: roleARN,
-		Source: codebuild.ProjectSourceArgs{
-			Type:     pulumi.String("GITHUB"),
-			Location: pulumi.String(fmt.Sprintf("https://github.com/%s/%s.git", args.GitHub.Owner, args.GitHub.Repository)),
-			Auth:     codebuild.ProjectSourceAuthArgs{Type: pulumi.String("CODECONNECTIONS"), Resource: conn.Arn},
+		Source: projectSource{
+			Type:     "GITHUB",
+			Location: fmt.Sprintf("https://github.com/%s/%s.git", args.GitHub.Owner, args.GitHub.Repository),
+			Auth:     projectSourceAuth{Type: "CODECONNECTIONS", Resource: conn.Arn},
 		},
-		Artifacts: codebuild.ProjectArtifactsArgs{Type: pulumi.String("NO_ARTIFACTS")},
-		Environment: codebuild.ProjectEnvironmentArgs{
-			Type: pulumi.String("LINUX_CONTAINER"), ComputeType: pulumi.String(args.Runner.ComputeType),
-			Image:                    pulumi.String("aws/codebuild/amazonlinux-x86_64-standard:5.0"),
-			ImagePullCredentialsType: pulumi.String("CODEBUILD"),
+		Artifacts: projectArtifacts{Type: "NO_ARTIFACTS"},
+		Environment: projectEnvironment{
+			Type: "LINUX_CONTAINER", ComputeType: args.Runner.ComputeType,
+			Image:                    "aws/codebuild/amazonlinux-x86_64-standard:5.0",
+			ImagePullCredentialsType: "CODEBUILD",
 		},
-		VpcConfig: codebuild.ProjectVpcConfigArgs{VpcId: args.VPCID, Subnets: args.SubnetIDs, SecurityGroupIds: pulumi.StringArray{sg.ID()}},
-		LogsConfig: codebuild.ProjectLogsConfigArgs{CloudwatchLogs: codebuild.ProjectLogsConfigCloudwatchLogsArgs{
-			GroupName: logs.Name, Status: pulumi.String("ENABLED")}},
-		BuildTimeout: pulumi.Int(args.Runner.TimeoutMinutes),
-		Tags:         pulumi.ToStringMap(args.Tags.With(RunnerProjectName)),
+		VPCConfig: projectVPCConfig{VPCID: args.VPCID, Subnets: args.SubnetIDs, SecurityGroupIDs: pulumi.StringArray{sg.ID()}},
+		LogsConfig: projectLogsConfig{CloudwatchLogs: projectCloudwatchLogs{
+			GroupName: logs.Name, Status: "ENABLED"}},
+		BuildTimeout: args.Runner.TimeoutMinutes,
+		Tags:         args.Tags.With(RunnerProjectName),
 	}, args.In(c)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the project: %w", err)
 	}
 	if args.Runner.Connected {
 		// Only queued workflow jobs start builds; a job asks for the runner by its runs-on label.
-		if _, err := codebuild.NewWebhook(ctx, scope.Child(name, "webhook"), &codebuild.WebhookArgs{
-			ProjectName: project.Name, BuildType: pulumi.String("BUILD"),
-			FilterGroups: codebuild.WebhookFilterGroupArray{codebuild.WebhookFilterGroupArgs{Filters: codebuild.WebhookFilterGroupFilterArray{
-				codebuild.WebhookFilterGroupFilterArgs{Type: pulumi.String("EVENT"), Pattern: pulumi.String("WORKFLOW_JOB_QUEUED")},
-			}}},
-		}, args.In(c)...); err != nil {
+		if _, err := bytoken.Register[bytoken.Resource](ctx, webhookType, scope.Child(name, "webhook"), webhook{
+			ProjectName: project.Name, BuildType: "BUILD",
+			FilterGroups: []webhookFilterGroup{{Filters: []webhookFilter{{Type: "EVENT", Pattern: "WORKFLOW_JOB_QUEUED"}}}},
+		}, args.In(c, webhookSecrets)...); err != nil {
 			return nil, fmt.Errorf("creating the webhook: %w", err)
 		}
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sqs"
@@ -16,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/chartvalues"
+	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
@@ -213,16 +213,16 @@ func (s steps) interruptionQueue(ctx *pulumi.Context) (*sqs.Queue, error) {
 	}
 	for _, ev := range InterruptionEvents {
 		pattern := fmt.Sprintf(`{"source":[%q],"detail-type":[%q]}`, ev.Source, ev.DetailType)
-		rule, err := cloudwatch.NewEventRule(ctx, s.n(ev.Name), &cloudwatch.EventRuleArgs{
-			Name:         pulumi.String(s.ruleName(ev.Name)),
-			Description:  pulumi.String("Karpenter interruption handling: " + ev.DetailType),
-			EventPattern: pulumi.String(pattern),
+		rule, err := cloudwatch.NewEventRule(ctx, s.n(ev.Name), cloudwatch.EventRuleArgs{
+			Name:         s.ruleName(ev.Name),
+			Description:  "Karpenter interruption handling: " + ev.DetailType,
+			EventPattern: pattern,
 		}, s.child...)
 		if err != nil {
 			return nil, fmt.Errorf("creating the %s rule: %w", ev.Name, err)
 		}
-		if _, err := cloudwatch.NewEventTarget(ctx, s.n(ev.Name+"-target"), &cloudwatch.EventTargetArgs{
-			Rule: rule.Name, Arn: queue.Arn, TargetId: pulumi.String("KarpenterInterruptionQueueTarget"),
+		if _, err := cloudwatch.NewEventTarget(ctx, s.n(ev.Name+"-target"), cloudwatch.EventTargetArgs{
+			Rule: rule.Name, Arn: queue.Arn, TargetID: "KarpenterInterruptionQueueTarget",
 		}, s.child...); err != nil {
 			return nil, fmt.Errorf("targeting the queue from the %s rule: %w", ev.Name, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/scope"
@@ -25,7 +24,7 @@ type PublicDNSArgs struct {
 type PublicDNS struct {
 	pulumi.ResourceState
 
-	Zone *route53.Zone
+	Zone *HostedZone
 }
 
 // NewPublicDNS registers the public zone.
@@ -39,15 +38,15 @@ func NewPublicDNS(ctx *pulumi.Context, name string, args PublicDNSArgs, opts ...
 	if err := ctx.RegisterComponentResource("platform:network:PublicDNS", name, c, opts...); err != nil {
 		return nil, fmt.Errorf("registering public DNS %s: %w", name, err)
 	}
-	zone, err := route53.NewZone(ctx, scope.Child(name, "zone"), &route53.ZoneArgs{
-		Name:    pulumi.String(args.Domain),
-		Comment: pulumi.String("Public zone; each environment's subdomain is delegated to its workload account"),
+	zone, err := newZone(ctx, scope.Child(name, "zone"), zone{
+		Name:    args.Domain,
+		Comment: "Public zone; each environment's subdomain is delegated to its workload account",
 	}, args.In(c, pulumi.Protect(true))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating public zone %s: %w", args.Domain, err)
 	}
 	c.Zone = zone
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"zoneId": zone.ZoneId})
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"zoneId": zone.ZoneID})
 }
 
 // EnvironmentZoneArgs configures an EnvironmentZone.
@@ -66,7 +65,7 @@ type EnvironmentZoneArgs struct {
 type EnvironmentZone struct {
 	pulumi.ResourceState
 
-	Zone *route53.Zone
+	Zone *HostedZone
 	// Name is the zone's name (<env>.<domain>).
 	Name string
 }
@@ -83,9 +82,9 @@ func NewEnvironmentZone(ctx *pulumi.Context, name string, args EnvironmentZoneAr
 		return nil, fmt.Errorf("registering environment zone %s: %w", name, err)
 	}
 	fqdn := args.Stack + "." + args.Domain
-	zone, err := route53.NewZone(ctx, scope.Child(name, "zone"), &route53.ZoneArgs{
-		Name:    pulumi.String(fqdn),
-		Comment: pulumi.String("Public zone of the " + args.Stack + " environment"),
+	zone, err := newZone(ctx, scope.Child(name, "zone"), zone{
+		Name:    fqdn,
+		Comment: "Public zone of the " + args.Stack + " environment",
 	}, args.In(c, pulumi.Protect(true))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating public zone %s: %w", fqdn, err)
@@ -93,14 +92,15 @@ func NewEnvironmentZone(ctx *pulumi.Context, name string, args EnvironmentZoneAr
 	c.Zone, c.Name = zone, fqdn
 	hub := args.Scope
 	hub.Provider = args.HubProvider
-	if _, err := route53.NewRecord(ctx, scope.Child(name, "delegation"), &route53.RecordArgs{
-		ZoneId:  args.ParentZoneID,
+	ttl := 172800
+	if _, err := NewRecord(ctx, scope.Child(name, "delegation"), Record{
+		ZoneID:  args.ParentZoneID,
 		Name:    pulumi.String(fqdn),
 		Type:    pulumi.String("NS"),
-		Ttl:     pulumi.Int(172800),
+		TTL:     &ttl,
 		Records: zone.NameServers,
 	}, hub.In(c)...); err != nil {
 		return nil, fmt.Errorf("delegating %s from its parent zone: %w", fqdn, err)
 	}
-	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"zoneId": zone.ZoneId})
+	return c, ctx.RegisterResourceOutputs(c, pulumi.Map{"zoneId": zone.ZoneID})
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/innovate-inc/platform/internal/scope"
@@ -197,10 +196,10 @@ func centralEndpoint(ctx *pulumi.Context, name string, args SharedServicesArgs, 
 		return pulumi.StringOutput{}, fmt.Errorf("creating %s endpoint: %w", svc, err)
 	}
 	zoneName := EndpointZoneName(svc, args.Region)
-	zone, err := route53.NewZone(ctx, scope.Child(name, "zone", key), &route53.ZoneArgs{
-		Name:    pulumi.String(zoneName),
-		Comment: pulumi.String("Central " + svc + " endpoint; workload VPCs associate with this zone"),
-		Vpcs:    route53.ZoneVpcArray{route53.ZoneVpcArgs{VpcId: vpc.ID(), VpcRegion: pulumi.String(args.Region)}},
+	zone, err := newZone(ctx, scope.Child(name, "zone", key), zone{
+		Name:    zoneName,
+		Comment: "Central " + svc + " endpoint; workload VPCs associate with this zone",
+		VPCs:    []zoneVPC{{VPCID: vpc.ID().ToStringOutput(), VPCRegion: args.Region}},
 	}, args.In(parent, pulumi.IgnoreChanges([]string{"vpcs"}))...) // spoke associations are managed by the spokes
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("creating private zone %s: %w", zoneName, err)
@@ -211,16 +210,16 @@ func centralEndpoint(ctx *pulumi.Context, name string, args SharedServicesArgs, 
 		records["wildcard"] = "*." + zoneName
 	}
 	for _, suffix := range slices.Sorted(maps.Keys(records)) {
-		if _, err := route53.NewRecord(ctx, scope.Child(name, "record", key, suffix), &route53.RecordArgs{
-			ZoneId: zone.ZoneId,
+		if _, err := NewRecord(ctx, scope.Child(name, "record", key, suffix), Record{
+			ZoneID: zone.ZoneID,
 			Name:   pulumi.String(records[suffix]),
 			Type:   pulumi.String("A"),
-			Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
-				Name: entry.DnsName().Elem(), ZoneId: entry.HostedZoneId().Elem(), EvaluateTargetHealth: pulumi.Bool(true),
+			Aliases: []RecordAlias{{
+				Name: entry.DnsName().Elem(), ZoneID: entry.HostedZoneId().Elem(), EvaluateTargetHealth: true,
 			}},
 		}, child...); err != nil {
 			return pulumi.StringOutput{}, fmt.Errorf("creating record %s in zone %s: %w", records[suffix], zoneName, err)
 		}
 	}
-	return zone.ZoneId, nil
+	return zone.ZoneID, nil
 }

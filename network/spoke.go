@@ -9,9 +9,9 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/scope"
 	"github.com/innovate-inc/platform/internal/tags"
 )
@@ -172,14 +172,14 @@ func endpointZoneAssociations(ctx *pulumi.Context, name string, args WorkloadVPC
 	hub.Provider = args.HubProvider
 	for _, svc := range slices.Sorted(maps.Keys(args.EndpointZoneIDs)) {
 		key := strings.ReplaceAll(svc, ".", "-")
-		auth, err := route53.NewVpcAssociationAuthorization(ctx, scope.Child(name, "zone-authorization", key), &route53.VpcAssociationAuthorizationArgs{
-			VpcId: vpc.ID(), ZoneId: pulumi.String(args.EndpointZoneIDs[svc]), VpcRegion: pulumi.String(args.Region),
+		auth, err := bytoken.Register[zoneAuthorization](ctx, vpcAssociationAuthorizationType, scope.Child(name, "zone-authorization", key), zoneAssociation{
+			VPCID: vpc.ID().ToStringOutput(), ZoneID: pulumi.String(args.EndpointZoneIDs[svc]), VPCRegion: args.Region,
 		}, hub.In(parent)...)
 		if err != nil {
 			return fmt.Errorf("authorizing %s to associate with the %s endpoint zone: %w", name, svc, err)
 		}
-		if _, err := route53.NewZoneAssociation(ctx, scope.Child(name, "zone-association", key), &route53.ZoneAssociationArgs{
-			VpcId: vpc.ID(), ZoneId: auth.ZoneId, VpcRegion: pulumi.String(args.Region),
+		if _, err := bytoken.Register[bytoken.Resource](ctx, zoneAssociationType, scope.Child(name, "zone-association", key), zoneAssociation{
+			VPCID: vpc.ID().ToStringOutput(), ZoneID: auth.ZoneID, VPCRegion: args.Region,
 		}, args.In(parent)...); err != nil {
 			return fmt.Errorf("associating %s with the %s endpoint zone: %w", name, svc, err)
 		}

@@ -5,9 +5,9 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -116,18 +116,18 @@ func alarm(ctx *pulumi.Context, component string, s scope.Scope, parent pulumi.R
 		missing = "breaching"
 	}
 	name := AlarmName(component, a.Name)
-	if _, err := cloudwatch.NewMetricAlarm(ctx, scope.Child(component, a.Name), &cloudwatch.MetricAlarmArgs{
-		Name:               pulumi.String(name),
-		AlarmDescription:   pulumi.String(a.Description),
-		Namespace:          pulumi.String(m.Namespace),
-		MetricName:         pulumi.String(m.Name),
+	if _, err := cloudwatch.NewMetricAlarm(ctx, scope.Child(component, a.Name), cloudwatch.MetricAlarmArgs{
+		Name:               name,
+		AlarmDescription:   a.Description,
+		Namespace:          m.Namespace,
+		MetricName:         m.Name,
 		Dimensions:         dims,
-		Statistic:          pulumi.String(a.Statistic),
-		ComparisonOperator: pulumi.String(a.Comparison),
-		Threshold:          pulumi.Float64(a.Threshold),
-		Period:             pulumi.Int(a.PeriodSeconds),
-		EvaluationPeriods:  pulumi.Int(a.Periods),
-		TreatMissingData:   pulumi.String(missing),
+		Statistic:          a.Statistic,
+		ComparisonOperator: a.Comparison,
+		Threshold:          a.Threshold,
+		Period:             a.PeriodSeconds,
+		EvaluationPeriods:  a.Periods,
+		TreatMissingData:   missing,
 		AlarmActions:       pulumi.Array{topic},
 		OkActions:          pulumi.Array{topic},
 	}, s.In(parent)...); err != nil {

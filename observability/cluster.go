@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	awseks "github.com/pulumi/pulumi-aws/sdk/v6/go/aws/eks"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
@@ -66,10 +66,10 @@ func NewClusterLogs(ctx *pulumi.Context, name string, args ClusterLogsArgs, opts
 	}
 	c.KeyARN = key.Arn
 	group := func(role, groupName string) (*cloudwatch.LogGroup, error) {
-		g, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, role), &cloudwatch.LogGroupArgs{
-			Name:            pulumi.String(groupName),
-			RetentionInDays: pulumi.Int(args.RetentionDays),
-			KmsKeyId:        key.Arn,
+		g, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, role), cloudwatch.LogGroupArgs{
+			Name:            groupName,
+			RetentionInDays: args.RetentionDays,
+			KMSKeyID:        key.Arn,
 		}, child...)
 		if err != nil {
 			return nil, fmt.Errorf("cluster logs %s: creating log group %s: %w", name, groupName, err)

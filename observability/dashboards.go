@@ -7,9 +7,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/scope"
 )
 
@@ -129,8 +129,8 @@ func NewDashboard(ctx *pulumi.Context, name string, args DashboardArgs, opts ...
 	body := pulumi.All(values...).ApplyT(func(vs []any) (string, error) {
 		return DashboardBody(args.Region, args.Sections, vs)
 	}).(pulumi.StringOutput)
-	if _, err := cloudwatch.NewDashboard(ctx, scope.Child(name, "dashboard"), &cloudwatch.DashboardArgs{
-		DashboardName: pulumi.String(name),
+	if _, err := cloudwatch.NewDashboard(ctx, scope.Child(name, "dashboard"), cloudwatch.DashboardArgs{
+		DashboardName: name,
 		DashboardBody: body,
 	}, args.In(c)...); err != nil {
 		return nil, fmt.Errorf("dashboard %s: %w", name, err)

@@ -4,10 +4,10 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
@@ -134,14 +134,14 @@ func (s *alertSteps) rules(ctx *pulumi.Context) error {
 		if al.CIS != "" {
 			desc += ", CIS AWS Foundations " + al.CIS
 		}
-		rule, err := cloudwatch.NewEventRule(ctx, scope.Child(s.name, al.Name), &cloudwatch.EventRuleArgs{
-			Name: pulumi.String(RuleName(s.name, al)), Description: pulumi.String(desc), EventPattern: pulumi.String(pattern),
+		rule, err := cloudwatch.NewEventRule(ctx, scope.Child(s.name, al.Name), cloudwatch.EventRuleArgs{
+			Name: RuleName(s.name, al), Description: desc, EventPattern: pattern,
 		}, s.args.In(s.c)...)
 		if err != nil {
 			return fmt.Errorf("creating the %s rule: %w", al.Name, err)
 		}
-		if _, err := cloudwatch.NewEventTarget(ctx, scope.Child(s.name, al.Name, "target"), &cloudwatch.EventTargetArgs{
-			Rule: rule.Name, Arn: s.c.TopicARNs[al.Severity], TargetId: pulumi.String("alert-topic"),
+		if _, err := cloudwatch.NewEventTarget(ctx, scope.Child(s.name, al.Name, "target"), cloudwatch.EventTargetArgs{
+			Rule: rule.Name, Arn: s.c.TopicARNs[al.Severity], TargetID: "alert-topic",
 		}, s.args.In(s.c)...); err != nil {
 			return fmt.Errorf("targeting the %s topic from the %s rule: %w", al.Severity, al.Name, err)
 		}
@@ -175,8 +175,8 @@ func (s *alertSteps) forwarders(ctx *pulumi.Context) error {
 		return err
 	}
 	// IAM refuses a resource policy naming a role that does not exist yet.
-	busPolicy, err := cloudwatch.NewEventBusPolicy(ctx, scope.Child(s.name, "bus-policy"), &cloudwatch.EventBusPolicyArgs{
-		EventBusName: pulumi.String("default"), Policy: pulumi.String(policy),
+	busPolicy, err := cloudwatch.NewEventBusPolicy(ctx, scope.Child(s.name, "bus-policy"), cloudwatch.EventBusPolicyArgs{
+		EventBusName: "default", Policy: policy,
 	}, tooling.In(s.c, pulumi.DependsOn([]pulumi.Resource{mgmtRole}))...)
 	if err != nil {
 		return fmt.Errorf("creating the bus policy: %w", err)
@@ -214,16 +214,16 @@ func (s *alertSteps) forwarder(ctx *pulumi.Context, al Alert, region, from strin
 		return err
 	}
 	opts := []pulumi.ResourceOption{pulumi.Parent(s.c), pulumi.Provider(p)}
-	rule, err := cloudwatch.NewEventRule(ctx, name, &cloudwatch.EventRuleArgs{
-		Name:         pulumi.String(naming.Limited(name, MaxEventRuleName)),
-		Description:  pulumi.String("Forwards " + al.Name + " events to Security Tooling's home bus"),
-		EventPattern: pulumi.String(pattern),
+	rule, err := cloudwatch.NewEventRule(ctx, name, cloudwatch.EventRuleArgs{
+		Name:         naming.Limited(name, MaxEventRuleName),
+		Description:  "Forwards " + al.Name + " events to Security Tooling's home bus",
+		EventPattern: pattern,
 	}, opts...)
 	if err != nil {
 		return fmt.Errorf("creating the forwarding rule %s: %w", name, err)
 	}
-	if _, err := cloudwatch.NewEventTarget(ctx, name+"-target", &cloudwatch.EventTargetArgs{
-		Rule: rule.Name, Arn: pulumi.String(bus), RoleArn: role.Arn, TargetId: pulumi.String("security-tooling-bus"),
+	if _, err := cloudwatch.NewEventTarget(ctx, name+"-target", cloudwatch.EventTargetArgs{
+		Rule: rule.Name, Arn: pulumi.String(bus), RoleARN: role.Arn, TargetID: "security-tooling-bus",
 	}, append(opts, pulumi.DependsOn(after))...); err != nil {
 		return fmt.Errorf("targeting the home bus from %s: %w", name, err)
 	}

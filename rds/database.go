@@ -12,10 +12,9 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
@@ -72,7 +71,7 @@ type DatabaseArgs struct {
 type Database struct {
 	pulumi.ResourceState
 
-	Instance  *rds.Instance
+	Instance  *Instance
 	Endpoint  pulumi.StringOutput
 	Port      int
 	SecretARN pulumi.StringOutput
@@ -138,9 +137,9 @@ type dbScope struct {
 type dbKeys struct{ home, dr *kms.Key }
 
 type dbDependencies struct {
-	subnets    *rds.SubnetGroup
+	subnets    *bytoken.WithName
 	sg         *ec2.SecurityGroup
-	parameters *rds.ParameterGroup
+	parameters *bytoken.WithName
 	monitoring *iam.Role
 }
 
@@ -165,10 +164,10 @@ func (s dbScope) dependencies(ctx *pulumi.Context) (dbDependencies, error) {
 	a, n, in := s.args, func(role string) string { return scope.Child(s.c.name, role) }, s.args.In(s.c)
 	var d dbDependencies
 	var err error
-	if d.subnets, err = rds.NewSubnetGroup(ctx, n("subnets"), &rds.SubnetGroupArgs{
-		Name:        pulumi.String(s.identifier),
-		Description: pulumi.String("Database subnets of " + a.Stack + " (no route out)"),
-		SubnetIds:   a.DatabaseSubnetIDs,
+	if d.subnets, err = bytoken.Register[bytoken.WithName](ctx, subnetGroupType, n("subnets"), subnetGroup{
+		Name:        s.identifier,
+		Description: "Database subnets of " + a.Stack + " (no route out)",
+		SubnetIDs:   a.DatabaseSubnetIDs,
 	}, in...); err != nil {
 		return d, fmt.Errorf("creating the subnet group: %w", err)
 	}
@@ -186,16 +185,15 @@ func (s dbScope) dependencies(ctx *pulumi.Context) (dbDependencies, error) {
 		return d, fmt.Errorf("creating the security group: %w", err)
 	}
 	s.c.SecurityGroupID = d.sg.ID().ToStringOutput()
-	var params rds.ParameterGroupParameterArray
+	var params []parameter
 	for _, k := range slices.Sorted(maps.Keys(Parameters)) {
-		params = append(params, rds.ParameterGroupParameterArgs{Name: pulumi.String(k), Value: pulumi.String(Parameters[k]),
-			ApplyMethod: pulumi.String("pending-reboot")})
+		params = append(params, parameter{Name: k, Value: Parameters[k], ApplyMethod: "pending-reboot"})
 	}
 	family := config.PostgresFamily(a.Config.EngineVersion)
-	if d.parameters, err = rds.NewParameterGroup(ctx, n("parameters"), &rds.ParameterGroupArgs{
-		Name:        pulumi.String(s.identifier + "-" + family),
-		Family:      pulumi.String(family),
-		Description: pulumi.String("TLS only and incident logging"),
+	if d.parameters, err = bytoken.Register[bytoken.WithName](ctx, parameterGroupType, n("parameters"), parameterGroup{
+		Name:        s.identifier + "-" + family,
+		Family:      family,
+		Description: "TLS only and incident logging",
 		Parameters:  params,
 	}, in...); err != nil {
 		return d, fmt.Errorf("creating the parameter group: %w", err)
@@ -213,52 +211,52 @@ func (s dbScope) dependencies(ctx *pulumi.Context) (dbDependencies, error) {
 func (s dbScope) instance(ctx *pulumi.Context, keys dbKeys, d dbDependencies) error {
 	a, cfg := s.args, s.args.Config
 	tagKey, tagValue := s.c.BackupTag()
-	instance, err := rds.NewInstance(ctx, s.identifier, &rds.InstanceArgs{
-		Identifier:                         pulumi.String(s.identifier),
-		Engine:                             pulumi.String("postgres"),
-		EngineVersion:                      pulumi.String(cfg.EngineVersion),
-		InstanceClass:                      pulumi.String(cfg.InstanceClass),
-		MultiAz:                            pulumi.Bool(cfg.MultiAZ),
-		DbName:                             pulumi.String(cfg.DatabaseName),
-		Username:                           pulumi.String(cfg.MasterUsername),
-		ManageMasterUserPassword:           pulumi.Bool(true),
-		MasterUserSecretKmsKeyId:           keys.home.Arn,
-		Port:                               pulumi.Int(a.Port),
-		DbSubnetGroupName:                  d.subnets.Name,
-		VpcSecurityGroupIds:                pulumi.StringArray{d.sg.ID()},
-		PubliclyAccessible:                 pulumi.Bool(false),
+	instance, err := bytoken.Register[Instance](ctx, instanceType, s.identifier, primaryInstance{
+		Identifier:                         s.identifier,
+		Engine:                             "postgres",
+		EngineVersion:                      cfg.EngineVersion,
+		InstanceClass:                      cfg.InstanceClass,
+		MultiAZ:                            cfg.MultiAZ,
+		DBName:                             cfg.DatabaseName,
+		Username:                           cfg.MasterUsername,
+		ManageMasterUserPassword:           true,
+		MasterUserSecretKMSKeyID:           keys.home.Arn,
+		Port:                               a.Port,
+		DBSubnetGroupName:                  d.subnets.Name,
+		VPCSecurityGroupIDs:                pulumi.StringArray{d.sg.ID()},
+		PubliclyAccessible:                 false,
 		ParameterGroupName:                 d.parameters.Name,
-		StorageType:                        pulumi.String("gp3"),
-		AllocatedStorage:                   pulumi.Int(cfg.AllocatedStorageGiB),
-		MaxAllocatedStorage:                pulumi.Int(cfg.MaxAllocatedStorageGiB),
-		StorageEncrypted:                   pulumi.Bool(true),
-		KmsKeyId:                           keys.home.Arn,
-		BackupRetentionPeriod:              pulumi.Int(cfg.BackupRetentionDays),
-		BackupWindow:                       pulumi.String(cfg.BackupWindow),
-		MaintenanceWindow:                  pulumi.String(cfg.MaintenanceWindow),
-		CopyTagsToSnapshot:                 pulumi.Bool(true),
-		DeletionProtection:                 pulumi.Bool(true),
-		SkipFinalSnapshot:                  pulumi.Bool(false),
-		FinalSnapshotIdentifier:            pulumi.String(s.identifier + "-final"),
-		DeleteAutomatedBackups:             pulumi.Bool(false),
-		IamDatabaseAuthenticationEnabled:   pulumi.Bool(true),
-		PerformanceInsightsEnabled:         pulumi.Bool(true),
-		PerformanceInsightsKmsKeyId:        keys.home.Arn,
-		PerformanceInsightsRetentionPeriod: pulumi.Int(7),
-		MonitoringInterval:                 pulumi.Int(60),
-		MonitoringRoleArn:                  d.monitoring.Arn,
-		EnabledCloudwatchLogsExports:       pulumi.ToStringArray(LogExports),
-		AutoMinorVersionUpgrade:            pulumi.Bool(true),
-		AllowMajorVersionUpgrade:           pulumi.Bool(false),
-		Tags:                               pulumi.StringMap{tagKey: pulumi.String(tagValue)},
-	}, a.In(s.c, pulumi.Protect(true), pulumi.RetainOnDelete(true),
+		StorageType:                        "gp3",
+		AllocatedStorage:                   cfg.AllocatedStorageGiB,
+		MaxAllocatedStorage:                cfg.MaxAllocatedStorageGiB,
+		StorageEncrypted:                   true,
+		KMSKeyID:                           keys.home.Arn,
+		BackupRetentionPeriod:              cfg.BackupRetentionDays,
+		BackupWindow:                       cfg.BackupWindow,
+		MaintenanceWindow:                  cfg.MaintenanceWindow,
+		CopyTagsToSnapshot:                 true,
+		DeletionProtection:                 true,
+		SkipFinalSnapshot:                  false,
+		FinalSnapshotIdentifier:            s.identifier + "-final",
+		DeleteAutomatedBackups:             false,
+		IAMDatabaseAuthenticationEnabled:   true,
+		PerformanceInsightsEnabled:         true,
+		PerformanceInsightsKMSKeyID:        keys.home.Arn,
+		PerformanceInsightsRetentionPeriod: 7,
+		MonitoringInterval:                 60,
+		MonitoringRoleARN:                  d.monitoring.Arn,
+		EnabledCloudwatchLogsExports:       LogExports,
+		AutoMinorVersionUpgrade:            true,
+		AllowMajorVersionUpgrade:           false,
+		Tags:                               map[string]string{tagKey: tagValue},
+	}, a.In(s.c, pulumi.Protect(true), pulumi.RetainOnDelete(true), instanceSecrets,
 		pulumi.IgnoreChanges([]string{"allocatedStorage"}))...) // storage autoscaling grows it
 	if err != nil {
 		return fmt.Errorf("creating the instance: %w", err)
 	}
 	s.c.Instance = instance
 	s.c.Endpoint = instance.Address
-	s.c.SecretARN = instance.MasterUserSecrets.Index(pulumi.Int(0)).SecretArn().Elem()
+	s.c.SecretARN = instance.MasterUserSecrets.Index(pulumi.Int(0)).MapIndex(pulumi.String("secretArn"))
 	s.c.SecretKeyARN = keys.home.Arn
 	return nil
 }
@@ -267,40 +265,40 @@ func (s dbScope) instance(ctx *pulumi.Context, keys dbKeys, d dbDependencies) er
 // when configured.
 func (s dbScope) safeguards(ctx *pulumi.Context, keys dbKeys, d dbDependencies) error {
 	a, cfg, instance := s.args, s.args.Config, s.c.Instance
-	if _, err := secretsmanager.NewSecretRotation(ctx, scope.Child(s.c.name, "secret-rotation"), &secretsmanager.SecretRotationArgs{
-		SecretId:      s.c.SecretARN,
-		RotationRules: secretsmanager.SecretRotationRotationRulesArgs{AutomaticallyAfterDays: pulumi.Int(cfg.SecretRotationDays)},
+	if _, err := bytoken.Register[bytoken.Resource](ctx, secretRotationType, scope.Child(s.c.name, "secret-rotation"), secretRotation{
+		SecretID:      s.c.SecretARN,
+		RotationRules: rotationRules{AutomaticallyAfterDays: cfg.SecretRotationDays},
 	}, a.In(s.c)...); err != nil {
 		return fmt.Errorf("rotating the master secret: %w", err)
 	}
-	if _, err := rds.NewInstanceAutomatedBackupsReplication(ctx, scope.Child(s.c.name, "backups", a.DRRegion), &rds.InstanceAutomatedBackupsReplicationArgs{
-		SourceDbInstanceArn: instance.Arn,
-		KmsKeyId:            keys.dr.Arn,
-		RetentionPeriod:     pulumi.Int(cfg.BackupRetentionDays),
+	if _, err := bytoken.Register[bytoken.Resource](ctx, backupsReplicationType, scope.Child(s.c.name, "backups", a.DRRegion), backupsReplication{
+		SourceDBInstanceARN: instance.Arn,
+		KMSKeyID:            keys.dr.Arn,
+		RetentionPeriod:     cfg.BackupRetentionDays,
 	}, pulumi.Parent(s.c), pulumi.Provider(a.DRProvider)); err != nil {
 		return fmt.Errorf("replicating automated backups to %s: %w", a.DRRegion, err)
 	}
 	if !cfg.ReadReplica {
 		return nil
 	}
-	if _, err := rds.NewInstance(ctx, s.identifier+"-replica", &rds.InstanceArgs{
-		Identifier:                       pulumi.String(s.identifier + "-replica"),
-		ReplicateSourceDb:                instance.Identifier,
-		InstanceClass:                    pulumi.String(cfg.InstanceClass),
-		StorageEncrypted:                 pulumi.Bool(true),
-		KmsKeyId:                         keys.home.Arn,
-		VpcSecurityGroupIds:              pulumi.StringArray{d.sg.ID()},
+	if _, err := bytoken.Register[Instance](ctx, instanceType, s.identifier+"-replica", replicaInstance{
+		Identifier:                       s.identifier + "-replica",
+		ReplicateSourceDB:                instance.Identifier,
+		InstanceClass:                    cfg.InstanceClass,
+		StorageEncrypted:                 true,
+		KMSKeyID:                         keys.home.Arn,
+		VPCSecurityGroupIDs:              pulumi.StringArray{d.sg.ID()},
 		ParameterGroupName:               d.parameters.Name,
-		PubliclyAccessible:               pulumi.Bool(false),
-		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
-		PerformanceInsightsEnabled:       pulumi.Bool(true),
-		PerformanceInsightsKmsKeyId:      keys.home.Arn,
-		MonitoringInterval:               pulumi.Int(60),
-		MonitoringRoleArn:                d.monitoring.Arn,
-		DeletionProtection:               pulumi.Bool(true),
-		SkipFinalSnapshot:                pulumi.Bool(true), // the source keeps the data and the snapshots
-		AutoMinorVersionUpgrade:          pulumi.Bool(true),
-	}, a.In(s.c)...); err != nil {
+		PubliclyAccessible:               false,
+		IAMDatabaseAuthenticationEnabled: true,
+		PerformanceInsightsEnabled:       true,
+		PerformanceInsightsKMSKeyID:      keys.home.Arn,
+		MonitoringInterval:               60,
+		MonitoringRoleARN:                d.monitoring.Arn,
+		DeletionProtection:               true,
+		SkipFinalSnapshot:                true, // the source keeps the data and the snapshots
+		AutoMinorVersionUpgrade:          true,
+	}, a.In(s.c, instanceSecrets)...); err != nil {
 		return fmt.Errorf("creating the read replica: %w", err)
 	}
 	return nil

@@ -5,12 +5,11 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -126,36 +125,33 @@ func (c *AccountBaseline) accountWide(ctx *pulumi.Context, name string, args Acc
 // regional turns EBS encryption by default on and records Config into the Log Archive (global resources in the
 // home region only).
 func (c *AccountBaseline) regional(ctx *pulumi.Context, name string, args AccountBaselineArgs, region string, slr *iam.ServiceLinkedRole) error {
-	if _, err := ebs.NewEncryptionByDefault(ctx, scope.Child(name, "ebs-encryption", region), &ebs.EncryptionByDefaultArgs{
-		Enabled: pulumi.Bool(true),
-	}, c.in(args, region)...); err != nil {
+	if _, err := bytoken.Register[bytoken.Resource](ctx, encryptionByDefaultType, scope.Child(name, "ebs-encryption", region),
+		encryptionByDefault{Enabled: true}, c.in(args, region)...); err != nil {
 		return fmt.Errorf("EBS encryption by default: %w", err)
 	}
-	recorder, err := cfg.NewRecorder(ctx, scope.Child(name, "config-recorder", region), &cfg.RecorderArgs{
-		Name:    pulumi.String("default"),
-		RoleArn: slr.Arn,
-		RecordingGroup: cfg.RecorderRecordingGroupArgs{
-			AllSupported: pulumi.Bool(true),
+	recorder, err := bytoken.Register[bytoken.WithName](ctx, configRecorderType, scope.Child(name, "config-recorder", region), configRecorder{
+		Name:    "default",
+		RoleARN: slr.Arn,
+		RecordingGroup: recordingGroup{
+			AllSupported: true,
 			// Global resources (IAM) are recorded once, in the home region.
-			IncludeGlobalResourceTypes: pulumi.Bool(region == args.Region),
+			IncludeGlobalResourceTypes: region == args.Region,
 		},
 	}, c.in(args, region)...)
 	if err != nil {
 		return fmt.Errorf("creating the Config recorder: %w", err)
 	}
-	channel, err := cfg.NewDeliveryChannel(ctx, scope.Child(name, "config-delivery", region), &cfg.DeliveryChannelArgs{
-		Name:         pulumi.String("default"),
-		S3BucketName: pulumi.String(args.ConfigBucket),
-		S3KmsKeyArn:  args.ConfigKeyARN,
-		SnapshotDeliveryProperties: cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
-			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
-		},
+	channel, err := bytoken.Register[bytoken.Resource](ctx, deliveryChannelType, scope.Child(name, "config-delivery", region), deliveryChannel{
+		Name:                       "default",
+		S3BucketName:               args.ConfigBucket,
+		S3KMSKeyARN:                args.ConfigKeyARN,
+		SnapshotDeliveryProperties: snapshotDeliveryProperties{DeliveryFrequency: "TwentyFour_Hours"},
 	}, c.in(args, region, pulumi.DependsOn([]pulumi.Resource{recorder}))...)
 	if err != nil {
 		return fmt.Errorf("creating the Config delivery channel: %w", err)
 	}
-	if _, err := cfg.NewRecorderStatus(ctx, scope.Child(name, "config-recorder-status", region), &cfg.RecorderStatusArgs{
-		Name: recorder.Name, IsEnabled: pulumi.Bool(true),
+	if _, err := bytoken.Register[bytoken.Resource](ctx, recorderStatusType, scope.Child(name, "config-recorder-status", region), recorderStatus{
+		Name: recorder.Name, IsEnabled: true,
 	}, c.in(args, region, pulumi.DependsOn([]pulumi.Resource{channel}))...); err != nil {
 		return fmt.Errorf("starting the Config recorder: %w", err)
 	}

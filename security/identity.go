@@ -5,10 +5,9 @@ import (
 	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/identitystore"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssoadmin"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/config"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -46,8 +45,8 @@ type IdentityCenterInstance struct{ ARN, IdentityStoreID string }
 // ReadIdentityCenterInstance reads the instance through the Identity account: no API creates the organization
 // instance, so a stack reads it before it builds anything and stops, naming the manual step, when it is missing.
 func ReadIdentityCenterInstance(ctx *pulumi.Context, identity *aws.Provider) (IdentityCenterInstance, error) {
-	inst, err := ssoadmin.GetInstances(ctx, pulumi.Provider(identity))
-	if err != nil {
+	var inst instances
+	if err := ctx.Invoke(getInstancesToken, nil, &inst, pulumi.Provider(identity)); err != nil {
 		return IdentityCenterInstance{}, fmt.Errorf("reading the IAM Identity Center instance: %w", err)
 	}
 	if len(inst.Arns) == 0 || len(inst.IdentityStoreIds) == 0 {
@@ -64,34 +63,33 @@ func NewIdentityCenter(ctx *pulumi.Context, name string, args IdentityCenterArgs
 		return nil, err
 	}
 	child := args.In(c)
-	instance := pulumi.String(c.InstanceARN)
 	for _, g := range args.Config.Groups {
-		grp, err := identitystore.NewGroup(ctx, scope.Child(name, "group", naming.Slug(g.Name)), &identitystore.GroupArgs{
-			IdentityStoreId: pulumi.String(c.IdentityStoreID),
-			DisplayName:     pulumi.String(g.Name),
-			Description:     pulumi.String(g.Description),
+		grp, err := bytoken.Register[groupState](ctx, groupType, scope.Child(name, "group", naming.Slug(g.Name)), group{
+			IdentityStoreID: c.IdentityStoreID,
+			DisplayName:     g.Name,
+			Description:     g.Description,
 		}, child...)
 		if err != nil {
 			return nil, fmt.Errorf("identity center %s: creating group %q: %w", name, g.Name, err)
 		}
-		c.GroupIDs[g.Name] = grp.GroupId
+		c.GroupIDs[g.Name] = grp.GroupID
 	}
 	for _, ps := range args.Config.PermissionSets {
-		set, err := ssoadmin.NewPermissionSet(ctx, scope.Child(name, "permission-set", naming.Slug(ps.Name)), &ssoadmin.PermissionSetArgs{
-			InstanceArn:     instance,
-			Name:            pulumi.String(ps.Name),
-			Description:     pulumi.String(ps.Description),
-			SessionDuration: pulumi.String(ps.SessionDuration),
+		set, err := bytoken.Register[bytoken.WithARN](ctx, permissionSetType, scope.Child(name, "permission-set", naming.Slug(ps.Name)), permissionSet{
+			InstanceARN:     c.InstanceARN,
+			Name:            ps.Name,
+			Description:     ps.Description,
+			SessionDuration: ps.SessionDuration,
 		}, child...)
 		if err != nil {
 			return nil, fmt.Errorf("identity center %s: creating permission set %q: %w", name, ps.Name, err)
 		}
 		c.PermissionSetARNs[ps.Name] = set.Arn
 		for _, mp := range ps.ManagedPolicies {
-			if _, err := ssoadmin.NewManagedPolicyAttachment(ctx, scope.Child(name, "policy", naming.Slug(ps.Name), naming.Slug(mp)), &ssoadmin.ManagedPolicyAttachmentArgs{
-				InstanceArn:      instance,
-				PermissionSetArn: set.Arn,
-				ManagedPolicyArn: pulumi.String("arn:aws:iam::aws:policy/" + mp),
+			if _, err := bytoken.Register[bytoken.Resource](ctx, managedPolicyAttachmentType, scope.Child(name, "policy", naming.Slug(ps.Name), naming.Slug(mp)), managedPolicyAttachment{
+				InstanceARN:      c.InstanceARN,
+				PermissionSetARN: set.Arn,
+				ManagedPolicyARN: "arn:aws:iam::aws:policy/" + mp,
 			}, child...); err != nil {
 				return nil, fmt.Errorf("identity center %s: attaching %s to %q: %w", name, mp, ps.Name, err)
 			}
@@ -99,13 +97,13 @@ func NewIdentityCenter(ctx *pulumi.Context, name string, args IdentityCenterArgs
 	}
 	for _, a := range args.Config.Assignments {
 		for _, acct := range ExpandAccounts(a.Accounts, args.AccountIDs) {
-			if _, err := ssoadmin.NewAccountAssignment(ctx, scope.Child(name, "assignment", naming.Slug(a.Group), naming.Slug(a.PermissionSet), acct), &ssoadmin.AccountAssignmentArgs{
-				InstanceArn:      instance,
-				PermissionSetArn: c.PermissionSetARNs[a.PermissionSet],
-				PrincipalId:      c.GroupIDs[a.Group],
-				PrincipalType:    pulumi.String("GROUP"),
-				TargetId:         pulumi.String(args.AccountIDs[acct]),
-				TargetType:       pulumi.String("AWS_ACCOUNT"),
+			if _, err := bytoken.Register[bytoken.Resource](ctx, accountAssignmentType, scope.Child(name, "assignment", naming.Slug(a.Group), naming.Slug(a.PermissionSet), acct), accountAssignment{
+				InstanceARN:      c.InstanceARN,
+				PermissionSetARN: c.PermissionSetARNs[a.PermissionSet],
+				PrincipalID:      c.GroupIDs[a.Group],
+				PrincipalType:    "GROUP",
+				TargetID:         args.AccountIDs[acct],
+				TargetType:       "AWS_ACCOUNT",
 			}, child...); err != nil {
 				return nil, fmt.Errorf("identity center %s: assigning %q to %q in %s: %w", name, a.PermissionSet, a.Group, acct, err)
 			}

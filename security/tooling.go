@@ -6,13 +6,10 @@ import (
 	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/guardduty"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/securityhub"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/bytoken"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/naming"
 	"github.com/innovate-inc/platform/internal/scope"
@@ -83,9 +80,9 @@ func NewSecurityTooling(ctx *pulumi.Context, name string, args SecurityToolingAr
 		if err := s.guardDuty(ctx, region); err != nil {
 			return nil, fmt.Errorf("GuardDuty in %s: %w", region, err)
 		}
-		if _, err := accessanalyzer.NewAnalyzer(ctx, s.n(region, "access-analyzer"), &accessanalyzer.AnalyzerArgs{
-			AnalyzerName: pulumi.String(naming.Name(args.Stack, "org", "access-analyzer", region)),
-			Type:         pulumi.String("ORGANIZATION"),
+		if _, err := bytoken.Register[bytoken.Resource](ctx, analyzerType, s.n(region, "access-analyzer"), analyzer{
+			AnalyzerName: naming.Name(args.Stack, "org", "access-analyzer", region),
+			Type:         "ORGANIZATION",
 		}, s.in(region)...); err != nil {
 			return nil, fmt.Errorf("creating the organization access analyzer in %s: %w", region, err)
 		}
@@ -122,47 +119,43 @@ func (s toolingScope) n(region string, parts ...string) string {
 // detector fails ("a detector already exists"). An existing detector is kept by the designation.
 func (s toolingScope) guardDuty(ctx *pulumi.Context, region string) error {
 	a := s.args
-	detector, err := guardduty.NewDetector(ctx, s.n(region, "guardduty", "detector"), &guardduty.DetectorArgs{
-		Enable:                     pulumi.Bool(true),
-		FindingPublishingFrequency: pulumi.String(a.FindingFrequency),
+	detector, err := bytoken.Register[bytoken.Resource](ctx, detectorType, s.n(region, "guardduty", "detector"), guardDutyDetector{
+		Enable:                     true,
+		FindingPublishingFrequency: a.FindingFrequency,
 	}, s.in(region, pulumi.Protect(true))...)
 	if err != nil {
 		return fmt.Errorf("creating the detector: %w", err)
 	}
 	detectorID := detector.ID().ToStringOutput()
 	s.c.DetectorIDs[region] = detectorID
-	admin, err := guardduty.NewOrganizationAdminAccount(ctx, s.n(region, "guardduty", "admin"),
-		&guardduty.OrganizationAdminAccountArgs{AdminAccountId: pulumi.String(a.AccountID)},
+	admin, err := bytoken.Register[bytoken.Resource](ctx, guardDutyAdminType, s.n(region, "guardduty", "admin"), organizationAdminAccount{AdminAccountID: a.AccountID},
 		pulumi.Parent(s.c), pulumi.Provider(a.ManagementProviders[region]), pulumi.DependsOn([]pulumi.Resource{detector}))
 	if err != nil {
 		return fmt.Errorf("designating the administrator: %w", err)
 	}
 	afterAdmin := s.in(region, pulumi.DependsOn([]pulumi.Resource{admin}))
-	if _, err := guardduty.NewOrganizationConfiguration(ctx, s.n(region, "guardduty", "org-config"), &guardduty.OrganizationConfigurationArgs{
-		DetectorId:                    detectorID,
-		AutoEnableOrganizationMembers: pulumi.String("ALL"),
+	if _, err := bytoken.Register[bytoken.Resource](ctx, guardDutyOrgConfigType, s.n(region, "guardduty", "org-config"), guardDutyOrgConfig{
+		DetectorID:                    detectorID,
+		AutoEnableOrganizationMembers: "ALL",
 	}, afterAdmin...); err != nil {
 		return fmt.Errorf("configuring the organization: %w", err)
 	}
 	for _, feature := range slices.Sorted(maps.Keys(GuardDutyFeatures)) {
-		var extra guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArray
+		var extra []guardDutyAdditionalConfiguration
 		for _, ac := range GuardDutyFeatures[feature] {
-			extra = append(extra, guardduty.OrganizationConfigurationFeatureAdditionalConfigurationArgs{
-				Name: pulumi.String(ac), AutoEnable: pulumi.String("ALL")})
+			extra = append(extra, guardDutyAdditionalConfiguration{Name: ac, AutoEnable: "ALL"})
 		}
-		if _, err := guardduty.NewOrganizationConfigurationFeature(ctx, s.n(region, "guardduty", "feature", naming.Slug(feature)),
-			&guardduty.OrganizationConfigurationFeatureArgs{
-				DetectorId: detectorID, Name: pulumi.String(feature), AutoEnable: pulumi.String("ALL"),
-				AdditionalConfigurations: extra,
-			}, afterAdmin...); err != nil {
+		if _, err := bytoken.Register[bytoken.Resource](ctx, guardDutyFeatureType, s.n(region, "guardduty", "feature", naming.Slug(feature)), guardDutyFeature{
+			DetectorID: detectorID, Name: feature, AutoEnable: "ALL", AdditionalConfigurations: extra,
+		}, afterAdmin...); err != nil {
 			return fmt.Errorf("auto-enabling %s: %w", feature, err)
 		}
 	}
-	if _, err := guardduty.NewPublishingDestination(ctx, s.n(region, "guardduty", "findings-export"), &guardduty.PublishingDestinationArgs{
-		DetectorId:      detectorID,
-		DestinationType: pulumi.String("S3"),
-		DestinationArn:  pulumi.String(a.FindingsBuckets[region]),
-		KmsKeyArn:       a.FindingsKeys[region],
+	if _, err := bytoken.Register[bytoken.Resource](ctx, publishingDestinationType, s.n(region, "guardduty", "findings-export"), publishingDestination{
+		DetectorID:      detectorID,
+		DestinationType: "S3",
+		DestinationARN:  a.FindingsBuckets[region],
+		KMSKeyARN:       a.FindingsKeys[region],
 	}, s.in(region)...); err != nil {
 		return fmt.Errorf("exporting findings: %w", err)
 	}
@@ -176,10 +169,10 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 	a := s.args
 	var hubs []pulumi.Resource
 	for _, region := range a.Regions {
-		hub, err := securityhub.NewAccount(ctx, s.n(region, "securityhub", "account"), &securityhub.AccountArgs{
-			EnableDefaultStandards:  pulumi.Bool(false),
-			ControlFindingGenerator: pulumi.String("SECURITY_CONTROL"),
-			AutoEnableControls:      pulumi.Bool(true),
+		hub, err := bytoken.Register[bytoken.Resource](ctx, securityHubAccountType, s.n(region, "securityhub", "account"), securityHubAccount{
+			EnableDefaultStandards:  false,
+			ControlFindingGenerator: "SECURITY_CONTROL",
+			AutoEnableControls:      true,
 		}, s.in(region)...)
 		if err != nil {
 			return fmt.Errorf("enabling Security Hub in %s: %w", region, err)
@@ -188,46 +181,44 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 	}
 	home := a.Region
 	// With central configuration the administrator is designated once, in the home region.
-	admin, err := securityhub.NewOrganizationAdminAccount(ctx, scope.Child(s.name, "securityhub-admin"),
-		&securityhub.OrganizationAdminAccountArgs{AdminAccountId: pulumi.String(a.AccountID)},
+	admin, err := bytoken.Register[bytoken.Resource](ctx, securityHubAdminType, scope.Child(s.name, "securityhub-admin"), organizationAdminAccount{AdminAccountID: a.AccountID},
 		pulumi.Parent(s.c), pulumi.Provider(a.ManagementProviders[home]), pulumi.DependsOn(hubs))
 	if err != nil {
 		return fmt.Errorf("designating the administrator: %w", err)
 	}
-	aggregator, err := securityhub.NewFindingAggregator(ctx, scope.Child(s.name, "securityhub-aggregator"), &securityhub.FindingAggregatorArgs{
-		LinkingMode:      pulumi.String("SPECIFIED_REGIONS"),
+	aggregator, err := bytoken.Register[bytoken.Resource](ctx, findingAggregatorType, scope.Child(s.name, "securityhub-aggregator"), findingAggregator{
+		LinkingMode:      "SPECIFIED_REGIONS",
 		SpecifiedRegions: pulumi.ToStringArray(without(a.Regions, home)),
 	}, s.in(home, pulumi.DependsOn(append(hubs, admin)))...)
 	if err != nil {
 		return fmt.Errorf("aggregating findings: %w", err)
 	}
 	s.c.FindingAggregatorARN = aggregator.ID().ToStringOutput()
-	orgConfig, err := securityhub.NewOrganizationConfiguration(ctx, scope.Child(s.name, "securityhub-org-config"), &securityhub.OrganizationConfigurationArgs{
+	orgConfig, err := bytoken.Register[bytoken.Resource](ctx, securityHubOrgConfigType, scope.Child(s.name, "securityhub-org-config"), securityHubOrgConfig{
 		// Central configuration: the policy below decides what members run, not auto-enable.
-		AutoEnable:                pulumi.Bool(false),
-		AutoEnableStandards:       pulumi.String("NONE"),
-		OrganizationConfiguration: securityhub.OrganizationConfigurationOrganizationConfigurationArgs{ConfigurationType: pulumi.String("CENTRAL")},
+		AutoEnable:                false,
+		AutoEnableStandards:       "NONE",
+		OrganizationConfiguration: securityHubConfigurationType{ConfigurationType: "CENTRAL"},
 	}, s.in(home, pulumi.DependsOn([]pulumi.Resource{aggregator, admin}))...)
 	if err != nil {
 		return fmt.Errorf("turning on central configuration: %w", err)
 	}
-	policy, err := securityhub.NewConfigurationPolicy(ctx, scope.Child(s.name, "securityhub-policy"), &securityhub.ConfigurationPolicyArgs{
-		Name:        pulumi.String(scope.Child(s.name, "securityhub-baseline")),
-		Description: pulumi.String("FSBP and CIS AWS Foundations v3.0.0 for every account"),
-		ConfigurationPolicy: securityhub.ConfigurationPolicyConfigurationPolicyArgs{
-			ServiceEnabled:      pulumi.Bool(true),
-			EnabledStandardArns: pulumi.ToStringArray(StandardARNs(home)),
-			SecurityControlsConfiguration: securityhub.ConfigurationPolicyConfigurationPolicySecurityControlsConfigurationArgs{
-				DisabledControlIdentifiers: pulumi.ToStringArray([]string{}),
-			},
+	policy, err := bytoken.Register[bytoken.Resource](ctx, configurationPolicyType, scope.Child(s.name, "securityhub-policy"), configurationPolicy{
+		Name:        scope.Child(s.name, "securityhub-baseline"),
+		Description: "FSBP and CIS AWS Foundations v3.0.0 for every account",
+		ConfigurationPolicy: configurationPolicyBody{
+			ServiceEnabled:      true,
+			EnabledStandardARNs: StandardARNs(home),
+			// Sent as an empty list, as before: the policy disables no control.
+			SecurityControlsConfiguration: securityControlsConfiguration{DisabledControlIdentifiers: []string{}},
 		},
 	}, s.in(home, pulumi.DependsOn([]pulumi.Resource{orgConfig}))...)
 	if err != nil {
 		return fmt.Errorf("creating the configuration policy: %w", err)
 	}
-	if _, err := securityhub.NewConfigurationPolicyAssociation(ctx, scope.Child(s.name, "securityhub-policy-root"), &securityhub.ConfigurationPolicyAssociationArgs{
-		PolicyId: policy.ID().ToStringOutput(),
-		TargetId: pulumi.String(a.RootID),
+	if _, err := bytoken.Register[bytoken.Resource](ctx, configurationPolicyAssociationType, scope.Child(s.name, "securityhub-policy-root"), configurationPolicyAssociation{
+		PolicyID: policy.ID().ToStringOutput(),
+		TargetID: a.RootID,
 	}, s.in(home)...); err != nil {
 		return fmt.Errorf("associating the configuration policy with the root: %w", err)
 	}
@@ -235,7 +226,7 @@ func (s toolingScope) securityHub(ctx *pulumi.Context) error {
 }
 
 // configAggregator aggregates AWS Config over every account and region of the organization.
-func (s toolingScope) configAggregator(ctx *pulumi.Context) (*cfg.ConfigurationAggregator, error) {
+func (s toolingScope) configAggregator(ctx *pulumi.Context) (*bytoken.WithARN, error) {
 	a := s.args
 	role, err := iam.NewRole(ctx, scope.Child(s.name, "config-aggregator-role"), &iam.RoleArgs{
 		Name:              pulumi.String(naming.Limited(scope.Child(s.name, "config-aggregator"), naming.MaxIAMRoleName)),
@@ -246,12 +237,9 @@ func (s toolingScope) configAggregator(ctx *pulumi.Context) (*cfg.ConfigurationA
 	if err != nil {
 		return nil, fmt.Errorf("creating the aggregator role: %w", err)
 	}
-	return cfg.NewConfigurationAggregator(ctx, scope.Child(s.name, "config-aggregator"), &cfg.ConfigurationAggregatorArgs{
-		Name: pulumi.String(naming.Name(a.Stack, "org", "config")),
-		OrganizationAggregationSource: cfg.ConfigurationAggregatorOrganizationAggregationSourceArgs{
-			AllRegions: pulumi.Bool(true),
-			RoleArn:    role.Arn,
-		},
+	return bytoken.Register[bytoken.WithARN](ctx, configAggregatorType, scope.Child(s.name, "config-aggregator"), configAggregator{
+		Name:                          naming.Name(a.Stack, "org", "config"),
+		OrganizationAggregationSource: organizationAggregationSource{AllRegions: true, RoleARN: role.Arn},
 	}, s.in(a.Region)...)
 }
 

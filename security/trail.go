@@ -4,10 +4,10 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudtrail"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/innovate-inc/platform/internal/cloudwatch"
 	"github.com/innovate-inc/platform/internal/iampolicy"
 	"github.com/innovate-inc/platform/internal/kmskey"
 	"github.com/innovate-inc/platform/internal/naming"
@@ -64,10 +64,10 @@ func NewOrgTrail(ctx *pulumi.Context, name string, args OrgTrailArgs, opts ...pu
 	if err != nil {
 		return nil, fmt.Errorf("creating trail log group key: %w", err)
 	}
-	group, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, "log-group"), &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String(groupName),
-		RetentionInDays: pulumi.Int(args.LogGroupRetention),
-		KmsKeyId:        key.Arn,
+	group, err := cloudwatch.NewLogGroup(ctx, scope.Child(name, "log-group"), cloudwatch.LogGroupArgs{
+		Name:            groupName,
+		RetentionInDays: args.LogGroupRetention,
+		KMSKeyID:        key.Arn,
 	}, append(child, pulumi.Protect(true), pulumi.RetainOnDelete(true))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating trail log group: %w", err)

@@ -154,7 +154,7 @@ func networkOutputs(cfg *config.Stack, in *networkInputs, c *networkComponents) 
 		stackref.NetRouteTableIDs:       routeTables,
 		stackref.NetRAMShareARN:         c.hub.ShareARN,
 		stackref.NetEndpointZoneIDs:     toStringMap(c.shared.ZoneIDs),
-		stackref.NetPublicZoneID:        c.dns.Zone.ZoneId,
+		stackref.NetPublicZoneID:        c.dns.Zone.ZoneID,
 		stackref.NetPublicZoneName:      pulumi.String(n.Domain),
 		stackref.NetPublicNameServers:   c.dns.Zone.NameServers,
 		stackref.NetFirewallARN:         c.inspection.Firewall.Arn,

@@ -223,7 +223,7 @@ func buildWorkloadInCluster(ctx *pulumi.Context, cfg *config.Stack, in *workload
 		ImageRegistry:      fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", home.AccountID, home.Region),
 		Config:             w.Applications,
 		PlatformSecretARNs: argoCDSecrets(cfg, home),
-		VPCID:              c.vpc.VPC.ID(), ZoneID: c.zone.Zone.ZoneId, ZoneName: c.zone.Name,
+		VPCID:              c.vpc.VPC.ID(), ZoneID: c.zone.Zone.ZoneID, ZoneName: c.zone.Name,
 		ALBZoneID: in.albZoneID, NLBZoneID: in.nlbZoneID, AccessLogsBucket: in.lbLogBucket, Ingress: w.Ingress, Mesh: w.Mesh, Mirror: in.mirror,
 	})
 	if err != nil {
@@ -246,7 +246,7 @@ func workloadOutputs(cfg *config.Stack, home scope.Scope, c *workloadComponents)
 		stackref.WorkloadDatabaseSubnets:  c.vpc.DatabaseSubnetIDs,
 		stackref.WorkloadPublicSubnetIDs:  c.vpc.PublicSubnetIDs,
 		stackref.WorkloadAttachmentID:     c.vpc.AttachmentID,
-		stackref.WorkloadZoneID:           c.zone.Zone.ZoneId,
+		stackref.WorkloadZoneID:           c.zone.Zone.ZoneID,
 		stackref.WorkloadClusterName:      pulumi.String(c.cluster.Name),
 		stackref.WorkloadClusterEndpoint:  c.cluster.Endpoint,
 		stackref.WorkloadNodeSGID:         c.cluster.NodeSecurityGroupID,
