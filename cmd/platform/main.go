@@ -49,10 +49,7 @@ func newPlan() *cobra.Command {
 		Short: "Plan stacks offline: run the program under mocks, upstream stacks first, print what would be created and fail on deploy-readiness findings",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format %q: allowed are text, json", format)
-			}
-			res, err := planned(opts)
+			res, err := plannedAs(opts, format)
 			if err != nil {
 				return err
 			}
@@ -100,6 +97,14 @@ func newRules() *cobra.Command {
 
 // planned runs the offline plan and everything read from it: the rules, the cost, the AZ-failure verdicts and the
 // critical path. Every subcommand that reads a plan reads this one.
+// plannedAs is planned for a subcommand that prints text or JSON: the format is checked before anything runs.
+func plannedAs(opts offline.Options, format string) (*plan.Result, error) {
+	if format != "text" && format != "json" {
+		return nil, fmt.Errorf("--format %q: allowed are text, json", format)
+	}
+	return planned(opts)
+}
+
 func planned(opts offline.Options) (*plan.Result, error) {
 	res, err := offline.Run(opts)
 	if err != nil {
@@ -135,10 +140,7 @@ func newCost() *cobra.Command {
 		Short: "Estimate the monthly cost of each stack and environment from the plan and the price table (internal/cost/data/prices.json)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format %q: allowed are text, json", format)
-			}
-			res, err := planned(opts)
+			res, err := plannedAs(opts, format)
 			if err != nil {
 				return err
 			}
